@@ -1,0 +1,22 @@
+# Makefile for supplychain (PGXS)
+
+EXTENSION = supplychain
+MODULE_big = supplychain
+OBJS = src/module.o src/labels.o src/ordinal.o src/stage_rating.o \
+	src/impact_score.o src/hhi.o
+DATA = $(wildcard supplychain--*.sql)
+REGRESS = stage_rating impact_score hhi
+PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Werror
+EXTRA_CLEAN = results regression.diffs regression.out
+
+PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# The two set-up commands: each installs what it needs, builds, installs,
+# and works in its own throwaway cluster.
+.PHONY: demo test
+demo:
+	PG_CONFIG=$(PG_CONFIG) bash test/harness.sh demo
+test:
+	PG_CONFIG=$(PG_CONFIG) bash test/harness.sh test

@@ -1,0 +1,7 @@
+/*
+ * module.c - the module magic.
+ */
+#include "postgres.h"
+#include "fmgr.h"
+
+PG_MODULE_MAGIC;

@@ -1,0 +1,58 @@
+/*
+ * supplychain.h - shared definitions for the extension's backend code.
+ */
+#ifndef SUPPLYCHAIN_H
+#define SUPPLYCHAIN_H
+
+#include "postgres.h"
+#include "fmgr.h"
+
+#include "labels.h"
+
+/*
+ * Both ordinal types are one byte passed by value holding a level 1..N
+ * (see labels.h).  The byte is read as unsigned so that the datum does not
+ * depend on the platform's char signedness.
+ */
+#define SC_GETARG_LEVEL(n)	((int) (uint8) DatumGetChar(PG_GETARG_DATUM(n)))
+#define SC_LEVEL_GET_DATUM(l)	CharGetDatum((char) (l))
+#define SC_RETURN_LEVEL(l)	PG_RETURN_DATUM(SC_LEVEL_GET_DATUM(l))
+
+/*
+ * Input errors: soft (reported to the caller's ErrorSaveContext) where the
+ * server supports it, thrown otherwise.
+ */
+#if PG_VERSION_NUM >= 160000
+#include "nodes/miscnodes.h"
+#define sc_input_error(fcinfo, ...) \
+	ereturn((fcinfo)->context, (Datum) 0, __VA_ARGS__)
+#else
+#define sc_input_error(fcinfo, ...) \
+	do { ereport(ERROR, __VA_ARGS__); pg_unreachable(); } while (0)
+#endif
+
+/*
+ * What distinguishes one ordinal type from the other.  The integer value of
+ * a level is level - offset; the binary format is that value as one signed
+ * byte.
+ */
+typedef struct sc_ordtype
+{
+	const char *name;			/* SQL type name, for messages */
+	int			(*parse) (const char *s, size_t len);
+	const char *(*label) (int level);
+	int			min_level;
+	int			max_level;
+	int			offset;
+	const char *hint;			/* the accepted spellings, a full sentence */
+} sc_ordtype;
+
+/* Generic I/O and casts, in ordinal.c; the types' files wrap them. */
+extern Datum sc_ord_in(FunctionCallInfo fcinfo, const sc_ordtype *t);
+extern Datum sc_ord_out(FunctionCallInfo fcinfo, const sc_ordtype *t);
+extern Datum sc_ord_recv(FunctionCallInfo fcinfo, const sc_ordtype *t);
+extern Datum sc_ord_send(FunctionCallInfo fcinfo, const sc_ordtype *t);
+extern Datum sc_ord_to_int4(FunctionCallInfo fcinfo, const sc_ordtype *t);
+extern Datum sc_ord_from_int4(FunctionCallInfo fcinfo, const sc_ordtype *t);
+
+#endif							/* SUPPLYCHAIN_H */

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# harness.sh - the set-up behind make demo / make test: packages, build,
+# install, a throwaway cluster, then the job.  Usage: harness.sh demo|test|shell
+set -euo pipefail
+
+job=${1:?usage: harness.sh demo|test|shell [command...]}
+shift || true
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+PACKAGES=${PACKAGES:-"postgresql-server-dev-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl"}
+
+say() { printf '\n== %s\n' "$*"; }
+
+# --- packages: install only what is missing (apt needs root) -------------
+missing=()
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "missing packages: ${missing[*]} (run as root, or install them first)" >&2
+		exit 1
+	fi
+	say "installing ${missing[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# --- build and install -----------------------------------------------------
+say "building with $PG_CONFIG ($("$PG_CONFIG" --version))"
+make -s PG_CONFIG="$PG_CONFIG" >/dev/null
+make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
+
+# --- throwaway cluster -------------------------------------------------------
+# PostgreSQL refuses to run as root: the cluster belongs to an unprivileged
+# user, in a private directory, on a free loopback port, and is stopped on
+# every exit path.
+bindir=$("$PG_CONFIG" --bindir)
+pguser=postgres
+[ "$(id -u)" -ne 0 ] && pguser=$(id -un)
+as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u "$pguser" -- "$@"); else "$@"; fi; }
+
+SC_DIR=$(mktemp -d /tmp/supplychain.XXXXXX)
+chmod 755 "$SC_DIR"
+[ "$(id -u)" -eq 0 ] && chown "$pguser" "$SC_DIR"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+SC_PORT=$(free_port)
+
+stop_cluster() {
+	as_pg "$bindir/pg_ctl" -D "$SC_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+	rm -rf "$SC_DIR"
+}
+trap stop_cluster EXIT
+trap 'exit 130' INT TERM
+
+as_pg "$bindir/initdb" -D "$SC_DIR/data" -U "$pguser" -A trust -E UTF8 --locale=C --no-sync >/dev/null
+as_pg "$bindir/pg_ctl" -D "$SC_DIR/data" -l "$SC_DIR/server.log" -w \
+	-o "-k $SC_DIR -p $SC_PORT -c listen_addresses=127.0.0.1 -c fsync=off -c max_worker_processes=16" start >/dev/null
+export PGHOST=$SC_DIR PGPORT=$SC_PORT PGUSER=$pguser PGDATABASE=postgres
+export SC_DIR SC_PORT SC_BINDIR=$bindir PG_CONFIG
+say "throwaway cluster: $("$bindir/postgres" --version), socket $SC_DIR, port $SC_PORT, fsync=off"
+
+psql_q() { "$bindir/psql" -X -v ON_ERROR_STOP=1 -q "$@"; }
+
+case "$job" in
+demo)
+	psql_q -c "CREATE DATABASE supplychain_demo"
+	PGDATABASE=supplychain_demo psql_q -f test/demo.sql
+	;;
+test)
+	passed=0
+	failed=0
+	stage() {
+		local name=$1
+		shift
+		say "$name"
+		if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name"; fi
+	}
+	regress() {
+		if make -s PG_CONFIG="$PG_CONFIG" installcheck; then return 0; fi
+		[ -f regression.diffs ] && cat regression.diffs
+		return 1
+	}
+	stage "pg_regress (sql/ -> expected/)" regress
+	for t in test/*.sh; do
+		[ "$t" = test/harness.sh ] && continue
+		stage "$(basename "$t")" bash "$t"
+	done
+	say "before pg_prove: $passed passed, $failed failed"
+	psql_q -c "CREATE DATABASE supplychain_tap"
+	PGDATABASE=supplychain_tap psql_q -c "CREATE EXTENSION pgtap"
+	say "pgTAP (test/pgtap)"
+	prove_rc=0
+	pg_prove -d supplychain_tap test/pgtap/*.sql || prove_rc=$?
+	if [ "$failed" -ne 0 ] || [ "$prove_rc" -ne 0 ]; then exit 1; fi
+	;;
+shell)
+	"$@"
+	;;
+*)
+	echo "unknown job: $job" >&2
+	exit 2
+	;;
+esac
