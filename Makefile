@@ -2,10 +2,9 @@
 
 EXTENSION = supplychain
 MODULE_big = supplychain
-OBJS = src/module.o src/labels.o src/ordinal.o src/stage_rating.o \
-	src/impact_score.o src/hhi.o
+OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
 DATA = $(wildcard supplychain--*.sql)
-REGRESS = stage_rating impact_score hhi
+REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Werror
 EXTRA_CLEAN = results regression.diffs regression.out
 

@@ -29,6 +29,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # --- build and install -----------------------------------------------------
+# One run at a time per machine: each installs into the server's shared
+# directories, so a second run would overwrite the first's files.
+exec 9>/tmp/supplychain-harness.lock
+flock 9
 say "building with $PG_CONFIG ($("$PG_CONFIG" --version))"
 make -s PG_CONFIG="$PG_CONFIG" >/dev/null
 make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
