@@ -19,3 +19,10 @@ demo:
 	PG_CONFIG=$(PG_CONFIG) bash test/harness.sh demo
 test:
 	PG_CONFIG=$(PG_CONFIG) bash test/harness.sh test
+
+# Long runs, each with a short form inside make test.
+.PHONY: fuzz bench
+fuzz:
+	PG_CONFIG=$(PG_CONFIG) bash test/harness.sh shell bash test/fuzz/run.sh
+bench:
+	PG_CONFIG=$(PG_CONFIG) bash test/harness.sh shell bash bench/run.sh
