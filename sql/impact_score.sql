@@ -127,12 +127,3 @@ EXPLAIN (COSTS OFF) SELECT n.name, count(*) FROM impacts x JOIN impact_names n O
 SELECT n.name, count(*) FROM impacts x JOIN impact_names n ON x.s = n.s GROUP BY n.name ORDER BY 1;
 RESET enable_hashjoin;
 RESET enable_nestloop;
-
--- every function is documented and correctly marked
-SELECT p.proname, p.provolatile, p.proparallel, p.proisstrict, obj_description(p.oid, 'pg_proc') IS NOT NULL AS commented
-FROM pg_proc p WHERE p.pronamespace = 'supplychain'::regnamespace AND p.prokind = 'f'
-  AND (p.provolatile <> 'i' OR p.proparallel <> 's' OR obj_description(p.oid, 'pg_proc') IS NULL)
-ORDER BY 1;
-SELECT count(*) AS undocumented_aggregates FROM pg_proc p
-WHERE p.pronamespace = 'supplychain'::regnamespace AND p.prokind = 'a'
-  AND (obj_description(p.oid, 'pg_proc') IS NULL OR p.proparallel <> 's');

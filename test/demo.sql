@@ -1,4 +1,5 @@
--- demo.sql - what make demo prints: the types, then the risk report.
+-- demo.sql - what make demo prints: the two types, then the risk report of
+-- the reference data (the KIET 2021 brief).  Fits in 120 columns.
 \set ON_ERROR_STOP 1
 \pset footer off
 SET client_min_messages = warning;
@@ -6,9 +7,40 @@ CREATE EXTENSION supplychain;
 SET search_path = "$user", public, supplychain;
 
 \echo
-\echo '== The two types =='
+\echo '== The two types'
 SELECT 'Very_Weak'::stage_rating < 'satisfactory' AS "'Very_Weak' < 'satisfactory'",
        '⚙⚙'::impact_score = 'very positive' AS "'⚙⚙' = 'very positive'",
        symbol('-2', 'sun') AS "symbol('-2', 'sun')";
-SELECT s AS impact_score, s::integer AS value, symbol(s) AS gear, symbol(s, 'sun') AS sun, -s AS negated
-FROM unnest('{very negative,negative,neutral,positive,very positive}'::impact_score[]) s;
+
+\echo
+\echo '== Weakest stage of each US chain (US self-assessment, 100-day review as read by KIET 2021)'
+SELECT sector, stage, rating_label AS rating
+FROM weakest_stage WHERE country = 'US' ORDER BY sector DESC;
+
+\echo
+\echo '== Each chain: rating and concentration of known supply shares (risk = weakness x HHI)'
+SELECT sector, position AS "#", stage, rating_label AS rating, suppliers, unknown_shares AS unknown,
+       hhi, top_supplier AS top, top_share, risk
+FROM stage_risk WHERE country = 'US' ORDER BY sector DESC, position;
+
+\echo
+\echo '== Top supplier countries per sector by dependency risk (NULL risk: named, share unknown)'
+SELECT COALESCE(sector, '(all)') AS sector, rank, supplier, relation, stages, unknown_shares AS unknown,
+       known_share, risk
+FROM country_risk WHERE country = 'US' AND rank <= 3
+ORDER BY sector DESC NULLS LAST, rank, supplier;
+
+\echo
+\echo '== US policies with a negative mid-to-long-term impact on Korea'
+-- the brief draws semiconductor impacts with gears and battery impacts with suns
+SELECT sector, policy_no AS "#", left(policy, 56) AS policy,
+       short_label || ' ' || symbol(short_term, CASE sector WHEN 'batteries' THEN 'sun' ELSE 'gear' END) AS short,
+       long_label || ' ' || symbol(long_term, CASE sector WHEN 'batteries' THEN 'sun' ELSE 'gear' END) AS long,
+       net, trend
+FROM policy_risk WHERE country = 'KR' AND long_term_risk ORDER BY sector DESC, policy_no;
+
+\echo
+\echo '== Impact balance on Korea per sector and horizon (short-term positives outweigh negatives)'
+SELECT COALESCE(sector, '(all)') AS sector, horizon, positive, neutral, negative, net, mean
+FROM policy_balance WHERE country = 'KR'
+ORDER BY sector DESC NULLS LAST, horizon DESC;
