@@ -26,3 +26,6 @@ fuzz:
 	PG_CONFIG=$(PG_CONFIG) bash test/harness.sh shell bash test/fuzz/run.sh
 bench:
 	PG_CONFIG=$(PG_CONFIG) bash test/harness.sh shell bash bench/run.sh
+.PHONY: soak
+soak:
+	SOAK_SECONDS=60 PG_CONFIG=$(PG_CONFIG) bash test/harness.sh shell bash test/soak.sh
