@@ -147,81 +147,128 @@ COMMENT ON COLUMN @extschema@.dependency.share IS 'fraction 0..1 of the item tha
 COMMENT ON COLUMN @extschema@.dependency.kind IS 'supply (imports), market (sales) or talent (workers)';
 COMMENT ON COLUMN @extschema@.assessment.basis IS 'where the rating comes from: a quote, or "Inferred: " and the reasoning';
 
--- The sum of known shares per (stage, country, kind, item, as_of) never
--- exceeds 1.  A CHECK cannot see other rows and a trigger that sums them
--- races with concurrent writers, so the running totals live in share_total:
--- concurrent writers of the same key serialize on its row (under READ
--- COMMITTED the second sees the first's total; under REPEATABLE READ or
--- SERIALIZABLE it gets a serialization failure), and the check reads it.
+-- The known shares of one item never sum above 1: for each key (stage,
+-- country, kind, item) and at every date, the latest row of each supplier
+-- up to that date counts, and the sum of the known shares is at most 1.
+-- A CHECK cannot see other rows, and a trigger that sums them races with
+-- concurrent writers, so writers of a key first lock its row in
+-- share_total (an upsert): under READ COMMITTED the second writer waits and
+-- then sees the first one's rows; under REPEATABLE READ or SERIALIZABLE it
+-- gets a serialization failure.  The check then recomputes the sums from the
+-- dependency rows themselves, so share_total holds nothing the check trusts.
 
 CREATE TABLE @extschema@.share_total (
     stage   text NOT NULL,
     country text NOT NULL,
     kind    text NOT NULL,
     item    text NOT NULL,
-    as_of   date NOT NULL,
     total   numeric NOT NULL,
-    PRIMARY KEY (stage, country, kind, item, as_of)
+    PRIMARY KEY (stage, country, kind, item)
 );
 COMMENT ON TABLE @extschema@.share_total IS
-    'internal: running sum of known dependency shares per (stage, country, kind, item, as_of), kept by triggers on dependency';
+    'internal: one row per dependency key (stage, country, kind, item), locked by writers of the key; total = its current known share';
 
-CREATE FUNCTION @extschema@.dependency_share_total() RETURNS trigger
+CREATE FUNCTION @extschema@.dependency_share_check() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
+    keys text;
     bad record;
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         DELETE FROM @extschema@.share_total;
         RETURN NULL;
     END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        UPDATE @extschema@.share_total t SET total = t.total - o.total
-        FROM (SELECT stage, country, kind, item, as_of, sum(share) AS total
-              FROM old_rows WHERE share IS NOT NULL
-              GROUP BY stage, country, kind, item, as_of) o
-        WHERE (t.stage, t.country, t.kind, t.item, t.as_of) = (o.stage, o.country, o.kind, o.item, o.as_of);
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO @extschema@.share_total AS t (stage, country, kind, item, as_of, total)
-        SELECT stage, country, kind, item, as_of, sum(share)
-        FROM new_rows WHERE share IS NOT NULL
-        GROUP BY stage, country, kind, item, as_of
-        ON CONFLICT (stage, country, kind, item, as_of)
-        DO UPDATE SET total = t.total + excluded.total;
+    keys := CASE TG_OP
+        WHEN 'INSERT' THEN 'SELECT stage, country, kind, item FROM new_rows'
+        WHEN 'DELETE' THEN 'SELECT stage, country, kind, item FROM old_rows'
+        ELSE 'SELECT stage, country, kind, item FROM new_rows
+              UNION SELECT stage, country, kind, item FROM old_rows' END;
 
-        SELECT t.* INTO bad
-        FROM @extschema@.share_total t
-        WHERE t.total > 1
-          AND (t.stage, t.country, t.kind, t.item, t.as_of) IN
-              (SELECT stage, country, kind, item, as_of FROM new_rows)
-        ORDER BY t.stage, t.country, t.kind, t.item, t.as_of
-        LIMIT 1;
-        IF FOUND THEN
-            RAISE EXCEPTION 'known shares of a dependency sum to % (above 1)', bad.total
-                USING ERRCODE = 'check_violation',
-                      DETAIL = format('Stage %s, country %s, kind %s, item "%s", as of %s.',
-                                      bad.stage, bad.country, bad.kind, bad.item, bad.as_of),
-                      HINT = 'Shares are fractions of one item at one stage; lower another supplier''s share first, or record the new figure under a later as_of.';
-        END IF;
+    -- lock the keys, in a fixed order so that writers never deadlock
+    EXECUTE format($q$
+        INSERT INTO @extschema@.share_total AS t (stage, country, kind, item, total)
+        SELECT DISTINCT stage, country, kind, item, 0 FROM (%s) k
+        ORDER BY stage, country, kind, item
+        ON CONFLICT (stage, country, kind, item) DO UPDATE SET total = t.total
+    $q$, keys);
+
+    -- each row adds its share minus the same supplier's previous share from
+    -- its date on; the running sum is the key's total at each date
+    EXECUTE format($q$
+        WITH k AS (SELECT DISTINCT stage, country, kind, item FROM (%s) k),
+        delta AS (
+            SELECT d.stage, d.country, d.kind, d.item, d.as_of,
+                   COALESCE(d.share, 0) - COALESCE(lag(d.share) OVER (
+                       PARTITION BY d.stage, d.country, d.kind, d.item, d.supplier
+                       ORDER BY d.as_of), 0) AS delta
+            FROM @extschema@.dependency d JOIN k USING (stage, country, kind, item)
+        ), per_date AS (
+            SELECT stage, country, kind, item, as_of, sum(delta) AS delta
+            FROM delta GROUP BY stage, country, kind, item, as_of
+        ), running AS (
+            SELECT stage, country, kind, item, as_of,
+                   sum(delta) OVER (PARTITION BY stage, country, kind, item ORDER BY as_of) AS total,
+                   row_number() OVER (PARTITION BY stage, country, kind, item ORDER BY as_of DESC) AS latest
+            FROM per_date
+        ), updated AS (
+            UPDATE @extschema@.share_total t SET total = COALESCE(r.total, 0)
+            FROM k LEFT JOIN running r USING (stage, country, kind, item)
+            WHERE (t.stage, t.country, t.kind, t.item) = (k.stage, k.country, k.kind, k.item)
+              AND COALESCE(r.latest, 1) = 1
+        )
+        SELECT stage, country, kind, item, as_of, total FROM running
+        WHERE total > 1 ORDER BY stage, country, kind, item, as_of LIMIT 1
+    $q$, keys) INTO bad;
+
+    IF bad.stage IS NOT NULL THEN
+        RAISE EXCEPTION 'known shares of a dependency sum to % (above 1)', bad.total
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('Stage %s, country %s, kind %s, item "%s", as of %s: the latest known share of each supplier up to that date.',
+                                  bad.stage, bad.country, bad.kind, bad.item, bad.as_of),
+                  HINT = 'Shares are fractions of one item at one stage. Lower another supplier''s share at the same or an earlier date first.';
     END IF;
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.dependency_share_total() IS
-    'trigger: keeps share_total and rejects known shares summing above 1';
+COMMENT ON FUNCTION @extschema@.dependency_share_check() IS
+    'trigger: rejects known shares of one item summing above 1 at any date, serializing writers of a key on share_total';
 
-CREATE TRIGGER share_total_insert AFTER INSERT ON @extschema@.dependency
+CREATE TRIGGER share_check_insert AFTER INSERT ON @extschema@.dependency
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.dependency_share_total();
-CREATE TRIGGER share_total_update AFTER UPDATE ON @extschema@.dependency
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.dependency_share_check();
+CREATE TRIGGER share_check_update AFTER UPDATE ON @extschema@.dependency
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.dependency_share_total();
-CREATE TRIGGER share_total_delete AFTER DELETE ON @extschema@.dependency
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.dependency_share_check();
+CREATE TRIGGER share_check_delete AFTER DELETE ON @extschema@.dependency
     REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.dependency_share_total();
-CREATE TRIGGER share_total_truncate AFTER TRUNCATE ON @extschema@.dependency
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.dependency_share_total();
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.dependency_share_check();
+CREATE TRIGGER share_check_truncate AFTER TRUNCATE ON @extschema@.dependency
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.dependency_share_check();
+
+-- Shipped rows are read-only: pg_dump does not keep them (CREATE EXTENSION
+-- recreates them), so a change to one would be lost, and a restored user row
+-- could then conflict with it.  Users record changes as their own rows
+-- (dated tables: a later as_of).  Setting supplychain.maintenance = on lifts
+-- the rule, for upgrade scripts that correct reference data.
+CREATE FUNCTION @extschema@.builtin_readonly() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF pg_catalog.current_setting('supplychain.maintenance', true) = 'on' THEN
+        RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    IF TG_OP = 'TRUNCATE' THEN
+        RAISE EXCEPTION 'cannot truncate %.%: it holds shipped reference rows', TG_TABLE_SCHEMA, TG_TABLE_NAME
+            USING ERRCODE = 'restrict_violation',
+                  HINT = 'DELETE FROM the table WHERE NOT builtin removes your rows only.';
+    END IF;
+    RAISE EXCEPTION 'cannot % a shipped reference row of %.%', pg_catalog.lower(TG_OP), TG_TABLE_SCHEMA, TG_TABLE_NAME
+        USING ERRCODE = 'restrict_violation',
+              DETAIL = 'Rows with builtin = true come with the extension; pg_dump would not keep a change to them.',
+              HINT = 'Add your own row instead: in dated tables, a row with a later as_of takes precedence in the views.';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.builtin_readonly() IS
+    'trigger: shipped reference rows cannot be updated or deleted (unless supplychain.maintenance = on)';
 
 -- A shipped weight that a user changes becomes the user's row (builtin =
 -- false), so pg_dump keeps it; restoring it replaces the shipped default
@@ -230,6 +277,12 @@ CREATE FUNCTION @extschema@.weight_ownership() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF TG_OP = 'UPDATE' THEN
+        IF OLD.builtin AND NEW.name IS DISTINCT FROM OLD.name
+           AND pg_catalog.current_setting('supplychain.maintenance', true) IS DISTINCT FROM 'on' THEN
+            RAISE EXCEPTION 'cannot rename shipped weight "%"', OLD.name
+                USING ERRCODE = 'restrict_violation',
+                      HINT = 'Change its value, or insert a weight of your own.';
+        END IF;
         IF NEW.value IS DISTINCT FROM OLD.value THEN
             NEW.builtin := false;
         END IF;
@@ -243,6 +296,59 @@ COMMENT ON FUNCTION @extschema@.weight_ownership() IS
     'trigger: a changed shipped weight becomes a user row, and a restored user row replaces the shipped default';
 CREATE TRIGGER weight_ownership BEFORE INSERT OR UPDATE ON @extschema@.weight
     FOR EACH ROW EXECUTE FUNCTION @extschema@.weight_ownership();
+
+CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.source
+    FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.source
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.country
+    FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.country
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.sector
+    FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.sector
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.stage
+    FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.stage
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.stage_link
+    FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.stage_link
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.assessment
+    FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.assessment
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.dependency
+    FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.dependency
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.alignment
+    FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.alignment
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.policy
+    FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.policy
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.policy_measure
+    FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.policy_measure
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.policy_impact
+    FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.policy_impact
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.figure
+    FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.figure
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_readonly BEFORE DELETE ON @extschema@.weight
+    FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.weight
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
 
 -- Reference dataset of the supplychain extension: the KIET brief on the June 2021 US 100-day
 -- supply-chain review (semiconductors, batteries), plus a few cited public figures.
@@ -447,7 +553,8 @@ INSERT INTO @extschema@.weight (name, value, description, builtin) VALUES
 -- Current rows: the latest as_of of each key.
 
 CREATE VIEW @extschema@.current_assessment AS
-SELECT DISTINCT ON (a.stage, a.country) a.*
+SELECT DISTINCT ON (a.stage, a.country) a.*,
+       a.rating::text AS rating_label, a.rating::integer AS rating_level
 FROM @extschema@.assessment a
 ORDER BY a.stage, a.country, a.as_of DESC;
 COMMENT ON VIEW @extschema@.current_assessment IS 'the latest assessment of each (stage, country)';
@@ -459,7 +566,8 @@ ORDER BY d.stage, d.country, d.supplier, d.kind, d.item, d.as_of DESC;
 COMMENT ON VIEW @extschema@.current_dependency IS 'the latest row of each dependency (stage, country, supplier, kind, item)';
 
 CREATE VIEW @extschema@.current_policy_impact AS
-SELECT DISTINCT ON (i.policy, i.country, i.horizon) i.*
+SELECT DISTINCT ON (i.policy, i.country, i.horizon) i.*,
+       i.score::text AS score_label, i.score::integer AS score_value
 FROM @extschema@.policy_impact i
 ORDER BY i.policy, i.country, i.horizon, i.as_of DESC;
 COMMENT ON VIEW @extschema@.current_policy_impact IS 'the latest impact of each (policy, country, horizon)';
@@ -649,9 +757,6 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.policy_impact', 'WHERE N
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.figure', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.weight', 'WHERE NOT builtin');
 
--- Anyone may read; writing is granted by the DBA (README, "Privileges").
-GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
-GRANT SELECT ON ALL TABLES IN SCHEMA @extschema@ TO PUBLIC;
 
 -- stage_closure: every stage upstream of each stage, at its shortest
 -- distance.  Cycles are allowed (recycling feeds refining feeds ...
@@ -669,3 +774,7 @@ SELECT stage, upstream, min(depth)::integer AS depth
 FROM up GROUP BY stage, upstream;
 COMMENT ON VIEW @extschema@.stage_closure IS
     'every stage upstream of each stage (transitively) and its shortest distance in links; terminates on cycles';
+
+-- Anyone may read; writing is granted by the DBA (README, "Privileges").
+GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
+GRANT SELECT ON ALL TABLES IN SCHEMA @extschema@ TO PUBLIC;

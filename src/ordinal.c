@@ -66,6 +66,7 @@ Datum
 sc_ord_recv(FunctionCallInfo fcinfo, const sc_ordtype *t)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			byte;
 	int			value;
 
 	if (buf->len - buf->cursor != 1)
@@ -73,12 +74,13 @@ sc_ord_recv(FunctionCallInfo fcinfo, const sc_ordtype *t)
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary length for type %s", t->name),
 				 errdetail("Expected 1 byte, got %d.", buf->len - buf->cursor)));
-	value = (int8) pq_getmsgbyte(buf);
+	byte = pq_getmsgbyte(buf);
+	value = (int8) byte;
 	if (value + t->offset < t->min_level || value + t->offset > t->max_level)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary value for type %s: %d", t->name, value),
-				 errdetail("The value must be between %d and %d.",
+				 errmsg("invalid binary value for type %s: byte 0x%02x", t->name, byte),
+				 errdetail("The byte must hold an integer from %d to %d.",
 						   t->min_level - t->offset, t->max_level - t->offset)));
 	SC_RETURN_LEVEL(value + t->offset);
 }

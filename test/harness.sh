@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
-PACKAGES=${PACKAGES:-"postgresql-server-dev-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl clang libclang-rt-14-dev libpostgresql-jdbc-java python3-psycopg2 odbc-postgresql unixodbc"}
+PACKAGES=${PACKAGES:-"postgresql-server-dev-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl clang libclang-rt-14-dev libpostgresql-jdbc-java python3-psycopg2 odbc-postgresql unixodbc openjdk-17-jdk-headless"}
 
 say() { printf '\n== %s\n' "$*"; }
 
