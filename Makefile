@@ -29,3 +29,6 @@ bench:
 .PHONY: soak
 soak:
 	SOAK_SECONDS=60 PG_CONFIG=$(PG_CONFIG) bash test/harness.sh shell bash test/soak.sh
+.PHONY: valgrind
+valgrind:
+	PG_CONFIG=$(PG_CONFIG) bash test/harness.sh valgrind

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # harness.sh - the set-up behind make demo / make test: packages, build,
-# install, a throwaway cluster, then the job.  Usage: harness.sh demo|test|shell
+# install, a throwaway cluster, then the job.  Usage: harness.sh demo|test|valgrind|shell
 set -euo pipefail
 
-job=${1:?usage: harness.sh demo|test|shell [command...]}
+job=${1:?usage: harness.sh demo|test|valgrind|shell [command...]}
 shift || true
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -60,7 +60,21 @@ trap stop_cluster EXIT
 trap 'exit 130' INT TERM
 
 as_pg "$bindir/initdb" -D "$SC_DIR/data" -U "$pguser" -A trust -E UTF8 --locale=C --no-sync >/dev/null
-as_pg "$bindir/pg_ctl" -D "$SC_DIR/data" -l "$SC_DIR/server.log" -w \
+# make valgrind: the server runs under memcheck, through a wrapper that
+# pg_ctl starts in place of the postgres binary (backends are forks of it)
+server=()
+if [ "$job" = valgrind ]; then
+	cat >"$SC_DIR/postgres-valgrind" <<WRAP
+#!/bin/sh
+exec valgrind --quiet --leak-check=no --num-callers=30 --read-var-info=no \\
+	--suppressions=$top/test/valgrind/postgres.supp \\
+	--error-markers=VALGRINDERROR-BEGIN,VALGRINDERROR-END \\
+	--log-file=$SC_DIR/valgrind.%p.log $bindir/postgres "\$@"
+WRAP
+	chmod 755 "$SC_DIR/postgres-valgrind"
+	server=(-p "$SC_DIR/postgres-valgrind" -t 600)
+fi
+as_pg "$bindir/pg_ctl" -D "$SC_DIR/data" -l "$SC_DIR/server.log" -w "${server[@]}" \
 	-o "-k $SC_DIR -p $SC_PORT -c listen_addresses=127.0.0.1 -c fsync=off -c max_worker_processes=16" start >/dev/null
 export PGHOST=$SC_DIR PGPORT=$SC_PORT PGUSER=$pguser PGDATABASE=postgres
 export SC_DIR SC_PORT SC_BINDIR=$bindir PG_CONFIG
@@ -102,6 +116,15 @@ test)
 	;;
 shell)
 	"$@"
+	;;
+valgrind)
+	# the regression suites against the server under valgrind; only errors
+	# with a frame in the extension's library fail the run
+	rc=0
+	make -s PG_CONFIG="$PG_CONFIG" installcheck || { rc=1; [ -f regression.diffs ] && cat regression.diffs; }
+	as_pg "$bindir/pg_ctl" -D "$SC_DIR/data" -m fast -t 600 stop >/dev/null || true
+	bash test/valgrind/scan.sh "$SC_DIR" || rc=1
+	exit $rc
 	;;
 *)
 	echo "unknown job: $job" >&2
