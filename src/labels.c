@@ -65,6 +65,8 @@ match_word(const char *s, size_t len, const char *const *labels, int max)
 	{
 		unsigned char c = (unsigned char) s[i];
 
+		if (c == '\0')
+			return 0;			/* the labels hold no NUL: never let one end the word */
 		if (c >= 'A' && c <= 'Z')
 			c = (unsigned char) (c - 'A' + 'a');
 		else if (c == '_' || c == '-')
