@@ -3,6 +3,10 @@
 
 \echo Use "ALTER EXTENSION supplychain UPDATE TO '0.2.0'" to load this file. \quit
 
+-- Resolve every unqualified name in pg_catalog only, whatever the caller's
+-- search_path (CREATE EXTENSION puts back the caller's path afterwards).
+SET search_path = pg_catalog, pg_temp;
+
 -- Tables.  Text keys keep the data readable and make pg_dump simple: there
 -- are no sequences whose values users' rows and shipped rows could share.
 -- Every table has a builtin flag marking the shipped reference rows, and is

@@ -2,6 +2,28 @@
 
 \echo Use "CREATE EXTENSION supplychain" to load this file. \quit
 
+-- Resolve every unqualified name in pg_catalog only, whatever the caller's
+-- search_path (CREATE EXTENSION puts back the caller's path afterwards).
+SET search_path = pg_catalog, pg_temp;
+
+-- Install only into a schema this script creates, or an empty one a
+-- superuser owns: objects planted in a pre-existing schema could otherwise
+-- stand in for the extension's own.
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner
+               WHERE n.nspname = '@extschema@' AND NOT r.rolsuper)
+       OR EXISTS (SELECT FROM pg_catalog.pg_class WHERE relnamespace = '@extschema@'::regnamespace)
+       OR EXISTS (SELECT FROM pg_catalog.pg_proc WHERE pronamespace = '@extschema@'::regnamespace)
+       OR EXISTS (SELECT FROM pg_catalog.pg_type WHERE typnamespace = '@extschema@'::regnamespace)
+       OR EXISTS (SELECT FROM pg_catalog.pg_operator WHERE oprnamespace = '@extschema@'::regnamespace) THEN
+        RAISE EXCEPTION 'schema "@extschema@" already exists and is not empty, or is not owned by a superuser'
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Drop or rename that schema, then run CREATE EXTENSION supplychain again.';
+    END IF;
+END
+$$;
+
 -- stage_rating: very weak < weak < satisfactory (1..3)
 
 CREATE TYPE @extschema@.stage_rating;

@@ -1,0 +1,151 @@
+-- gen_exercise.sql - writes, from the catalog, the statements that exercise
+-- every member of the extension: each table and view read in full, each
+-- function called with sample arguments (schema-qualified and as a user on
+-- the search_path would write it), each aggregate, operator and cast, and
+-- the types' btree and hash support.  Run with psql -At under a safe
+-- search_path; the output is then run under the hostile one.  A member whose
+-- argument type has no sample below comes out as "-- MISSING SAMPLE", which
+-- security.sh treats as a failure (so a new type or signature is not
+-- silently left unexercised).
+\set ON_ERROR_STOP 1
+\set QUIET 1
+SET search_path = pg_catalog;
+
+CREATE TEMP TABLE sample (typ regtype, v1 text, v2 text, ret regtype);
+INSERT INTO sample VALUES
+    ('supplychain.stage_rating', $$'weak'::supplychain.stage_rating$$, $$'satisfactory'::supplychain.stage_rating$$, NULL),
+    ('supplychain.impact_score', $$'positive'::supplychain.impact_score$$, $$'very negative'::supplychain.impact_score$$, NULL),
+    ('integer', '2', '1', NULL),
+    ('bigint', '2::bigint', '1::bigint', NULL),
+    ('bigint[]', $$'{0,0}'::bigint[]$$, $$'{1,2}'::bigint[]$$, NULL),
+    ('text', $$'sun'::text$$, $$'gear'::text$$, NULL),
+    ('double precision', '0.5::double precision', '0.3::double precision', NULL),
+    ('numeric', '0.5::numeric', '0.3::numeric', NULL),
+    -- input functions: a valid literal of the type they return
+    ('cstring', $$'Very_Weak'::cstring$$, $$'satisfactory'::cstring$$, 'supplychain.stage_rating'),
+    ('cstring', $$'☀☀'::cstring$$, $$'-1'::cstring$$, 'supplychain.impact_score');
+
+CREATE TEMP VIEW member AS
+SELECT d.classid, d.objid
+FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+WHERE d.refclassid = 'pg_extension'::regclass AND e.extname = 'supplychain' AND d.deptype = 'e';
+
+-- one sample per argument position, or NULL when there is none
+CREATE TEMP VIEW call AS
+SELECT p.oid, p.proname, p.prokind, p.prorettype,
+       n.nspname,
+       array_agg((SELECT CASE a.i WHEN 1 THEN s.v1 ELSE s.v2 END
+                  FROM sample s
+                  WHERE s.typ = a.t AND (s.ret IS NULL OR s.ret = p.prorettype))
+                 ORDER BY a.i) FILTER (WHERE a.i IS NOT NULL) AS args,
+       bool_or(a.t = 'internal'::regtype) AS internal,
+       -- an object of the same name and arguments in another schema: a
+       -- search_path that lists that schema first resolves the unqualified
+       -- name to it, whoever wrote the extension
+       EXISTS (SELECT 1 FROM pg_proc q
+               WHERE q.proname = p.proname AND q.proargtypes = p.proargtypes
+                 AND q.pronamespace <> p.pronamespace) AS shadowed
+FROM pg_proc p
+JOIN member m ON m.classid = 'pg_proc'::regclass AND m.objid = p.oid
+JOIN pg_namespace n ON n.oid = p.pronamespace
+LEFT JOIN LATERAL unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i) ON true
+GROUP BY p.oid, p.proname, p.prokind, p.prorettype, n.nspname;
+
+\if :{?part}
+\else
+\set part calls
+\endif
+
+SELECT :'part' = 'relations' AS relations \gset
+\if :relations
+-- every table and view, all rows and all columns (the whole-row count makes
+-- the view compute every column)
+SELECT format('SELECT %L AS relation, pg_catalog.count(x) AS rows FROM %I.%I AS x;',
+              c.relname, n.nspname, c.relname)
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN member m ON m.classid = 'pg_class'::regclass AND m.objid = c.oid
+WHERE c.relkind IN ('r', 'v', 'm', 'p')
+ORDER BY c.relkind DESC, c.relname;
+\else
+-- functions (trigger functions are exercised by the DML; internal arguments
+-- cannot be passed from SQL)
+SELECT CASE WHEN array_position(args, NULL) IS NOT NULL
+            THEN format('-- MISSING SAMPLE: %s', oid::regprocedure)
+            WHEN shadowed
+            THEN format('SELECT %I.%I(%s);', nspname, proname, array_to_string(args, ', ')) || E'\n' ||
+                 format('-- SHADOWED: %s', oid::regprocedure)
+            ELSE format('SELECT %I.%I(%s);', nspname, proname, array_to_string(args, ', ')) || E'\n' ||
+                 format('SELECT %I(%s);', proname, array_to_string(args, ', '))
+       END
+FROM call
+WHERE prokind = 'f' AND prorettype <> 'trigger'::regtype AND NOT coalesce(internal, false)
+ORDER BY oid::regprocedure::text;
+
+-- aggregates over two rows, and over none (final functions still run)
+SELECT CASE WHEN s.v1 IS NULL
+            THEN format('-- MISSING SAMPLE: %s', c.oid::regprocedure)
+            ELSE format('SELECT %I.%I(x) FROM (VALUES (%s), (%s)) AS v(x);', c.nspname, c.proname, s.v1, s.v2)
+                 || E'\n' ||
+                 CASE WHEN c.shadowed THEN format('-- SHADOWED: %s', c.oid::regprocedure)
+                      ELSE format('SELECT %I(x) FROM (VALUES (%s), (%s)) AS v(x);', c.proname, s.v1, s.v2) END
+                 || E'\n' ||
+                 format('SELECT %I.%I(x) FROM (VALUES (%s)) AS v(x) WHERE false;', c.nspname, c.proname, s.v1)
+       END
+FROM call c
+JOIN pg_proc p ON p.oid = c.oid
+LEFT JOIN sample s ON s.typ = p.proargtypes[0] AND s.ret IS NULL
+WHERE c.prokind = 'a'
+ORDER BY c.oid::regprocedure::text;
+
+-- operators, qualified and as written by a user
+SELECT CASE WHEN (o.oprleft <> 0 AND l.v1 IS NULL) OR r.v1 IS NULL
+            THEN format('-- MISSING SAMPLE: operator %s', o.oid::regoperator)
+            WHEN o.oprleft = 0
+            THEN format('SELECT OPERATOR(%I.%s) %s;', n.nspname, o.oprname, r.v1) || E'\n' ||
+                 CASE WHEN shadowed THEN format('-- SHADOWED: operator %s', o.oid::regoperator)
+                      ELSE format('SELECT %s %s;', o.oprname, r.v1) END
+            ELSE format('SELECT %s OPERATOR(%I.%s) %s;', l.v1, n.nspname, o.oprname, r.v2) || E'\n' ||
+                 CASE WHEN shadowed THEN format('-- SHADOWED: operator %s', o.oid::regoperator)
+                      ELSE format('SELECT %s %s %s;', l.v1, o.oprname, r.v2) END
+       END
+FROM pg_operator o
+JOIN member m ON m.classid = 'pg_operator'::regclass AND m.objid = o.oid
+JOIN pg_namespace n ON n.oid = o.oprnamespace
+LEFT JOIN sample l ON l.typ = o.oprleft AND l.ret IS NULL
+LEFT JOIN sample r ON r.typ = o.oprright AND r.ret IS NULL
+CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM pg_operator q
+                                   WHERE q.oprname = o.oprname AND q.oprleft = o.oprleft
+                                     AND q.oprright = o.oprright AND q.oprnamespace <> o.oprnamespace)
+                    AS shadowed) sh
+ORDER BY o.oid::regoperator::text;
+
+-- casts
+SELECT CASE WHEN s.v1 IS NULL
+            THEN format('-- MISSING SAMPLE: cast %s -> %s', c.castsource::regtype, c.casttarget::regtype)
+            ELSE format('SELECT (%s)::%s;', s.v1, c.casttarget::regtype)
+       END
+FROM pg_cast c
+JOIN member m ON m.classid = 'pg_cast'::regclass AND m.objid = c.oid
+LEFT JOIN sample s ON s.typ = c.castsource AND s.ret IS NULL
+ORDER BY c.castsource::regtype::text, c.casttarget::regtype::text;
+
+-- btree (sort, merge, index) and hash (hash aggregate, hash join) support
+SELECT format($f$SELECT x FROM (VALUES (%1$s), (%2$s), (%1$s)) AS v(x) ORDER BY x;
+SELECT DISTINCT x FROM (VALUES (%1$s), (%2$s), (%1$s)) AS v(x);
+SET enable_sort = off;
+SELECT x, pg_catalog.count(*) FROM (VALUES (%1$s), (%2$s), (%1$s)) AS v(x) GROUP BY x;
+RESET enable_sort;
+CREATE TEMP TABLE sec_idx AS SELECT x FROM (VALUES (%1$s), (%2$s)) AS v(x);
+CREATE INDEX ON sec_idx USING btree (x);
+CREATE INDEX ON sec_idx USING hash (x);
+SET enable_seqscan = off;
+SELECT * FROM sec_idx WHERE x = %1$s;
+RESET enable_seqscan;
+DROP TABLE sec_idx;$f$, s.v1, s.v2)
+FROM pg_type t
+JOIN member m ON m.classid = 'pg_type'::regclass AND m.objid = t.oid
+JOIN sample s ON s.typ = t.oid AND s.ret IS NULL
+WHERE t.typtype = 'b' AND t.typcategory <> 'A'
+ORDER BY t.oid::regtype::text;
+\endif
