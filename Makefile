@@ -32,3 +32,10 @@ soak:
 .PHONY: valgrind
 valgrind:
 	PG_CONFIG=$(PG_CONFIG) bash test/harness.sh valgrind
+
+# Release archive for PGXN: supplychain-VERSION.zip of the committed tree (HEAD)
+DISTVERSION = $(shell sed -n "s/^[[:space:]]*default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" $(EXTENSION).control)
+.PHONY: dist
+dist:
+	@git diff --quiet HEAD -- || echo "warning: uncommitted changes are not in $(EXTENSION)-$(DISTVERSION).zip" >&2
+	git archive --format=zip --prefix=$(EXTENSION)-$(DISTVERSION)/ -o $(EXTENSION)-$(DISTVERSION).zip HEAD

@@ -275,8 +275,9 @@ COMMENT ON FUNCTION @extschema@.builtin_readonly() IS
     'trigger: shipped reference rows cannot be updated or deleted (unless supplychain.maintenance = on)';
 
 -- A shipped weight that a user changes becomes the user's row (builtin =
--- false), so pg_dump keeps it; restoring it replaces the shipped default
--- that CREATE EXTENSION has just inserted under the same name.
+-- false), so pg_dump keeps it; restoring it (an INSERT of a user row with a
+-- shipped name) takes over the default that CREATE EXTENSION has just
+-- inserted, in place.
 CREATE FUNCTION @extschema@.weight_ownership() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
@@ -287,11 +288,16 @@ BEGIN
                 USING ERRCODE = 'restrict_violation',
                       HINT = 'Change its value, or insert a weight of your own.';
         END IF;
-        IF NEW.value IS DISTINCT FROM OLD.value THEN
+        IF (NEW.value, NEW.description) IS DISTINCT FROM (OLD.value, OLD.description) THEN
             NEW.builtin := false;
         END IF;
     ELSIF NOT NEW.builtin THEN
-        DELETE FROM @extschema@.weight WHERE name = NEW.name AND builtin;
+        -- a user row named like a shipped default takes the default over in place
+        UPDATE @extschema@.weight SET value = NEW.value, description = NEW.description, builtin = false
+        WHERE name = NEW.name AND builtin;
+        IF FOUND THEN
+            RETURN NULL;
+        END IF;
     END IF;
     RETURN NEW;
 END
