@@ -6,6 +6,9 @@
 -- Resolve every unqualified name in pg_catalog only, whatever the caller's
 -- search_path (CREATE EXTENSION puts back the caller's path afterwards).
 SET search_path = pg_catalog, pg_temp;
+-- This script ships reference rows (builtin = true), which the triggers below
+-- allow only in maintenance mode; the setting ends with the script.
+SET supplychain.maintenance = on;
 
 -- Tables.  Text keys keep the data readable and make pg_dump simple: there
 -- are no sequences whose values users' rows and shipped rows could share.
@@ -265,6 +268,12 @@ BEGIN
             USING ERRCODE = 'restrict_violation',
                   HINT = 'DELETE FROM the table WHERE NOT builtin removes your rows only.';
     END IF;
+    IF TG_OP = 'INSERT' OR NOT OLD.builtin THEN
+        RAISE EXCEPTION 'cannot mark a row of %.% as shipped reference data', TG_TABLE_SCHEMA, TG_TABLE_NAME
+            USING ERRCODE = 'restrict_violation',
+                  DETAIL = 'builtin = true marks the rows that come with the extension; pg_dump does not keep them.',
+                  HINT = 'Leave builtin false (the default) for your own rows.';
+    END IF;
     RAISE EXCEPTION 'cannot % a shipped reference row of %.%', pg_catalog.lower(TG_OP), TG_TABLE_SCHEMA, TG_TABLE_NAME
         USING ERRCODE = 'restrict_violation',
               DETAIL = 'Rows with builtin = true come with the extension; pg_dump would not keep a change to them.',
@@ -272,7 +281,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.builtin_readonly() IS
-    'trigger: shipped reference rows cannot be updated or deleted (unless supplychain.maintenance = on)';
+    'trigger: shipped reference rows cannot be created, updated or deleted (unless supplychain.maintenance = on)';
 
 -- A shipped weight that a user changes becomes the user's row (builtin =
 -- false), so pg_dump keeps it; restoring it (an INSERT of a user row with a
@@ -281,9 +290,11 @@ COMMENT ON FUNCTION @extschema@.builtin_readonly() IS
 CREATE FUNCTION @extschema@.weight_ownership() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    IF pg_catalog.current_setting('supplychain.maintenance', true) = 'on' THEN
+        RETURN NEW;         -- upgrade scripts correct shipped weights as shipped
+    END IF;
     IF TG_OP = 'UPDATE' THEN
-        IF OLD.builtin AND NEW.name IS DISTINCT FROM OLD.name
-           AND pg_catalog.current_setting('supplychain.maintenance', true) IS DISTINCT FROM 'on' THEN
+        IF OLD.builtin AND NEW.name IS DISTINCT FROM OLD.name THEN
             RAISE EXCEPTION 'cannot rename shipped weight "%"', OLD.name
                 USING ERRCODE = 'restrict_violation',
                       HINT = 'Change its value, or insert a weight of your own.';
@@ -311,54 +322,106 @@ CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.source
     FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.source
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_insert BEFORE INSERT ON @extschema@.source
+    FOR EACH ROW WHEN (NEW.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_claim BEFORE UPDATE ON @extschema@.source
+    FOR EACH ROW WHEN (NEW.builtin AND NOT OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.country
     FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.country
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_insert BEFORE INSERT ON @extschema@.country
+    FOR EACH ROW WHEN (NEW.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_claim BEFORE UPDATE ON @extschema@.country
+    FOR EACH ROW WHEN (NEW.builtin AND NOT OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.sector
     FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.sector
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_insert BEFORE INSERT ON @extschema@.sector
+    FOR EACH ROW WHEN (NEW.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_claim BEFORE UPDATE ON @extschema@.sector
+    FOR EACH ROW WHEN (NEW.builtin AND NOT OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.stage
     FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.stage
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_insert BEFORE INSERT ON @extschema@.stage
+    FOR EACH ROW WHEN (NEW.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_claim BEFORE UPDATE ON @extschema@.stage
+    FOR EACH ROW WHEN (NEW.builtin AND NOT OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.stage_link
     FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.stage_link
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_insert BEFORE INSERT ON @extschema@.stage_link
+    FOR EACH ROW WHEN (NEW.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_claim BEFORE UPDATE ON @extschema@.stage_link
+    FOR EACH ROW WHEN (NEW.builtin AND NOT OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.assessment
     FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.assessment
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_insert BEFORE INSERT ON @extschema@.assessment
+    FOR EACH ROW WHEN (NEW.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_claim BEFORE UPDATE ON @extschema@.assessment
+    FOR EACH ROW WHEN (NEW.builtin AND NOT OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.dependency
     FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.dependency
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_insert BEFORE INSERT ON @extschema@.dependency
+    FOR EACH ROW WHEN (NEW.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_claim BEFORE UPDATE ON @extschema@.dependency
+    FOR EACH ROW WHEN (NEW.builtin AND NOT OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.alignment
     FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.alignment
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_insert BEFORE INSERT ON @extschema@.alignment
+    FOR EACH ROW WHEN (NEW.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_claim BEFORE UPDATE ON @extschema@.alignment
+    FOR EACH ROW WHEN (NEW.builtin AND NOT OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.policy
     FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.policy
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_insert BEFORE INSERT ON @extschema@.policy
+    FOR EACH ROW WHEN (NEW.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_claim BEFORE UPDATE ON @extschema@.policy
+    FOR EACH ROW WHEN (NEW.builtin AND NOT OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.policy_measure
     FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.policy_measure
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_insert BEFORE INSERT ON @extschema@.policy_measure
+    FOR EACH ROW WHEN (NEW.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_claim BEFORE UPDATE ON @extschema@.policy_measure
+    FOR EACH ROW WHEN (NEW.builtin AND NOT OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.policy_impact
     FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.policy_impact
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_insert BEFORE INSERT ON @extschema@.policy_impact
+    FOR EACH ROW WHEN (NEW.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_claim BEFORE UPDATE ON @extschema@.policy_impact
+    FOR EACH ROW WHEN (NEW.builtin AND NOT OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_readonly BEFORE UPDATE OR DELETE ON @extschema@.figure
     FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.figure
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_insert BEFORE INSERT ON @extschema@.figure
+    FOR EACH ROW WHEN (NEW.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_claim BEFORE UPDATE ON @extschema@.figure
+    FOR EACH ROW WHEN (NEW.builtin AND NOT OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_readonly BEFORE DELETE ON @extschema@.weight
     FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.weight
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_insert BEFORE INSERT ON @extschema@.weight
+    FOR EACH ROW WHEN (NEW.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+CREATE TRIGGER builtin_claim BEFORE UPDATE ON @extschema@.weight
+    FOR EACH ROW WHEN (NEW.builtin AND NOT OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 
 -- Reference dataset of the supplychain extension: the KIET brief on the June 2021 US 100-day
 -- supply-chain review (semiconductors, batteries), plus a few cited public figures.
