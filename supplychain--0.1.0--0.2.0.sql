@@ -4,11 +4,11 @@
 \echo Use "ALTER EXTENSION supplychain UPDATE TO '0.2.0'" to load this file. \quit
 
 -- Resolve every unqualified name in pg_catalog only, whatever the caller's
--- search_path (CREATE EXTENSION puts back the caller's path afterwards).
-SET search_path = pg_catalog, pg_temp;
+-- search_path.  LOCAL: CREATE EXTENSION then puts back the caller's path.
+SET LOCAL search_path = pg_catalog, pg_temp;
 -- This script ships reference rows (builtin = true), which the triggers below
--- allow only in maintenance mode; the setting ends with the script.
-SET supplychain.maintenance = on;
+-- allow only in maintenance mode; the script turns it off again at its end.
+SET LOCAL supplychain.maintenance = on;
 
 -- Tables.  Text keys keep the data readable and make pg_dump simple: there
 -- are no sequences whose values users' rows and shipped rows could share.
@@ -851,3 +851,5 @@ COMMENT ON VIEW @extschema@.stage_closure IS
 -- Anyone may read; writing is granted by the DBA (README, "Privileges").
 GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
 GRANT SELECT ON ALL TABLES IN SCHEMA @extschema@ TO PUBLIC;
+
+SET LOCAL supplychain.maintenance = off;

@@ -3,8 +3,8 @@
 \echo Use "CREATE EXTENSION supplychain" to load this file. \quit
 
 -- Resolve every unqualified name in pg_catalog only, whatever the caller's
--- search_path (CREATE EXTENSION puts back the caller's path afterwards).
-SET search_path = pg_catalog, pg_temp;
+-- search_path.  LOCAL: CREATE EXTENSION then puts back the caller's path.
+SET LOCAL search_path = pg_catalog, pg_temp;
 
 -- Install only into a schema this script creates, or an empty one a
 -- superuser owns: objects planted in a pre-existing schema could otherwise

@@ -2,8 +2,14 @@
 -- functions are marked, that everything is documented, and that no SQL or
 -- PL function depends on the caller's search_path.
 SET client_min_messages = warning;
+SET search_path = public, pg_temp;
 CREATE EXTENSION IF NOT EXISTS supplychain;
 RESET client_min_messages;
+
+-- the scripts' own settings do not outlive CREATE EXTENSION
+SHOW search_path;
+SELECT current_setting('supplychain.maintenance', true) AS maintenance;
+RESET search_path;
 
 -- every member of the extension lives in its schema
 SELECT count(*) AS members_outside_schema
