@@ -44,3 +44,8 @@ FROM policy_risk WHERE country = 'KR' AND long_term_risk ORDER BY sector DESC, p
 SELECT COALESCE(sector, '(all)') AS sector, horizon, positive, neutral, negative, net, mean
 FROM policy_balance WHERE country = 'KR'
 ORDER BY sector DESC NULLS LAST, horizon DESC;
+
+\echo
+\echo '== If China cut all its supply: loss per stage of the US battery chain, directly and through upstream stages'
+SELECT stage, round(direct_loss::numeric, 4) AS direct_loss, round(total_loss::numeric, 4) AS total_loss
+FROM disruption('CN', 1.0, 'batteries') WHERE country = 'US';
