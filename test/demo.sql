@@ -19,8 +19,8 @@ FROM weakest_stage WHERE country = 'US' ORDER BY sector DESC;
 
 \echo
 \echo '== Each chain: rating and concentration of known supply shares (risk = weakness x HHI)'
-SELECT sector, position AS "#", stage, rating_label AS rating, suppliers, unknown_shares AS unknown,
-       hhi, top_supplier AS top, top_share, risk
+SELECT sector, position AS "#", stage, rating_label AS rating, suppliers AS sup, unknown_shares AS unk,
+       hhi, top_supplier AS top, top_share AS share, risk
 FROM stage_risk WHERE country = 'US' ORDER BY sector DESC, position;
 
 \echo

@@ -78,7 +78,8 @@ as_pg "$bindir/pg_ctl" -D "$SC_DIR/data" -l "$SC_DIR/server.log" -w "${server[@]
 	-o "-k $SC_DIR -p $SC_PORT -c listen_addresses=127.0.0.1 -c fsync=off -c max_worker_processes=16" start >/dev/null
 export PGHOST=$SC_DIR PGPORT=$SC_PORT PGUSER=$pguser PGDATABASE=postgres
 export SC_DIR SC_PORT SC_BINDIR=$bindir PG_CONFIG
-say "throwaway cluster: $("$bindir/postgres" --version), socket $SC_DIR, port $SC_PORT, fsync=off"
+say "throwaway cluster: $("$bindir/postgres" --version)"
+echo "   socket $SC_DIR, port $SC_PORT, fsync=off"
 
 psql_q() { "$bindir/psql" -X -v ON_ERROR_STOP=1 -q "$@"; }
 
