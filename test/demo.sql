@@ -19,7 +19,7 @@ FROM weakest_stage WHERE country = 'US' ORDER BY sector DESC;
 
 \echo
 \echo '== Each chain: rating and concentration of known supply shares (risk = weakness x HHI)'
-SELECT sector, position AS "#", stage, rating_label AS rating, suppliers AS sup, unknown_shares AS unk,
+SELECT sector, position AS "#", left(stage, 38) AS stage, rating_label AS rating, suppliers AS sup, unknown_shares AS unk,
        hhi, top_supplier AS top, top_share AS share, risk
 FROM stage_risk WHERE country = 'US' ORDER BY sector DESC, position;
 
@@ -33,7 +33,7 @@ ORDER BY sector DESC NULLS LAST, rank, supplier;
 \echo
 \echo '== US policies with a negative mid-to-long-term impact on Korea'
 -- the brief draws semiconductor impacts with gears and battery impacts with suns
-SELECT sector, policy_no AS "#", left(policy, 56) AS policy,
+SELECT sector, policy_no AS "#", left(policy, 48) AS policy,
        short_label || ' ' || symbol(short_term, CASE sector WHEN 'batteries' THEN 'sun' ELSE 'gear' END) AS short,
        long_label || ' ' || symbol(long_term, CASE sector WHEN 'batteries' THEN 'sun' ELSE 'gear' END) AS long,
        net, trend
