@@ -74,7 +74,9 @@ CREATE TABLE @extschema@.dependency (
     note     text,
     source   text REFERENCES @extschema@.source,
     builtin  boolean NOT NULL DEFAULT false,
-    PRIMARY KEY (stage, country, supplier, kind, item, as_of),
+    -- the share rule's key (stage, country, kind, item) leads, so its check reads
+    -- one key's rows through this index
+    PRIMARY KEY (stage, country, kind, item, supplier, as_of),
     CHECK (supplier <> country)
 );
 CREATE TABLE @extschema@.alignment (
@@ -131,10 +133,11 @@ CREATE TABLE @extschema@.figure (     -- quoted figures that are not dependencie
     builtin  boolean NOT NULL DEFAULT false
 );
 CREATE TABLE @extschema@.weight (
-    name        text PRIMARY KEY,
-    value       numeric NOT NULL,
-    description text NOT NULL,
-    builtin     boolean NOT NULL DEFAULT false
+    name          text PRIMARY KEY,
+    value         numeric NOT NULL,
+    description   text NOT NULL,
+    default_value numeric,            -- the shipped value; NULL for users' own weights
+    builtin       boolean NOT NULL DEFAULT false
 );
 
 COMMENT ON TABLE @extschema@.source IS 'publications the data cites; every reference row names one';
@@ -149,7 +152,7 @@ COMMENT ON TABLE @extschema@.policy IS 'policy recommendations of a country for 
 COMMENT ON TABLE @extschema@.policy_measure IS 'the key measures of each policy, in order';
 COMMENT ON TABLE @extschema@.policy_impact IS 'impact of a policy on a country''s industry, short or long (mid-to-long) term, dated';
 COMMENT ON TABLE @extschema@.figure IS 'quoted figures that are not dependencies: subsidies, budgets, capacity and demand shares';
-COMMENT ON TABLE @extschema@.weight IS 'every constant the risk views use; change a value to change the views';
+COMMENT ON TABLE @extschema@.weight IS 'every constant the risk views use; change a value to change the views (default_value keeps the shipped one)';
 COMMENT ON COLUMN @extschema@.dependency.share IS 'fraction 0..1 of the item that comes from supplier; NULL when unknown (never read as 0 or 1)';
 COMMENT ON COLUMN @extschema@.dependency.kind IS 'supply (imports), market (sales) or talent (workers)';
 COMMENT ON COLUMN @extschema@.assessment.basis IS 'where the rating comes from: a quote, or "Inferred: " and the reasoning';
@@ -200,7 +203,9 @@ BEGIN
     $q$, keys);
 
     -- each row adds its share minus the same supplier's previous share from
-    -- its date on; the running sum is the key's total at each date
+    -- its date on; the running sum is the key's total at each date.  (The
+    -- cached current total is written by joining the latest date's total to
+    -- share_total through its primary key: linear in the statement's keys.)
     EXECUTE format($q$
         WITH k AS (SELECT DISTINCT stage, country, kind, item FROM (%s) k),
         delta AS (
@@ -218,14 +223,25 @@ BEGIN
                    row_number() OVER (PARTITION BY stage, country, kind, item ORDER BY as_of DESC) AS latest
             FROM per_date
         ), updated AS (
-            UPDATE @extschema@.share_total t SET total = COALESCE(r.total, 0)
-            FROM k LEFT JOIN running r USING (stage, country, kind, item)
-            WHERE (t.stage, t.country, t.kind, t.item) = (k.stage, k.country, k.kind, k.item)
-              AND COALESCE(r.latest, 1) = 1
+            UPDATE @extschema@.share_total t SET total = r.total
+            FROM running r
+            WHERE r.latest = 1
+              AND (t.stage, t.country, t.kind, t.item) = (r.stage, r.country, r.kind, r.item)
         )
         SELECT stage, country, kind, item, as_of, total FROM running
         WHERE total > 1 ORDER BY stage, country, kind, item, as_of LIMIT 1
     $q$, keys) INTO bad;
+
+    -- keys whose rows are all gone now hold nothing
+    IF TG_OP <> 'INSERT' THEN
+        EXECUTE format($q$
+            UPDATE @extschema@.share_total t SET total = 0
+            FROM (SELECT DISTINCT stage, country, kind, item FROM (%s) k) k
+            WHERE (t.stage, t.country, t.kind, t.item) = (k.stage, k.country, k.kind, k.item)
+              AND NOT EXISTS (SELECT FROM @extschema@.dependency d
+                              WHERE (d.stage, d.country, d.kind, d.item) = (k.stage, k.country, k.kind, k.item))
+        $q$, keys);
+    END IF;
 
     IF bad.stage IS NOT NULL THEN
         RAISE EXCEPTION 'known shares of a dependency sum to % (above 1)', bad.total
@@ -268,7 +284,7 @@ BEGIN
             USING ERRCODE = 'restrict_violation',
                   HINT = 'DELETE FROM the table WHERE NOT builtin removes your rows only.';
     END IF;
-    IF TG_OP = 'INSERT' OR NOT OLD.builtin THEN
+    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NOT OLD.builtin) THEN
         RAISE EXCEPTION 'cannot mark a row of %.% as shipped reference data', TG_TABLE_SCHEMA, TG_TABLE_NAME
             USING ERRCODE = 'restrict_violation',
                   DETAIL = 'builtin = true marks the rows that come with the extension; pg_dump does not keep them.',
@@ -414,8 +430,9 @@ CREATE TRIGGER builtin_insert BEFORE INSERT ON @extschema@.figure
     FOR EACH ROW WHEN (NEW.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_claim BEFORE UPDATE ON @extschema@.figure
     FOR EACH ROW WHEN (NEW.builtin AND NOT OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+-- a shipped weight cannot be deleted, even once changed: the views need it
 CREATE TRIGGER builtin_readonly BEFORE DELETE ON @extschema@.weight
-    FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION @extschema@.builtin_readonly();
+    FOR EACH ROW WHEN (OLD.default_value IS NOT NULL) EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON @extschema@.weight
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.builtin_readonly();
 CREATE TRIGGER builtin_insert BEFORE INSERT ON @extschema@.weight
@@ -622,6 +639,7 @@ INSERT INTO @extschema@.weight (name, value, description, builtin) VALUES
     ('kind.talent', 1, 'weight of a talent (workforce) dependency', true),
     ('hhi.concentrated', 0.25, 'HHI above which a stage is flagged concentrated (2,500 on the 0..10,000 scale, the US merger guidelines'' "highly concentrated")', true),
     ('policy.long_term_risk_below', 0, 'a policy is a long-term risk when its long-term value is below this (0: any negative impact)', true);
+UPDATE @extschema@.weight SET default_value = value WHERE builtin;
 
 -- Current rows: the latest as_of of each key.
 

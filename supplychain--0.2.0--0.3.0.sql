@@ -34,7 +34,7 @@ COMMENT ON FUNCTION @extschema@.propagate_exposure(text, text, integer) IS
 -- import shares), is made at home from its upstream stages, in equal parts:
 -- stage_link carries no weights.  Unknown shares add nothing.  64 tiers: on
 -- the reference data's recycling loop (gain 1/8 per 4 links) the truncated
--- series then equals its limit to double precision.
+-- series is then within about 1e-14 of its limit.
 CREATE FUNCTION @extschema@.chain_exposure(
     for_supplier text DEFAULT NULL,
     max_tiers integer DEFAULT 64)
@@ -75,18 +75,23 @@ DECLARE
         LEFT JOIN imported i ON i.country OPERATOR(pg_catalog.=) c.country
                             AND i.stage OPERATOR(pg_catalog.=) l.downstream
     $q$;
+    -- a stage's known imports are at most all of its supply: where the
+    -- largest shares over items add up above 1, they are scaled down to 1
     origins_sql text := $q$
-        SELECT d.country OPERATOR(pg_catalog.||) d.stage, d.supplier,
-               pg_catalog.max(d.share)::pg_catalog.float8
-        FROM @extschema@.current_dependency d
-        WHERE d.kind OPERATOR(pg_catalog.=) 'supply' AND d.share IS NOT NULL
+        SELECT o.node, o.supplier, o.share FROM (
+            SELECT d.country OPERATOR(pg_catalog.||) d.stage AS node, d.supplier,
+                   (pg_catalog.max(d.share) OPERATOR(pg_catalog./)
+                    GREATEST(1::numeric, pg_catalog.sum(pg_catalog.max(d.share))
+                                         OVER (PARTITION BY d.country, d.stage)))::pg_catalog.float8 AS share
+            FROM @extschema@.current_dependency d
+            WHERE d.kind OPERATOR(pg_catalog.=) 'supply' AND d.share IS NOT NULL
+            GROUP BY d.country, d.stage, d.supplier) o
     $q$;
 BEGIN
     IF for_supplier IS NOT NULL THEN
         origins_sql := origins_sql
-            || pg_catalog.format(' AND d.supplier OPERATOR(pg_catalog.=) %L', for_supplier);
+            || pg_catalog.format(' WHERE o.supplier OPERATOR(pg_catalog.=) %L', for_supplier);
     END IF;
-    origins_sql := origins_sql || ' GROUP BY d.country, d.stage, d.supplier';
     RETURN QUERY
         SELECT pg_catalog.left(p.node, 2), pg_catalog.substr(p.node, 3), p.country, p.exposure, p.tier
         FROM @extschema@.propagate_exposure(edges_sql, origins_sql, COALESCE(max_tiers, 64)) p;
@@ -268,7 +273,7 @@ CREATE TABLE @extschema@.material_supply (
     scope           text NOT NULL CHECK (scope IN ('global', 'eu')),
     country         text NOT NULL REFERENCES @extschema@.country,
     share           numeric NOT NULL CHECK (share BETWEEN 0 AND 1),
-    trade_parameter numeric CHECK (trade_parameter > 0),
+    trade_parameter numeric CHECK (trade_parameter > 0 AND trade_parameter <= 10),
     source          text REFERENCES @extschema@.source,
     builtin         boolean NOT NULL DEFAULT false,
     PRIMARY KEY (material, scope, country)
@@ -297,27 +302,32 @@ WITH wgi AS (
            @extschema@.hhi_wgi(s.share::double precision,
                                @extschema@.wgi_scaled(w.wgi::double precision),
                                s.trade_parameter::double precision) AS hhi_wgi,
-           count(*)::integer AS countries,
-           count(w.wgi)::integer AS governed
+           count(*)::integer AS countries
     FROM @extschema@.material_supply s
     LEFT JOIN wgi w ON w.country = s.country
     GROUP BY s.material, s.scope
+), sr AS (
+    -- an EU mix whose index is unknown leaves the risk unknown: it must not
+    -- fall back to the GS-only formula
+    SELECT m.*, gs.countries AS gs_countries, gs.hhi_wgi AS gs_hhi, eu.hhi_wgi AS eu_hhi,
+           eu.material IS NOT NULL AS has_eu,
+           CASE WHEN eu.material IS NOT NULL AND eu.hhi_wgi IS NULL THEN NULL
+                ELSE @extschema@.eu_supply_risk(gs.hhi_wgi, eu.hhi_wgi, m.import_reliance::double precision,
+                                                m.eol_rir::double precision, m.substitution::double precision)
+           END AS supply_risk
+    FROM @extschema@.material m
+    LEFT JOIN hhi gs ON gs.material = m.id AND gs.scope = 'global'
+    LEFT JOIN hhi eu ON eu.material = m.id AND eu.scope = 'eu'
 )
-SELECT m.id AS material, m.name, m.sector,
-       gs.countries AS gs_countries,
-       round(gs.hhi_wgi::numeric, 4) AS hhi_wgi_gs,
-       round(eu.hhi_wgi::numeric, 4) AS hhi_wgi_eu,
-       m.import_reliance, m.eol_rir, m.substitution, m.economic_importance,
-       CASE WHEN eu.material IS NULL THEN 'GS only' ELSE 'GS and EU' END AS method,
-       round(@extschema@.eu_supply_risk(gs.hhi_wgi, eu.hhi_wgi, m.import_reliance::double precision,
-                                        m.eol_rir::double precision, m.substitution::double precision)::numeric, 4)
-           AS supply_risk,
-       @extschema@.eu_supply_risk(gs.hhi_wgi, eu.hhi_wgi, m.import_reliance::double precision,
-                                  m.eol_rir::double precision, m.substitution::double precision) >= 1
-           AND m.economic_importance >= 2.8 AS critical
-FROM @extschema@.material m
-LEFT JOIN hhi gs ON gs.material = m.id AND gs.scope = 'global'
-LEFT JOIN hhi eu ON eu.material = m.id AND eu.scope = 'eu';
+SELECT sr.id AS material, sr.name, sr.sector,
+       sr.gs_countries,
+       round(sr.gs_hhi::numeric, 4) AS hhi_wgi_gs,
+       round(sr.eu_hhi::numeric, 4) AS hhi_wgi_eu,
+       sr.import_reliance, sr.eol_rir, sr.substitution, sr.economic_importance,
+       CASE WHEN sr.has_eu THEN 'GS and EU' ELSE 'GS only' END AS method,
+       round(sr.supply_risk::numeric, 4) AS supply_risk,
+       sr.supply_risk >= 1 AND sr.economic_importance >= 2.8 AS critical
+FROM sr;
 COMMENT ON VIEW @extschema@.material_risk IS
     'EU supply-risk indicator per material; NULL where an input is unknown; critical when supply_risk >= 1 and economic_importance >= 2.8';
 
@@ -438,9 +448,10 @@ COMMENT ON FUNCTION @extschema@.policy_balance_at(date) IS 'policy_balance as it
 CREATE FUNCTION @extschema@.xml_escape(text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     SELECT pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
-           pg_catalog.replace($1, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&apos;')
+           pg_catalog.replace(pg_catalog.regexp_replace($1, '[\x01-\x08\x0B\x0C\x0E-\x1F]', '', 'g'),
+                              '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&apos;')
 $$;
-COMMENT ON FUNCTION @extschema@.xml_escape(text) IS 'text escaped for XML content and attribute values';
+COMMENT ON FUNCTION @extschema@.xml_escape(text) IS 'text escaped for XML content and attribute values (control characters XML forbids are dropped)';
 
 CREATE FUNCTION @extschema@.heatmap_svg(country text, sector text DEFAULT NULL) RETURNS text
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -466,7 +477,7 @@ DECLARE
     y        integer;
 BEGIN
     -- rows: the stages of the country's assessed chains, in chain order
-    SELECT array_agg(sr.stage_id ORDER BY sr.sector DESC, sr.position) INTO stages
+    SELECT array_agg(sr.stage_id ORDER BY sr.sector COLLATE "C" DESC, sr.position) INTO stages
       FROM @extschema@.stage_risk sr
      WHERE sr.country = heatmap_svg.country
        AND (heatmap_svg.sector IS NULL OR sr.sector = heatmap_svg.sector);
@@ -477,7 +488,7 @@ BEGIN
                     HINT = 'The heat map draws the stages of chains the country has rated in assessment.';
     END IF;
     -- columns: suppliers the country depends on at those stages, most known share first
-    SELECT array_agg(t.supplier ORDER BY t.total DESC NULLS LAST, t.supplier) INTO suppliers
+    SELECT array_agg(t.supplier ORDER BY t.total DESC NULLS LAST, t.supplier COLLATE "C") INTO suppliers
       FROM (SELECT d.supplier, sum(d.share) AS total
               FROM @extschema@.current_dependency d
              WHERE d.country = heatmap_svg.country AND d.stage = ANY (stages)
@@ -513,6 +524,7 @@ BEGIN
         SELECT sr.stage_id, sr.sector, sr.stage, sr.rating_label
           FROM @extschema@.stage_risk sr
          WHERE sr.country = heatmap_svg.country AND sr.stage_id = ANY (stages)
+         ORDER BY array_position(stages, sr.stage_id)
     LOOP
         y := top + (array_position(stages, r.stage_id) - 1) * cell_h;
         svg := svg || format('<text x="12" y="%s">%s <tspan fill="#444444">(%s)</tspan></text>', y + 19,
@@ -541,7 +553,7 @@ BEGIN
           LEFT JOIN @extschema@.alignment al ON al.country = heatmap_svg.country AND al.partner = p.supplier
           LEFT JOIN @extschema@.weight wa ON wa.name = 'alignment.' || COALESCE(al.relation, 'unknown')
          GROUP BY p.stage, p.supplier, wa.value
-         ORDER BY p.stage, p.supplier
+         ORDER BY p.stage COLLATE "C", p.supplier COLLATE "C"
     LOOP
         x := label_w + (array_position(suppliers, r.supplier) - 1) * cell_w;
         y := top + (array_position(stages, r.stage) - 1) * cell_h;
@@ -554,7 +566,7 @@ BEGIN
             svg := svg || format('<rect class="cell" x="%s" y="%s" width="%s" height="%s" fill="%s" stroke="#ffffff"/>',
                                  x, y, cell_w, cell_h, fills[k])
                        || format('<text x="%s" y="%s" text-anchor="middle" fill="%s">%s</text>',
-                                 x + cell_w / 2, y + 19, inks[k], to_char(r.risk, 'FM0.00'));
+                                 x + cell_w / 2, y + 19, inks[k], to_char(r.risk, 'FM990.00'));
         END IF;
     END LOOP;
 

@@ -55,3 +55,17 @@ ORDER BY sector, material;
 DELETE FROM material WHERE id IN ('testium', 'otherium');
 DELETE FROM governance WHERE NOT builtin;
 DELETE FROM country WHERE code = 'AU';
+
+-- an EU mix with a country lacking a governance score: the EU index is
+-- unknown, so the risk is unknown (not the GS-only figure)
+INSERT INTO country (code, name) VALUES ('AU', 'Australia');
+INSERT INTO governance (country, year, wgi) VALUES ('CN', 2020, -0.5), ('AU', 2020, 1.5);
+INSERT INTO material (id, name, import_reliance, eol_rir, substitution, economic_importance)
+VALUES ('testium', 'Testium', 0.6, 0.1, 0.9, 3.0);
+INSERT INTO material_supply (material, scope, country, share) VALUES
+    ('testium', 'global', 'CN', 0.6), ('testium', 'global', 'AU', 0.4),
+    ('testium', 'eu', 'CN', 0.5), ('testium', 'eu', 'KR', 0.5);
+SELECT material, hhi_wgi_gs, hhi_wgi_eu, method, supply_risk, critical FROM material_risk WHERE material = 'testium';
+DELETE FROM material WHERE id = 'testium';
+DELETE FROM governance WHERE NOT builtin;
+DELETE FROM country WHERE code = 'AU';

@@ -153,19 +153,26 @@ SELECT * FROM propagate_exposure($$VALUES (7, 8, 0.5), (8, 9, 1.5)$$, $$SELECT 7
 SELECT * FROM propagate_exposure($$VALUES ('a', 'b', 0.6), ('c', 'b', 0.5)$$, $$SELECT 'a', 'X', 1$$);
 SELECT * FROM propagate_exposure($$VALUES ('a', 'b', NULL::real)$$, $$SELECT 'a', 'X', 1$$);
 
--- Cancel and statement_timeout stop it: a cycle that would run for
--- two billion tiers.
+-- Around a cycle the exposure shrinks by the cycle's share product per
+-- turn; once it has shrunk to nothing (double underflow, about 1,000 turns
+-- of 0.25 here) it stops moving, so even two billion tiers end at once.
+SELECT node, country, round(exposure::numeric, 12) AS exposure, tier FROM propagate_exposure(
+    $$VALUES ('p', 'q', 0.5), ('q', 'p', 0.5)$$, $$VALUES ('p', 'X', 0.5)$$, 2000000000)
+ORDER BY node;
+-- Cancel and statement_timeout stop it: a cycle that loses only 1e-6 per
+-- turn would run for hundreds of millions of tiers.
 SET statement_timeout = '300ms';
 SELECT count(*) FROM propagate_exposure(
-    $$VALUES ('p', 'q', 0.5), ('q', 'p', 0.5)$$, $$VALUES ('p', 'X', 0.5)$$, 2000000000);
+    $$VALUES ('p', 'q', 1.0), ('q', 'p', 0.999999)$$, $$VALUES ('p', 'X', 0.000001)$$, 2000000000);
 RESET statement_timeout;
 
 -- Random graphs against the WITH RECURSIVE formulation of the same sum:
 -- every walk of at most max_tiers edges from own production, enumerated.
 -- make_graph: nodes 1..n; an edge i -> j for i < j with probability p (and
 -- j -> i with probability back, making cycles); weights random, scaled so
--- that the shares into a node sum to at most n/(n + 1); own production for
--- about half the nodes, in one or two of five countries.
+-- that the shares into a node sum to at most 1/2; own production for about
+-- half the nodes, in one or two of five countries, at most 1/4 each: so a
+-- node's own production and incoming shares sum to at most 1.
 CREATE TEMP TABLE re (supplier bigint, customer bigint, share float8);
 CREATE TEMP TABLE ro (node bigint, country text, share float8);
 CREATE FUNCTION pg_temp.make_graph(seed float8, n int, p float8, back float8) RETURNS bigint
@@ -179,10 +186,10 @@ BEGIN
         FROM generate_series(1, n) i, generate_series(1, n) j
         WHERE (i < j AND random() < p) OR (i > j AND random() < back)
     )
-    SELECT supplier, customer, w / (1 + count(*) OVER (PARTITION BY customer))
+    SELECT supplier, customer, w / (2 * (1 + count(*) OVER (PARTITION BY customer)))
     FROM raw;
     INSERT INTO pg_temp.ro
-    SELECT i, (ARRAY['CN', 'JP', 'KR', 'TW', 'US'])[1 + floor(random() * 5)::int], random() / 2
+    SELECT i, (ARRAY['CN', 'JP', 'KR', 'TW', 'US'])[1 + floor(random() * 5)::int], random() / 4
     FROM generate_series(1, n) i, generate_series(1, 2) k
     WHERE random() < 0.35;
     RETURN (SELECT count(*) FROM pg_temp.re);
@@ -287,3 +294,15 @@ FROM disruption('CN', 1, 'batteries');
 ROLLBACK;
 
 DROP TABLE link;
+
+-- own production plus incoming shares above 1 would make exposures above 1: an error
+SELECT * FROM propagate_exposure('VALUES (1, 1, 1.0)', 'VALUES (1, ''CN'', 1.0)');
+SELECT * FROM propagate_exposure('VALUES (1, 2, 1.0)', 'VALUES (1, ''CN'', 1.0), (2, ''CN'', 1.0), (2, ''KR'', 1.0)');
+SELECT * FROM propagate_exposure('VALUES (1, 2, 0.5)', 'VALUES (1, ''CN'', 0.8), (1, ''KR'', 0.8)');
+-- the queries must be read-only: a writing query, a locking one, a utility statement
+CREATE TEMP TABLE scratch (a int, b int, s float8);
+SELECT * FROM propagate_exposure('INSERT INTO scratch VALUES (1, 2, 0.5) RETURNING a, b, s', 'VALUES (1, ''CN'', 1.0)');
+SELECT * FROM propagate_exposure('SELECT a, b, s FROM scratch FOR UPDATE', 'VALUES (1, ''CN'', 1.0)');
+SELECT count(*) AS rows_written FROM scratch;
+-- a share too large for double precision is a bad share, not an overflow
+SELECT * FROM propagate_exposure('VALUES (1, 2, 1e400::numeric)', 'VALUES (1, ''CN'', 1.0)');

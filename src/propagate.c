@@ -277,7 +277,7 @@ arena_text(Graph *g, const char *data, uint32 len)
 	struct varlena *v;
 
 	if (need > 8192)
-		v = (struct varlena *) MemoryContextAlloc(g->cxt, need);
+		v = (struct varlena *) MemoryContextAllocHuge(g->cxt, need);
 	else
 	{
 		if (g->arena == NULL || g->arena_used + need > g->arena_size)
@@ -536,7 +536,7 @@ datum_share(ColKind k, Datum d)
 		case COL_FLOAT8:
 			return DatumGetFloat8(d);
 		case COL_NUMERIC:
-			return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
+			return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
 		default:
 			return (double) datum_int(k, d);
 	}
@@ -759,6 +759,15 @@ prepare_input(const char *sql, const char *what, bool edges, ColKind *kinds)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("%s must be a query that returns rows", what)));
+	{
+		Query	   *q = linitial_node(Query, source->query_list);
+
+		if (q->commandType != CMD_SELECT || q->hasModifyingCTE || q->rowMarks != NIL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("%s must be a read-only query", what),
+					 errdetail("It may not write, lock rows, or be a utility statement such as FETCH.")));
+	}
 	check_columns(source->resultDesc, edges, what, kinds);
 	return plan;
 }
@@ -920,7 +929,10 @@ build_csr(Graph *g)
 		g->oshare = NULL;
 	}
 
-	/* shares into a node are fractions of its supply: at most 1 in all */
+	/*
+	 * A node's own production (in every country) and its incoming shares are
+	 * fractions of its supply: at most 1 in all, or exposures could exceed 1.
+	 */
 	for (k = 0; k < n; k++)
 	{
 		double		sum = 0.0;
@@ -928,12 +940,14 @@ build_csr(Graph *g)
 		CHECK_FOR_INTERRUPTS();
 		for (e = g->in_off[k]; e < g->in_off[k + 1]; e++)
 			sum += g->in_share[e];
+		for (e = g->orig_off[k]; e < g->orig_off[k + 1]; e++)
+			sum += g->orig_share[e];
 		if (sum > 1.0 + SHARE_EPSILON)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("shares into node %s sum to %.10g, above 1", node_label(g, k), sum),
-					 errdetail("Each edge's share is the fraction of the customer's supply that comes from the supplier, "
-							   "so the shares into one customer sum to at most 1.")));
+					 errdetail("Edge shares and own production are fractions of the node's supply, "
+							   "so together they sum to at most 1.")));
 	}
 }
 
@@ -989,38 +1003,6 @@ spa_add(Spa *spa, int32 c, double v, int32 tier)
 		spa->acc[c] += v;
 		if (tier < spa->tier[c])
 			spa->tier[c] = tier;
-	}
-}
-
-/* Own production of one node in one country sums to at most 1. */
-static void
-check_origins(Graph *g, Spa *spa)
-{
-	int32		n;
-
-	for (n = 0; n < g->nnodes; n++)
-	{
-		int64		o;
-		int32		i;
-
-		CHECK_FOR_INTERRUPTS();
-		if (g->orig_off[n + 1] - g->orig_off[n] < 2)
-			continue;
-		spa_start(spa);
-		for (o = g->orig_off[n]; o < g->orig_off[n + 1]; o++)
-			spa_add(spa, g->orig_country[o], g->orig_share[o], 0);
-		for (i = 0; i < spa->ntouched; i++)
-		{
-			int32		c = spa->touched[i];
-
-			if (spa->acc[c] > 1.0 + SHARE_EPSILON)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("own production of node %s in country %s sums to %.10g, above 1",
-								node_label(g, n), text_to_cstring((text *) g->countries[c]),
-								spa->acc[c]),
-						 errdetail("origins_sql gives fractions of a node's supply; rows for the same node and country are added.")));
-		}
 	}
 }
 
@@ -1423,12 +1405,14 @@ solve_by_tier(Graph *g, int32 max_tiers, Output *out)
 			if (nextlen + spa.ntouched > nextcap)
 				next = grow_array(g, next, &nextcap, nextlen + spa.ntouched, sizeof(Delta));
 			next_off[d] = nextlen;
-			next_cnt[d] = spa.ntouched;
 			for (j = 0; j < spa.ntouched; j++)
 			{
 				int32		c = spa.touched[j];
 				bool		found;
 
+				/* exposure that has shrunk to nothing around a cycle stops moving */
+				if (spa.acc[c] == 0.0)
+					continue;
 				next[nextlen].country = c;
 				next[nextlen].value = spa.acc[c];
 				nextlen++;
@@ -1441,7 +1425,9 @@ solve_by_tier(Graph *g, int32 max_tiers, Output *out)
 					entry->tier = (int32) t;
 				}
 			}
-			next_frontier[nnext++] = d;
+			next_cnt[d] = (int32) (nextlen - next_off[d]);
+			if (next_cnt[d] > 0)
+				next_frontier[nnext++] = d;
 		}
 
 		/* what arrived at tier t is what moves at tier t + 1 */
@@ -1526,7 +1512,6 @@ propagate_exposure(PG_FUNCTION_ARGS)
 	INSTR_TIME_SET_CURRENT(t1);
 	build_csr(g);
 	spa_init(g, &spa);
-	check_origins(g, &spa);
 
 	output_init(&out, rsinfo);
 

@@ -139,6 +139,19 @@ same "source: the risk views see the user rows (widgets stages, MX supplier, use
 	              AND (SELECT count(*) FROM supplychain.country_risk WHERE supplier = 'MX') > 0
 	              AND (SELECT count(*) FROM supplychain.policy_risk WHERE policy_id = 'dba-us-widgets-1') > 0
 	              AND (SELECT count(*) FROM supplychain.policy_balance WHERE country = 'MX') > 0")" t
+# material_risk by hand (user_data_material.sql): WGI scaled 2 x (2.5 - wgi):
+# CN (latest year) 6.0, MX 5.8, DE 2.2, VN 5.6, US 2.8.
+# dba-graphite GS 0.65^2 x 6.0 + 0.10^2 x 5.8 x 0.8 = 2.5814, EU 0.4^2 x 6.0 + 0.2^2 x 2.2 x 0.8 = 1.0304;
+#   SR = (2.5814 x 0.49 + 1.0304 x 0.51) x 0.97 x 0.95 = 1.6498, EI 3.0: critical
+# dba-zinc GS only 0.3^2 x 5.6 = 0.504, SR 0.504 x 0.7 x 0.9 = 0.3175, EI 2.0: not critical
+# lithium (shipped, no figures) GS 0.15^2 x 6.0 + 0.05^2 x 2.8 x 1.2 = 0.1434, SR unknown
+material_risk_check() {
+	q "$1" "SELECT string_agg(concat_ws(' ', material, hhi_wgi_gs, hhi_wgi_eu, method, supply_risk, critical), '; ' ORDER BY material)
+	        FROM supplychain.material_risk WHERE material IN ('dba-graphite', 'dba-zinc', 'lithium')"
+}
+material_risk_want='dba-graphite 2.5814 1.0304 GS and EU 1.6498 t; dba-zinc 0.5040 GS only 0.3175 f; lithium 0.1434 GS only'
+same "source: material_risk sees the user's materials, shares and governance scores (hand-computed)" \
+	"$(material_risk_check dba_src)" "$material_risk_want"
 
 "$bindir/pg_dump" -Fc -d dba_src -f "$work/src.dump" 2>"$work/err"
 quiet_ok "pg_dump -Fc" $? "$work/err"
@@ -240,6 +253,7 @@ for v in "${older[@]}"; do
 	user_rows_queries "$db" >"$work/user_rows_$db.sql"
 	{ psql_ -At -d "$db" -f "$work/user_rows_$db.sql"; user_objects "$db"; } >"$work/before_$db"
 
+	had_material=$(q "$db" "SELECT to_regclass('supplychain.material') IS NOT NULL")
 	psql_ -d "$db" -c "ALTER EXTENSION supplychain UPDATE" 2>"$work/err"
 	quiet_ok "$v: ALTER EXTENSION supplychain UPDATE" $? "$work/err"
 	same "$v: extversion is the default_version" \
@@ -247,6 +261,14 @@ for v in "${older[@]}"; do
 	{ psql_ -At -d "$db" -f "$work/user_rows_$db.sql"; user_objects "$db"; } >"$work/after_$db"
 	same_file "$v: user rows (over their old columns), user table, indexes and view unchanged by the update" \
 		"$work/before_$db" "$work/after_$db"
+	# tables the update created take the user's rows beside the old ones
+	# (which they reference: user countries, sector and source)
+	if [ -s "$work/user_rows_$db.sql" ] && [ "$had_material" = f ]; then
+		psql_ -d "$db" -f "$dir/user_data_material.sql" 2>"$work/err"
+		quiet_ok "$v: user rows in the tables the update created ($dir/user_data_material.sql)" $? "$work/err"
+		same "$v: material_risk on the updated database sees them (hand-computed)" \
+			"$(material_risk_check "$db")" "$material_risk_want"
+	fi
 
 	psql_ -At -d "$db" -f "$dir/catalog.sql" >"$work/catalog_$db"
 	same_file "$v: catalog of the extension's members ($dir/catalog.sql) as in a fresh install" \
@@ -291,7 +313,10 @@ for v in "${older[@]}"; do
 
 	# the suites count the shipped rows: take the user's rows out of the
 	# extension's tables (and the user objects that reference them) and put
-	# the shipped weight back, then the data must be a fresh install's
+	# the shipped weight back, then the data must be a fresh install's.  The
+	# user changed that weight in place (it became a user row), so deleting
+	# it removes the default too; a shipped row can only be re-created as
+	# such in maintenance mode, as the upgrade scripts do.
 	psql_ -d "$db" 2>"$work/err" <<-'EOF'
 		SET client_min_messages = warning;
 		DROP VIEW IF EXISTS public.dba_weak_stages;
@@ -327,6 +352,7 @@ for v in "${older[@]}"; do
 	if [ -n "$(q "$db" "SELECT to_regclass('supplychain.weight')")" ]; then
 		q dba_fresh "COPY (SELECT * FROM supplychain.weight WHERE builtin) TO STDOUT" |
 			psql_ -d "$db" -c "CREATE TEMP TABLE w (LIKE supplychain.weight)" -c "COPY w FROM STDIN" \
+				-c "SET supplychain.maintenance = on" \
 				-c "INSERT INTO supplychain.weight SELECT * FROM w WHERE name NOT IN (SELECT name FROM supplychain.weight)" \
 				2>>"$work/err"
 	fi

@@ -216,6 +216,15 @@ if new_db $db; then
 	else
 		fail "results under the hostile search_path: hhi, risk, builtin = '${got% *}', expected 0.4100, weakness.weak x 0.41, false"
 	fi
+	# dml.sql's material: WGI 0.5 and -0.5 scaled to 4.0 and 6.0; GS 0.6^2 x 4.0 + 0.4^2 x 6.0 x 0.8 = 2.208,
+	# EU 0.7^2 x 4.0 = 1.96; SR = (2.208 x 0.3 + 1.96 x 0.7) x (1 - 0.1) x 0.9 = 1.6479; EI 3.0: critical
+	got=$(super -d $db -c "SELECT concat_ws(' ', hhi_wgi_gs, hhi_wgi_eu, supply_risk, critical)
+	                       FROM supplychain.material_risk WHERE material = 'sec-testium'")
+	if [ "$got" = "2.2080 1.9600 1.6479 t" ]; then
+		ok "EU supply risk under the hostile search_path: HHI_WGI 2.208 (global) and 1.96 (EU), supply risk 1.6479, critical ($got)"
+	else
+		fail "EU supply risk under the hostile search_path: '$got', expected '2.2080 1.9600 1.6479 t'"
+	fi
 fi
 
 # --- 2. privileges ------------------------------------------------------------

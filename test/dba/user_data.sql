@@ -79,6 +79,13 @@ INSERT INTO figure (id, country, sector, stage, metric, qualifier, value, unit, 
 
 INSERT INTO weight (name, value, description) VALUES
     ('dba.custom', 0.125, 'a weight of the user''s own');
+
+-- The EU supply-risk tables (0.3.0 on): when the old version of an update
+-- test has no such tables, test/dba.sh loads this part after the update.
+SELECT to_regclass('supplychain.material') IS NOT NULL AS dba_has_material \gset
+\if :dba_has_material
+\ir user_data_material.sql
+\endif
 -- a shipped weight changed by the user: it becomes the user's row
 UPDATE weight SET value = 0.9 WHERE name = 'alignment.concern';
 

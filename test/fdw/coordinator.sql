@@ -11,6 +11,10 @@
 --       their supplychain tables (see shard.sql)
 --   local.*     plain tables on the coordinator with the same rows
 --   single.*    the baseline database's tables and views (IMPORT FOREIGN SCHEMA)
+--   single_fn.* the baseline's results of the functions that read the
+--               tables (views made in single.sql)
+--   dist.<view>, dist.<function>()   the extension's views, and the
+--               functions that read its tables, re-created over dist
 --   pushed.*    the extension's views computed on the shards (partitioned
 --               tables over the shards' filtered views)
 --   noext.assessment   shard 1's assessments through a server WITHOUT
@@ -72,6 +76,11 @@ INSERT INTO local.policy_impact SELECT * FROM supplychain.policy_impact
     UNION ALL SELECT * FROM fdwtest.policy_impact_rows(ARRAY(SELECT code FROM supplychain.country));
 
 IMPORT FOREIGN SCHEMA supplychain FROM SERVER single INTO single;
+-- the single server's function results (single.sql)
+CREATE SCHEMA single_fn;
+IMPORT FOREIGN SCHEMA fdwtest
+    LIMIT TO (stage_risk_at, country_risk_at, policy_risk_at, policy_balance_at, chain_exposure, disruption, heatmap_svg)
+    FROM SERVER single INTO single_fn;
 
 ANALYZE dist.dependency, dist.assessment, dist.policy_impact,
         local.dependency, local.assessment, local.policy_impact;
@@ -79,38 +88,71 @@ ANALYZE dist.dependency, dist.assessment, dist.policy_impact,
 -- Every view of the extension, re-created in schema dist over the
 -- distributed tables: the view text is the extension's own
 -- (pg_get_viewdef), with the three tables and the views themselves
--- redirected to dist.  Views are created as soon as the views they read
--- exist, so no list of views or of their order is kept here.
+-- redirected to dist.  A view that calls a function of the extension which
+-- reads those tables (tier_exposure calls chain_exposure) would still read
+-- the coordinator's own tables through it: such functions (SQL and PL/pgSQL,
+-- and those calling them) are re-created in dist the same way
+-- (pg_get_functiondef), and redirected too.  Views and functions are created
+-- as soon as what they need exists, so no list of them or of their order is
+-- kept here.
 DO $$
 DECLARE
+    tables constant text[] := ARRAY['dependency', 'assessment', 'policy_impact'];
+    views text[];
+    funcs oid[] := '{}';
+    names text[];
     redirect text;
     pending text[];
-    v text;
+    item text;
     def text;
     made integer;
+    n integer;
 BEGIN
     PERFORM pg_catalog.set_config('search_path', 'pg_catalog', true);
-    pending := ARRAY(SELECT * FROM fdwtest.extension_views(false));
-    IF cardinality(pending) = 0 THEN
+    -- SQL functions are checked when the views and functions they call exist
+    PERFORM pg_catalog.set_config('check_function_bodies', 'off', true);
+    views := ARRAY(SELECT * FROM fdwtest.extension_views(false));
+    IF cardinality(views) = 0 THEN
         RAISE EXCEPTION 'the extension has no views';
     END IF;
-    redirect := array_to_string(ARRAY['dependency', 'assessment', 'policy_impact'] || pending, '|');
+    names := tables || views;
+    LOOP
+        n := cardinality(funcs);
+        funcs := ARRAY(
+            SELECT p.oid
+            FROM pg_proc p
+            JOIN pg_language l ON l.oid = p.prolang
+            JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+            JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'supplychain'
+            WHERE l.lanname IN ('sql', 'plpgsql') AND p.prorettype <> 'trigger'::regtype
+              AND p.prosrc ~ ('\msupplychain\.(' || array_to_string(names, '|') || ')\M')
+            ORDER BY p.oid);
+        names := tables || views || ARRAY(SELECT DISTINCT proname::text FROM pg_proc WHERE oid = ANY (funcs));
+        EXIT WHEN cardinality(funcs) = n;
+    END LOOP;
+    redirect := '\msupplychain\.(' || array_to_string(names, '|') || ')\M';
+    pending := ARRAY(SELECT 'v' || v FROM unnest(views) v) || ARRAY(SELECT 'f' || f FROM unnest(funcs) f);
     LOOP
         made := 0;
-        FOREACH v IN ARRAY pending LOOP
-            def := pg_get_viewdef(format('supplychain.%I', v)::regclass);
-            def := regexp_replace(def, '\msupplychain\.(' || redirect || ')\M', 'dist.\1', 'g');
+        FOREACH item IN ARRAY pending LOOP
+            IF left(item, 1) = 'v' THEN
+                def := format('CREATE VIEW dist.%I AS %s', substr(item, 2),
+                              pg_get_viewdef(format('supplychain.%I', substr(item, 2))::regclass));
+            ELSE
+                def := pg_get_functiondef(substr(item, 2)::oid);
+            END IF;
+            def := regexp_replace(def, redirect, 'dist.\1', 'g');
             BEGIN
-                EXECUTE format('CREATE VIEW dist.%I AS %s', v, def);
+                EXECUTE def;
                 made := made + 1;
-                pending := array_remove(pending, v);
-            EXCEPTION WHEN undefined_table THEN
-                NULL;   -- reads a view not yet re-created: next round
+                pending := array_remove(pending, item);
+            EXCEPTION WHEN undefined_table OR undefined_function OR undefined_object THEN
+                NULL;   -- needs a view or function not yet re-created: next round
             END;
         END LOOP;
         EXIT WHEN cardinality(pending) = 0;
         IF made = 0 THEN
-            RAISE EXCEPTION 'cannot re-create views over dist: %', pending;
+            RAISE EXCEPTION 'cannot re-create over dist: %', pending;
         END IF;
     END LOOP;
 END
@@ -137,7 +179,7 @@ BEGIN
 END
 $$;
 
-SELECT format('coordinator: %s foreign partitions; dist rows: dependency %s, assessment %s, policy_impact %s; views re-created in dist: %s; views run on the shards (pushed): %s',
+SELECT format('coordinator: %s foreign partitions; dist rows: dependency %s, assessment %s, policy_impact %s; views re-created in dist: %s; functions re-created in dist: %s; views run on the shards (pushed): %s',
               (SELECT count(*) FROM pg_foreign_table ft JOIN pg_class c ON c.oid = ft.ftrelid
                WHERE c.relispartition),
               (SELECT count(*) FROM dist.dependency),
@@ -145,5 +187,7 @@ SELECT format('coordinator: %s foreign partitions; dist rows: dependency %s, ass
               (SELECT count(*) FROM dist.policy_impact),
               (SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class
                WHERE relnamespace = 'dist'::regnamespace AND relkind = 'v'),
+              (SELECT string_agg(proname, ' ' ORDER BY proname) FROM pg_proc
+               WHERE pronamespace = 'dist'::regnamespace),
               (SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class
                WHERE relnamespace = 'pushed'::regnamespace AND relkind = 'p'));

@@ -10,6 +10,18 @@ INSERT INTO supplychain.dependency SELECT * FROM fdwtest.dependency_rows(ARRAY(S
 INSERT INTO supplychain.assessment SELECT * FROM fdwtest.assessment_rows(ARRAY(SELECT code FROM supplychain.country));
 INSERT INTO supplychain.policy_impact SELECT * FROM fdwtest.policy_impact_rows(ARRAY(SELECT code FROM supplychain.country));
 ANALYZE;
+-- Results of the extension's functions that read the tables, as views that
+-- the coordinator imports (schema single_fn) and compares with the same
+-- functions re-created over the distributed tables: history at the date :at
+-- (variable set by fdw.sh), the multi-tier exposure, a disruption scenario
+-- and the heat map.
+CREATE VIEW fdwtest.stage_risk_at AS SELECT * FROM supplychain.stage_risk_at(:'at');
+CREATE VIEW fdwtest.country_risk_at AS SELECT * FROM supplychain.country_risk_at(:'at');
+CREATE VIEW fdwtest.policy_risk_at AS SELECT * FROM supplychain.policy_risk_at(:'at');
+CREATE VIEW fdwtest.policy_balance_at AS SELECT * FROM supplychain.policy_balance_at(:'at');
+CREATE VIEW fdwtest.chain_exposure AS SELECT * FROM supplychain.chain_exposure();
+CREATE VIEW fdwtest.disruption AS SELECT * FROM supplychain.disruption('CN', 0.5);
+CREATE VIEW fdwtest.heatmap_svg AS SELECT supplychain.heatmap_svg('US') AS svg;
 SELECT format('single server: rows: dependency %s, assessment %s, policy_impact %s',
               (SELECT count(*) FROM supplychain.dependency),
               (SELECT count(*) FROM supplychain.assessment),

@@ -12,7 +12,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS supplychain;
 SET search_path = public, supplychain;
 BEGIN;
-SELECT plan(144);
+SELECT plan(193);
 
 -- No statement here may hang: stage_closure must terminate on cycles.
 SET LOCAL statement_timeout = '60s';
@@ -52,15 +52,32 @@ SELECT is((SELECT array_agg(t ORDER BY t) FROM (
           NULL::text[],
           'every shipped row has builtin = true');
 
+-- governance and material_supply ship no rows, by design: the brief and the
+-- sources it names give no governance score and no production share, and
+-- nothing is invented.  They are the only exceptions.
 SELECT is((SELECT array_agg(t ORDER BY t) FROM (
               SELECT c::regclass::text AS t,
                      (xpath('/row/n/text()', query_to_xml(
                          format('SELECT count(*) AS n FROM %s WHERE builtin', c::regclass),
                          false, true, '')))[1]::text::bigint AS n
-              FROM pg_extension e, unnest(e.extconfig) c WHERE e.extname = 'supplychain') x
+              FROM pg_extension e, unnest(e.extconfig) c WHERE e.extname = 'supplychain'
+                AND c NOT IN ('supplychain.governance'::regclass, 'supplychain.material_supply'::regclass)) x
            WHERE n = 0),
           NULL::text[],
-          'every registered table ships reference rows');
+          'every registered table ships reference rows (governance and material_supply apart)');
+SELECT is((SELECT count(*) FROM supplychain.governance) + (SELECT count(*) FROM supplychain.material_supply),
+          0::bigint,
+          'governance and material_supply ship no rows: no source gives governance scores or production shares');
+-- material: the six materials the brief names (Tables 1 and 3), without figures.
+SELECT set_eq($$SELECT id, sector FROM supplychain.material WHERE builtin$$,
+              $$VALUES ('lithium', 'batteries'), ('nickel', 'batteries'), ('cobalt', 'batteries'),
+                       ('polysilicon', 'semiconductors'), ('wafers', 'semiconductors'),
+                       ('photoresists', 'semiconductors')$$,
+              'material ships the six materials the brief names');
+SELECT is((SELECT count(*) FROM supplychain.material
+           WHERE builtin AND num_nonnulls(import_reliance, eol_rir, substitution, economic_importance) > 0),
+          0::bigint,
+          'the shipped materials carry no figures (the brief gives none)');
 
 -- "Nothing invented; every row traceable to a source row": a NULL source
 -- does not cite anything, so it counts as a failure too.
@@ -431,6 +448,48 @@ SELECT is((SELECT ARRAY[(SELECT count(*) FROM alignment), (SELECT count(*) FROM 
                         (SELECT n FROM t02_count WHERE t = 'assessment')]),
           'the rejected alignment, stage and assessment rows left nothing behind');
 
+-- The EU supply-risk tables (material, material_supply, governance).
+CREATE TEMP TABLE t02_eu_count AS
+    SELECT (SELECT count(*) FROM supplychain.material) AS material,
+           (SELECT count(*) FROM supplychain.material_supply) AS material_supply,
+           (SELECT count(*) FROM supplychain.governance) AS governance;
+SELECT throws_ok($$INSERT INTO material (id, name, import_reliance) VALUES ('t02-x', 'X', 1.2)$$,
+                 '23514', NULL, 'a material import reliance 1.2 is rejected (23514)');
+SELECT throws_ok($$INSERT INTO material (id, name, eol_rir, substitution) VALUES ('t02-x', 'X', 0.5, -0.1)$$,
+                 '23514', NULL, 'a negative substitution index is rejected (23514)');
+SELECT throws_ok($$INSERT INTO material (id, name, economic_importance) VALUES ('t02-x', 'X', -1)$$,
+                 '23514', NULL, 'a negative economic importance is rejected (23514)');
+SELECT throws_ok($$INSERT INTO material (id, name, sector) VALUES ('t02-x', 'X', 'toys')$$,
+                 '23503', NULL, 'a material of an unknown sector is rejected (23503)');
+SELECT throws_ok($$INSERT INTO material (id, name) VALUES ('lithium', 'Lithium again')$$,
+                 '23505', NULL, 'a second material with a shipped id is rejected (23505)');
+SELECT throws_ok($$INSERT INTO material_supply (material, scope, country, share) VALUES ('lithium', 'global', 'CN', 1.5)$$,
+                 '23514', NULL, 'a production share 1.5 is rejected (23514)');
+SELECT throws_ok($$INSERT INTO material_supply (material, scope, country, share) VALUES ('lithium', 'global', 'CN', NULL)$$,
+                 '23502', NULL, 'a production share is required (23502): a row without one says nothing');
+SELECT throws_ok($$INSERT INTO material_supply (material, scope, country, share) VALUES ('lithium', 'world', 'CN', 0.5)$$,
+                 '23514', NULL, 'scope ''world'' is rejected (23514)');
+SELECT throws_ok($$INSERT INTO material_supply (material, scope, country, share, trade_parameter)
+                   VALUES ('lithium', 'eu', 'CN', 0.5, 0)$$,
+                 '23514', NULL, 'a trade parameter 0 is rejected (23514)');
+SELECT throws_ok($$INSERT INTO material_supply (material, scope, country, share) VALUES ('unobtainium', 'global', 'CN', 0.5)$$,
+                 '23503', NULL, 'supply of an unknown material is rejected (23503)');
+SELECT throws_ok($$INSERT INTO material_supply (material, scope, country, share) VALUES ('lithium', 'global', 'QQ', 0.5)$$,
+                 '23503', NULL, 'supply from an unknown country is rejected (23503)');
+SELECT throws_ok($$INSERT INTO material_supply (material, scope, country, share)
+                   VALUES ('lithium', 'global', 'CN', 0.5), ('lithium', 'global', 'CN', 0.4)$$,
+                 '23505', NULL, 'two shares of one material, scope and country are rejected (23505)');
+SELECT throws_ok($$INSERT INTO governance (country, year, wgi) VALUES ('CN', 2020, 2.6)$$,
+                 '23514', NULL, 'a WGI of 2.6 (above 2.5) is rejected (23514)');
+SELECT throws_ok($$INSERT INTO governance (country, year, wgi) VALUES ('QQ', 2020, 0)$$,
+                 '23503', NULL, 'a governance score of an unknown country is rejected (23503)');
+SELECT throws_ok($$INSERT INTO governance (country, year, wgi) VALUES ('CN', 2020, -0.5), ('CN', 2020, -0.4)$$,
+                 '23505', NULL, 'two governance scores of one country and year are rejected (23505)');
+SELECT is((SELECT ARRAY[(SELECT count(*) FROM supplychain.material), (SELECT count(*) FROM supplychain.material_supply),
+                        (SELECT count(*) FROM supplychain.governance)]),
+          (SELECT ARRAY[material, material_supply, governance] FROM t02_eu_count),
+          'the rejected material, material_supply and governance rows left nothing behind');
+
 ---------------------------------------------------------------------------
 -- 4. Cycle termination
 ---------------------------------------------------------------------------
@@ -566,6 +625,15 @@ SELECT is((SELECT rating_label FROM stage_risk WHERE country = 'US' AND stage_id
           'weak',
           'with the user row gone, the shipped assessment (weak) is current again');
 
+-- governance and material_supply ship no rows, so the rules below would
+-- have nothing to refuse there: a shipped-looking row each, made the way
+-- upgrade scripts make shipped rows (maintenance mode).
+SET supplychain.maintenance = 'on';
+INSERT INTO governance (country, year, wgi, source, builtin) VALUES ('CN', 2020, -0.5, 'kiet-2021', true);
+INSERT INTO material_supply (material, scope, country, share, source, builtin)
+VALUES ('lithium', 'global', 'CN', 0.5, 'kiet-2021', true);
+RESET supplychain.maintenance;
+
 -- A fingerprint of the shipped rows of each registered table.
 CREATE TEMP VIEW t02_shipped_now AS
     SELECT c.relname::text AS t,
@@ -581,7 +649,7 @@ CREATE TEMP TABLE t02_shipped_before AS SELECT * FROM t02_shipped_now;
 CREATE TEMP TABLE t02_readonly (t text PRIMARY KEY);
 INSERT INTO t02_readonly VALUES ('source'), ('country'), ('sector'), ('stage'), ('stage_link'),
     ('assessment'), ('dependency'), ('alignment'), ('policy'), ('policy_measure'),
-    ('policy_impact'), ('figure');
+    ('policy_impact'), ('figure'), ('material'), ('material_supply'), ('governance');
 SELECT set_eq($$SELECT t FROM t02_readonly UNION ALL SELECT 'weight'$$,
               $$SELECT c.relname::text FROM pg_extension e, unnest(e.extconfig) x JOIN pg_class c ON c.oid = x
                 WHERE e.extname = 'supplychain'$$,
@@ -608,6 +676,14 @@ FROM (SELECT t, CASE WHEN EXISTS (SELECT 1 FROM pg_constraint
                                     AND conrelid <> confrelid)
                      THEN ' CASCADE' ELSE '' END AS cascade
       FROM (SELECT t FROM t02_readonly UNION ALL SELECT 'weight') x) y
+ORDER BY t;
+
+-- A copy of a shipped row is a shipped-looking row: refused before any key
+-- or constraint is checked, in every table, weight too.
+SELECT throws_ok(format('INSERT INTO supplychain.%1$I SELECT * FROM supplychain.%1$I WHERE builtin LIMIT 1', t),
+                 '23001', format('cannot mark a row of supplychain.%s as shipped reference data', t),
+                 format('INSERT of a row with builtin = true into %s is rejected (23001)', t))
+FROM (SELECT t FROM t02_readonly UNION ALL SELECT 'weight') x
 ORDER BY t;
 
 SELECT set_eq($$SELECT * FROM t02_shipped_now$$, $$SELECT * FROM t02_shipped_before$$,
@@ -650,6 +726,18 @@ SELECT throws_ok($$UPDATE country SET builtin = true WHERE code = 'FR'$$,
                  '23001', 'cannot mark a row of supplychain.country as shipped reference data',
                  'marking a user row as shipped is rejected (23001)');
 SELECT lives_ok($$DELETE FROM country WHERE code = 'FR'$$, 'the user row stays the user''s, and can be deleted');
+-- the same in the EU supply-risk tables
+INSERT INTO material (id, name, sector) VALUES ('t02-gallium', 'Gallium', 'semiconductors');
+INSERT INTO material_supply (material, scope, country, share) VALUES ('t02-gallium', 'global', 'CN', 0.9);
+INSERT INTO governance (country, year, wgi) VALUES ('JP', 2022, 1.3);
+SELECT throws_ok(format('UPDATE supplychain.%I SET builtin = true WHERE NOT builtin', t),
+                 '23001', format('cannot mark a row of supplychain.%s as shipped reference data', t),
+                 format('marking a user row of %s as shipped is rejected (23001)', t))
+FROM unnest(ARRAY['material', 'material_supply', 'governance']) t ORDER BY t;
+SELECT lives_ok($$DELETE FROM material WHERE id = 't02-gallium'$$,
+                'a user material can be deleted, and its supply rows with it');
+SELECT is((SELECT count(*) FROM material_supply WHERE material = 't02-gallium'), 0::bigint,
+          'deleting a user material deleted its supply rows (ON DELETE CASCADE)');
 -- In maintenance mode a shipped weight is corrected as shipped (upgrade scripts).
 SET supplychain.maintenance = 'on';
 UPDATE weight SET value = 0.3 WHERE name = 'hhi.concentrated';

@@ -14,6 +14,7 @@
 \set figure :tag '-figure-1'
 \set source :tag '-source'
 \set weight :tag '.test'
+\set material :tag '-testium'
 
 INSERT INTO supplychain.country (code, name) VALUES ('XA', 'Test land A'), ('XB', 'Test land B')
 ON CONFLICT DO NOTHING;
@@ -50,6 +51,17 @@ UPDATE supplychain.weight SET value = value WHERE name = 'hhi.concentrated';
 UPDATE supplychain.weight SET value = 0.3 WHERE name = 'hhi.concentrated';
 INSERT INTO supplychain.weight (name, value, description) VALUES (:'weight', 1, 'a weight of ours');
 
+-- the EU supply-risk tables: material_risk runs wgi_scaled, hhi_wgi and
+-- eu_supply_risk over these rows (security.sh checks the figures)
+INSERT INTO supplychain.governance (country, year, wgi) VALUES ('XA', 2022, 0.5), ('XB', 2022, -0.5)
+ON CONFLICT DO NOTHING;
+INSERT INTO supplychain.material (id, name, sector, import_reliance, eol_rir, substitution, economic_importance)
+VALUES (:'material', 'Testium', :'sector', 0.6, 0.1, 0.9, 3.0);
+INSERT INTO supplychain.material_supply (material, scope, country, share, trade_parameter) VALUES
+    (:'material', 'global', 'XA', 0.6, NULL), (:'material', 'global', 'XB', 0.4, 0.8),
+    (:'material', 'eu', 'XA', 0.5, NULL);
+UPDATE supplychain.material_supply SET share = 0.7 WHERE material = :'material' AND scope = 'eu';
+
 -- the views over the new rows
 SELECT stage, rating, suppliers, unknown_shares, hhi, top_supplier, risk, concentrated
 FROM supplychain.stage_risk WHERE sector = :'sector' ORDER BY position;
@@ -59,6 +71,21 @@ SELECT * FROM supplychain.policy_risk WHERE sector = :'sector';
 SELECT * FROM supplychain.policy_balance WHERE country = 'KR';
 SELECT * FROM supplychain.weakest_stage WHERE sector = :'sector';
 SELECT * FROM supplychain.stage_closure WHERE stage = :'assembly';
+SELECT * FROM supplychain.material_risk WHERE material = :'material';
+SELECT * FROM supplychain.tier_exposure WHERE sector = :'sector';
+-- the functions over them: multi-tier exposure, disruption, heat map, history
+SELECT * FROM supplychain.chain_exposure('XA') WHERE stage_id = :'assembly';
+SELECT * FROM supplychain.disruption('XA', 0.5, :'sector');
+SELECT length(supplychain.heatmap_svg('US', :'sector'));
+SELECT * FROM supplychain.stage_risk_at('2024-06-01') WHERE sector = :'sector';
+SELECT * FROM supplychain.country_risk_at('2023-12-31') WHERE sector = :'sector';
+SELECT * FROM supplychain.policy_risk_at('2024-06-01') WHERE sector = :'sector';
+SELECT * FROM supplychain.policy_balance_at('2024-06-01') WHERE country = 'KR';
+SET supplychain.as_of = '2023-12-31';
+SELECT * FROM supplychain.current_dependency WHERE stage = :'parts';
+SELECT * FROM supplychain.current_assessment WHERE stage = :'parts';
+SELECT * FROM supplychain.current_policy_impact WHERE policy = :'policy';
+RESET supplychain.as_of;
 
 -- shipped rows and TRUNCATE: the outcome is the extension's business (it
 -- may refuse them); only the absence of a trojan call is judged
@@ -67,4 +94,6 @@ UPDATE supplychain.country SET name = name WHERE code = 'US';
 UPDATE supplychain.dependency SET share = share WHERE builtin;
 DELETE FROM supplychain.weight WHERE name = 'kind.talent';
 TRUNCATE supplychain.figure;
+UPDATE supplychain.material SET name = name WHERE builtin;
+TRUNCATE supplychain.material_supply;
 \set ON_ERROR_STOP 1

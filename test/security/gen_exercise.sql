@@ -3,10 +3,12 @@
 -- function called with sample arguments (schema-qualified and as a user on
 -- the search_path would write it), each aggregate, operator and cast, and
 -- the types' btree and hash support.  Run with psql -At under a safe
--- search_path; the output is then run under the hostile one.  A member whose
--- argument type has no sample below comes out as "-- MISSING SAMPLE", which
--- security.sh treats as a failure (so a new type or signature is not
--- silently left unexercised).
+-- search_path; the output is then run under the hostile one.  Arguments come
+-- from the samples of their types, or, for a function whose arguments must
+-- mean something (a country code, SQL text), from its own line in
+-- fn_sample.  A member with an argument type that has no sample, and no line
+-- of its own, comes out as "-- MISSING SAMPLE", which security.sh treats as
+-- a failure (so a new type or signature is not silently left unexercised).
 \set ON_ERROR_STOP 1
 \set QUIET 1
 SET search_path = pg_catalog;
@@ -21,9 +23,37 @@ INSERT INTO sample VALUES
     ('text', $$'sun'::text$$, $$'gear'::text$$, NULL),
     ('double precision', '0.5::double precision', '0.3::double precision', NULL),
     ('numeric', '0.5::numeric', '0.3::numeric', NULL),
+    -- a date of the reference data (the *_at functions: history)
+    ('date', $$'2021-06-01'::date$$, $$'2024-01-01'::date$$, NULL),
     -- input functions: a valid literal of the type they return
     ('cstring', $$'Very_Weak'::cstring$$, $$'satisfactory'::cstring$$, 'supplychain.stage_rating'),
     ('cstring', $$'☀☀'::cstring$$, $$'-1'::cstring$$, 'supplychain.impact_score');
+
+-- Functions whose arguments are not just any value of their types: the whole
+-- argument list, keyed by the signature.  Chosen so that each call does its
+-- work (a known supplier and sector, a country with an assessed chain, SQL
+-- that returns rows) rather than stop at its argument checks.
+CREATE TEMP TABLE fn_sample (fn text PRIMARY KEY, args text NOT NULL);
+INSERT INTO fn_sample VALUES
+    -- a known supplier country; the whole loss; every sector (NULL), then one
+    ('supplychain.disruption(text,double precision,text)',
+     $$'CN'::text, 1.0::double precision, NULL::text$$),
+    ('supplychain.disruption_rows(text,double precision,text)',
+     $$'CN'::text, 0.5::double precision, 'batteries'::text$$),
+    ('supplychain.chain_exposure(text,integer)', $$'CN'::text, 64$$),
+    -- a country with assessed chains, all sectors
+    ('supplychain.heatmap_svg(text,text)', $$'US'::text, NULL::text$$),
+    -- two tiny graphs over VALUES (no operator or function to resolve):
+    -- mine -> plant -> shop, the mine's output from CN and AU
+    ('supplychain.propagate_exposure(text,text,integer)',
+     $$$e$SELECT s, c, a FROM (VALUES ('mine'::text, 'plant'::text, 0.5::double precision), ('plant', 'shop', 1.0)) AS e(s, c, a)$e$::text, $o$SELECT n, k, a FROM (VALUES ('mine'::text, 'CN'::text, 0.75::double precision), ('mine', 'AU', 0.25)) AS o(n, k, a)$o$::text, 4$$),
+    -- every character it escapes
+    ('supplychain.xml_escape(text)', $$'R&D <fab> "x" ''y'''::text$$),
+    -- gs, eu, import reliance, end-of-life recycling, substitution
+    ('supplychain.eu_supply_risk(double precision,double precision,double precision,double precision,double precision)',
+     '2.416::double precision, 1.9::double precision, 0.6::double precision, 0.1::double precision, 0.9::double precision'),
+    -- a WGI estimate (-2.5 .. 2.5)
+    ('supplychain.wgi_scaled(double precision)', '-0.5::double precision');
 
 CREATE TEMP VIEW member AS
 SELECT d.classid, d.objid
@@ -34,10 +64,11 @@ WHERE d.refclassid = 'pg_extension'::regclass AND e.extname = 'supplychain' AND 
 CREATE TEMP VIEW call AS
 SELECT p.oid, p.proname, p.prokind, p.prorettype,
        n.nspname,
-       array_agg((SELECT CASE a.i WHEN 1 THEN s.v1 ELSE s.v2 END
-                  FROM sample s
-                  WHERE s.typ = a.t AND (s.ret IS NULL OR s.ret = p.prorettype))
-                 ORDER BY a.i) FILTER (WHERE a.i IS NOT NULL) AS args,
+       COALESCE((SELECT ARRAY[f.args] FROM fn_sample f WHERE f.fn = p.oid::regprocedure::text),
+                array_agg((SELECT CASE a.i WHEN 1 THEN s.v1 ELSE s.v2 END
+                           FROM sample s
+                           WHERE s.typ = a.t AND (s.ret IS NULL OR s.ret = p.prorettype))
+                          ORDER BY a.i) FILTER (WHERE a.i IS NOT NULL)) AS args,
        bool_or(a.t = 'internal'::regtype) AS internal,
        -- an object of the same name and arguments in another schema: a
        -- search_path that lists that schema first resolves the unqualified
@@ -82,19 +113,29 @@ FROM call
 WHERE prokind = 'f' AND prorettype <> 'trigger'::regtype AND NOT coalesce(internal, false)
 ORDER BY oid::regprocedure::text;
 
--- aggregates over two rows, and over none (final functions still run)
-SELECT CASE WHEN s.v1 IS NULL
+-- aggregates over two rows, and over none (final functions still run); an
+-- aggregate of several arguments over rows of as many columns
+SELECT CASE WHEN a.missing
             THEN format('-- MISSING SAMPLE: %s', c.oid::regprocedure)
-            ELSE format('SELECT %I.%I(x) FROM (VALUES (%s), (%s)) AS v(x);', c.nspname, c.proname, s.v1, s.v2)
+            ELSE format('SELECT %I.%I(%s) FROM (VALUES (%s), (%s)) AS v(%s);',
+                        c.nspname, c.proname, a.cols, a.row1, a.row2, a.cols)
                  || E'\n' ||
                  CASE WHEN c.shadowed THEN format('-- SHADOWED: %s', c.oid::regprocedure)
-                      ELSE format('SELECT %I(x) FROM (VALUES (%s), (%s)) AS v(x);', c.proname, s.v1, s.v2) END
+                      ELSE format('SELECT %I(%s) FROM (VALUES (%s), (%s)) AS v(%s);',
+                                  c.proname, a.cols, a.row1, a.row2, a.cols) END
                  || E'\n' ||
-                 format('SELECT %I.%I(x) FROM (VALUES (%s)) AS v(x) WHERE false;', c.nspname, c.proname, s.v1)
+                 format('SELECT %I.%I(%s) FROM (VALUES (%s)) AS v(%s) WHERE false;',
+                        c.nspname, c.proname, a.cols, a.row1, a.cols)
        END
 FROM call c
 JOIN pg_proc p ON p.oid = c.oid
-LEFT JOIN sample s ON s.typ = p.proargtypes[0] AND s.ret IS NULL
+CROSS JOIN LATERAL (
+    SELECT string_agg('x' || t.i, ', ' ORDER BY t.i) AS cols,
+           string_agg(s.v1, ', ' ORDER BY t.i) AS row1,
+           string_agg(s.v2, ', ' ORDER BY t.i) AS row2,
+           bool_or(s.v1 IS NULL) AS missing
+    FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS t(typ, i)
+    LEFT JOIN sample s ON s.typ = t.typ AND s.ret IS NULL) a
 WHERE c.prokind = 'a'
 ORDER BY c.oid::regprocedure::text;
 

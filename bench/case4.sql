@@ -1,0 +1,234 @@
+-- case4.sql - country_risk over generated dependencies, at a small and a
+-- large size, against a bare GROUP BY country, supplier over the same rows.
+-- Variables: small, large (dependency rows), countries, stages, sectors,
+-- suppliers (rows per share key), batch (rows per INSERT), budget (seconds
+-- of loading through the constraints per size), runs, warmup.
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+
+-- Generated network: :countries countries, :stages stages in :sectors
+-- sectors.  All keys are pure arithmetic on row numbers, so every run
+-- generates the same rows.
+CREATE FUNCTION bench.c4_country(i bigint) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ SELECT chr(65 + (i / 26)::integer) || chr(65 + (i % 26)::integer) $$;
+CREATE FUNCTION bench.c4_sector(k bigint) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ SELECT 'sector-' || k $$;
+CREATE FUNCTION bench.c4_stage(s bigint, sectors integer) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ SELECT 'sector-' || (s % sectors) || '.stage-' || (s / sectors + 1) $$;
+
+-- Dependency rows of share keys ("groups") g_lo .. g_hi - 1, m suppliers each.
+-- A group is one (stage, country, kind, item, as_of); its m rows are m
+-- distinct suppliers, none of them the country itself.  Every tenth group
+-- (g % 10 = 9) repeats the previous group's key and suppliers one year
+-- earlier, so that current_dependency has superseded rows to drop.  Shares
+-- are truncated multiples of 1/(10000 m) below 1/m, so the known shares of a
+-- key sum to less than 1; one share in twenty is unknown (NULL).
+CREATE FUNCTION bench.c4_rows(g_lo bigint, g_hi bigint, m integer,
+                              n_stage integer, n_country integer, n_sector integer)
+RETURNS TABLE (stage text, country text, supplier text, kind text, item text, share numeric, as_of date)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT 'sector-' || (k.s % n_sector) || '.stage-' || (k.s / n_sector + 1),
+           chr(65 + (k.c / 26)::integer) || chr(65 + (k.c % 26)::integer),
+           chr(65 + (k.p / 26)::integer) || chr(65 + (k.p % 26)::integer),
+           (ARRAY['supply', 'market', 'talent'])[(k.ki % 3)::integer + 1],
+           'item-' || (k.ki / 3),
+           CASE WHEN (g * m + j) * 2654435761 % 20 = 0 THEN NULL
+                ELSE trunc(((g * m + j) * 2654435761 / 20 % 10000) / (10000.0 * m), 6) END,
+           CASE WHEN g % 10 = 9 THEN date '2020-06-01' ELSE date '2021-06-01' END
+    FROM generate_series(g_lo, g_hi - 1) g
+    CROSS JOIN LATERAL (SELECT g - (g % 10 = 9)::integer AS t) t
+    CROSS JOIN LATERAL (SELECT t.t * 1000003 % (n_stage::bigint * n_country * 9) AS h) hh
+    CROSS JOIN generate_series(1, m) j
+    CROSS JOIN LATERAL (SELECT hh.h % n_stage AS s,
+                               hh.h / n_stage % n_country AS c,
+                               (hh.h / n_stage % n_country + t.t * 7919 % (n_country - m) + j) % n_country AS p,
+                               hh.h / (n_stage::bigint * n_country) AS ki) k
+$$;
+
+-- (run.sh checks that the sizes fit: suppliers < countries - 1, and enough keys)
+INSERT INTO supplychain.sector (code, name)
+SELECT bench.c4_sector(k), 'Generated sector ' || k FROM generate_series(0, :sectors - 1) k;
+INSERT INTO supplychain.stage (id, sector, position, name)
+SELECT bench.c4_stage(s, :sectors), bench.c4_sector(s % :sectors), s / :sectors + 1, 'Generated stage ' || s
+FROM generate_series(0, :stages - 1) s;
+INSERT INTO supplychain.country (code, name)
+SELECT bench.c4_country(i), 'Generated country ' || i FROM generate_series(0, :countries - 1) i
+ON CONFLICT DO NOTHING;
+-- three in four (stage, country) pairs are assessed
+INSERT INTO supplychain.assessment (stage, country, rating, as_of)
+SELECT bench.c4_stage(s, :sectors), bench.c4_country(c), (1 + (s * 7 + c * 13) % 3)::integer::stage_rating,
+       date '2021-06-01'
+FROM generate_series(0, :stages - 1) s, generate_series(0, :countries - 1) c
+WHERE (s * 31 + c * 17) % 4 <> 0;
+-- four in five ordered pairs of countries have an alignment
+INSERT INTO supplychain.alignment (country, partner, relation)
+SELECT bench.c4_country(c), bench.c4_country(p), (ARRAY['ally', 'partner', 'neutral', 'concern'])[(c + p) % 4 + 1]
+FROM generate_series(0, :countries - 1) c, generate_series(0, :countries - 1) p
+WHERE c <> p AND (c * 7 + p * 3) % 5 <> 0
+ON CONFLICT DO NOTHING;
+
+-- The same rows into a table without constraints or triggers: the load
+-- baseline.
+CREATE TABLE bench.c4_plain (LIKE supplychain.dependency INCLUDING DEFAULTS);
+
+-- Load groups g_lo .. g_hi - 1 in INSERT statements of about per_batch rows,
+-- one transaction each, alternating the real table and the plain one, for
+-- at most budget seconds.  What is left after that goes in with triggers
+-- off (session_replication_role = replica: no share check, no foreign-key
+-- checks) and is checked afterwards, set-wise, by bench.c4_verify(): the
+-- benchmark of the views must not wait hours for a slow load path, and the
+-- report says how many rows took which path.
+CREATE PROCEDURE bench.c4_load(tag text, g_lo bigint, g_hi bigint, m integer, per_batch bigint,
+                               budget double precision, n_stage integer, n_country integer, n_sector integer)
+LANGUAGE plpgsql AS $$
+DECLARE
+    lo bigint := g_lo;
+    hi bigint;
+    t0 timestamptz;
+    started timestamptz := clock_timestamp();
+    b integer := 0;
+BEGIN
+    WHILE lo < g_hi LOOP
+        IF extract(epoch FROM clock_timestamp() - started) >= budget THEN
+            PERFORM set_config('session_replication_role', 'replica', true);
+            t0 := clock_timestamp();
+            INSERT INTO supplychain.dependency (stage, country, supplier, kind, item, share, as_of)
+            SELECT * FROM bench.c4_rows(lo, g_hi, m, n_stage, n_country, n_sector);
+            INSERT INTO bench.timing VALUES ('c4.load.' || tag || '.bulk', 1,
+                                             1000 * extract(epoch FROM clock_timestamp() - t0),
+                                             jsonb_build_object('rows', (g_hi - lo) * m));
+            COMMIT;
+            EXIT;
+        END IF;
+        hi := least(g_hi, lo + greatest(1, per_batch / m));
+        b := b + 1;
+        t0 := clock_timestamp();
+        INSERT INTO supplychain.dependency (stage, country, supplier, kind, item, share, as_of)
+        SELECT * FROM bench.c4_rows(lo, hi, m, n_stage, n_country, n_sector);
+        INSERT INTO bench.timing VALUES ('c4.load.' || tag || '.ours', b,
+                                         1000 * extract(epoch FROM clock_timestamp() - t0),
+                                         jsonb_build_object('rows', (hi - lo) * m));
+        COMMIT;
+        t0 := clock_timestamp();
+        INSERT INTO bench.c4_plain (stage, country, supplier, kind, item, share, as_of)
+        SELECT * FROM bench.c4_rows(lo, hi, m, n_stage, n_country, n_sector);
+        INSERT INTO bench.timing VALUES ('c4.load.' || tag || '.plain', b,
+                                         1000 * extract(epoch FROM clock_timestamp() - t0),
+                                         jsonb_build_object('rows', (hi - lo) * m));
+        COMMIT;
+        lo := hi;
+    END LOOP;
+END
+$$;
+
+-- What the triggers would have checked, over the whole table: every
+-- reference exists, and the known shares of each (stage, country, kind,
+-- item) sum to at most 1 at each date.  (The generator gives every version
+-- of a key the same suppliers, so per-date sums are the extension's rule.)
+CREATE PROCEDURE bench.c4_verify()
+LANGUAGE plpgsql AS $$
+DECLARE
+    bad bigint;
+    worst numeric;
+BEGIN
+    IF NOT EXISTS (SELECT FROM bench.timing WHERE label LIKE 'c4.load.%.bulk') THEN
+        RETURN;
+    END IF;
+    SELECT count(*) INTO bad FROM supplychain.dependency d
+    WHERE NOT EXISTS (SELECT FROM supplychain.stage s WHERE s.id = d.stage)
+       OR NOT EXISTS (SELECT FROM supplychain.country c WHERE c.code = d.country)
+       OR NOT EXISTS (SELECT FROM supplychain.country c WHERE c.code = d.supplier);
+    IF bad <> 0 THEN
+        RAISE EXCEPTION 'case 4: % generated rows break a foreign key', bad;
+    END IF;
+    SELECT max(total) INTO worst FROM (
+        SELECT sum(share) AS total FROM supplychain.dependency
+        GROUP BY stage, country, kind, item, as_of) t;
+    IF worst > 1 THEN
+        RAISE EXCEPTION 'case 4: generated shares of a key sum to %', worst;
+    END IF;
+END
+$$;
+
+CREATE PROCEDURE bench.c4_measure(tag text, runs integer, warmup integer)
+LANGUAGE plpgsql AS $$
+BEGIN
+    CALL bench.measure(ARRAY['c4.' || tag || '.country_risk', 'c4.' || tag || '.group_by'],
+        ARRAY['SELECT * FROM supplychain.country_risk',
+              'SELECT country, supplier, sum(share) FROM supplychain.dependency GROUP BY country, supplier'],
+        'explain', runs, warmup);
+END
+$$;
+
+-- small
+CALL bench.c4_load('small', 0, :small / :suppliers, :suppliers, :batch, :budget, :stages, :countries, :sectors);
+CALL bench.c4_verify();
+VACUUM ANALYZE supplychain.dependency, supplychain.assessment, supplychain.alignment,
+    supplychain.stage, supplychain.country;
+CHECKPOINT;
+SELECT count(*) AS "case 4 dependency rows (small)", count(*) FILTER (WHERE share IS NULL) AS unknown_shares,
+       count(DISTINCT (stage, country, kind, item, as_of)) AS share_keys,
+       pg_size_pretty(pg_total_relation_size('supplychain.dependency')) AS size
+FROM supplychain.dependency;
+\echo '== case 4: plan of country_risk (small)'
+EXPLAIN (COSTS OFF) SELECT * FROM supplychain.country_risk;
+CALL bench.c4_measure('small', :runs, :warmup);
+-- For the report: the one step of country_risk that no formulation can
+-- skip, the latest row of each dependency (current_dependency), alone.
+CALL bench.measure(ARRAY['c4.small.current_dependency', 'c4.small.group_by2'],
+    ARRAY['SELECT * FROM supplychain.current_dependency',
+          'SELECT country, supplier, sum(share) FROM supplychain.dependency GROUP BY country, supplier'],
+    'explain', :runs, :warmup);
+
+-- large: the small rows plus the rest
+CALL bench.c4_load('large', :small / :suppliers, :large / :suppliers, :suppliers, :batch, :budget, :stages, :countries, :sectors);
+CALL bench.c4_verify();
+VACUUM ANALYZE supplychain.dependency;
+CHECKPOINT;
+SELECT count(*) AS "case 4 dependency rows (large)", pg_size_pretty(pg_total_relation_size('supplychain.dependency')) AS size
+FROM supplychain.dependency;
+CALL bench.c4_measure('large', :runs, :warmup);
+
+INSERT INTO bench.result ("case", name, rows, ours, base, target, note) VALUES
+    ('4', 'country_risk vs GROUP BY country, supplier', :small, 'c4.small.country_risk', 'c4.small.group_by', 1.5, NULL),
+    ('4', 'country_risk vs GROUP BY country, supplier', :large, 'c4.large.country_risk', 'c4.large.group_by', 1.5, NULL),
+    ('4', 'current_dependency alone (a step of country_risk) vs GROUP BY', :small, 'c4.small.current_dependency',
+     'c4.small.group_by2', NULL, 'the part of country_risk that keeps the latest row of each dependency');
+INSERT INTO bench.result ("case", name, rows, ours_ms, base_ms, target, note)
+SELECT '4', format('country_risk time, %s rows / %s rows', :large, :small), :large,
+       (SELECT median_ms FROM bench.stat WHERE label = 'c4.large.country_risk'),
+       (SELECT median_ms FROM bench.stat WHERE label = 'c4.small.country_risk'),
+       (:large::double precision / :small) * 1.1, format('linear: <= 1.1 x %s', :large / :small)
+UNION ALL
+SELECT '4', format('GROUP BY time, %s rows / %s rows', :large, :small), :large,
+       (SELECT median_ms FROM bench.stat WHERE label = 'c4.large.group_by'),
+       (SELECT median_ms FROM bench.stat WHERE label = 'c4.small.group_by'),
+       NULL, 'the baseline''s own scaling';
+INSERT INTO bench.result ("case", name, rows, ours_ms, base_ms, target, note)
+SELECT '4', format('load rows %s..%s: the %s rows through the constraints vs into a plain table',
+                   CASE tag WHEN 'small' THEN 1 ELSE :small + 1 END, CASE tag WHEN 'small' THEN :small ELSE :large END,
+                   sum((info ->> 'rows')::bigint) FILTER (WHERE label LIKE '%.ours')),
+       CASE tag WHEN 'small' THEN :small ELSE :large END,
+       sum(ms) FILTER (WHERE label LIKE '%.ours'),
+       sum(ms) FILTER (WHERE label LIKE '%.plain'),
+       NULL,
+       concat_ws('; ',
+           format('one run; %s statements of <= %s rows, each %s..%s ms (plain %s..%s ms)',
+                  count(*) FILTER (WHERE label LIKE '%.ours'), :batch,
+                  round(min(ms) FILTER (WHERE label LIKE '%.ours')),
+                  round(max(ms) FILTER (WHERE label LIKE '%.ours')),
+                  round(min(ms) FILTER (WHERE label LIKE '%.plain')),
+                  round(max(ms) FILTER (WHERE label LIKE '%.plain'))),
+           format('%s us/row vs %s us/row plain',
+                  round((sum(ms) FILTER (WHERE label LIKE '%.ours') * 1000
+                         / sum((info ->> 'rows')::bigint) FILTER (WHERE label LIKE '%.ours'))::numeric, 1),
+                  round((sum(ms) FILTER (WHERE label LIKE '%.plain') * 1000
+                         / sum((info ->> 'rows')::bigint) FILTER (WHERE label LIKE '%.plain'))::numeric, 1)),
+           CASE WHEN count(*) FILTER (WHERE label LIKE '%.bulk') > 0
+                THEN format('load budget of %s s spent: the other %s rows went in with triggers off (%s ms) and were checked afterwards',
+                            :budget, sum((info ->> 'rows')::bigint) FILTER (WHERE label LIKE '%.bulk'),
+                            round(sum(ms) FILTER (WHERE label LIKE '%.bulk'))) END)
+FROM (SELECT split_part(label, '.', 3) AS tag, * FROM bench.timing WHERE label LIKE 'c4.load.%') l
+GROUP BY tag ORDER BY tag DESC;
+
+DROP TABLE bench.c4_plain;
