@@ -314,11 +314,13 @@ for v in "${older[@]}"; do
 	# the suites count the shipped rows: take the user's rows out of the
 	# extension's tables (and the user objects that reference them) and put
 	# the shipped weight back, then the data must be a fresh install's.  The
-	# user changed that weight in place (it became a user row), so deleting
-	# it removes the default too; a shipped row can only be re-created as
-	# such in maintenance mode, as the upgrade scripts do.
+	# user changed that weight in place (it became a user row, still
+	# undeletable as a default the views need), so the cleanup runs in
+	# maintenance mode, as the upgrade scripts do: it deletes the changed
+	# default and re-creates the shipped row.
 	psql_ -d "$db" 2>"$work/err" <<-'EOF'
 		SET client_min_messages = warning;
+		SET supplychain.maintenance = on;
 		DROP VIEW IF EXISTS public.dba_weak_stages;
 		DROP TABLE IF EXISTS public.dba_supplier_rating;
 		DO $$

@@ -12,7 +12,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS supplychain;
 SET search_path = public, supplychain;
 BEGIN;
-SELECT plan(193);
+SELECT plan(195);
 
 -- No statement here may hang: stage_closure must terminate on cycles.
 SET LOCAL statement_timeout = '60s';
@@ -744,6 +744,13 @@ UPDATE weight SET value = 0.3 WHERE name = 'hhi.concentrated';
 RESET supplychain.maintenance;
 SELECT is((SELECT ROW(value, builtin)::text FROM weight WHERE name = 'hhi.concentrated'), '(0.3,t)',
           'maintenance on: a corrected shipped weight stays shipped');
+
+-- A changed default is the user's row, yet the views need it: it cannot be deleted either.
+UPDATE weight SET value = 0.5 WHERE name = 'kind.talent';
+SELECT throws_ok($$DELETE FROM weight WHERE name = 'kind.talent'$$, '23001', NULL,
+                 'a changed shipped weight cannot be deleted (23001)');
+SELECT is((SELECT ROW(value, default_value, builtin)::text FROM weight WHERE name = 'kind.talent'), '(0.5,1,f)',
+          'it keeps its shipped default_value, to set back');
 
 SELECT * FROM finish();
 ROLLBACK;
