@@ -391,10 +391,10 @@ WHERE a.as_of <= (SELECT @extschema@.as_of_limit())
 ORDER BY a.stage, a.country, a.as_of DESC;
 
 CREATE OR REPLACE VIEW @extschema@.current_dependency AS
-SELECT DISTINCT ON (d.stage, d.country, d.supplier, d.kind, d.item) d.*
+SELECT DISTINCT ON (d.stage, d.country, d.kind, d.item, d.supplier) d.*
 FROM @extschema@.dependency d
 WHERE d.as_of <= (SELECT @extschema@.as_of_limit())
-ORDER BY d.stage, d.country, d.supplier, d.kind, d.item, d.as_of DESC;
+ORDER BY d.stage DESC, d.country DESC, d.kind DESC, d.item DESC, d.supplier DESC, d.as_of DESC;
 
 CREATE OR REPLACE VIEW @extschema@.current_policy_impact AS
 SELECT DISTINCT ON (i.policy, i.country, i.horizon) i.*,
