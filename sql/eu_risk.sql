@@ -31,6 +31,8 @@ SELECT eu_supply_risk(2.416, 1.9, NULL, 0.1, 0.9) IS NULL AS eu_mix_without_ir,
        eu_supply_risk(2.416, NULL, NULL, 0.1, 0.9) IS NOT NULL AS gs_only_needs_no_ir;
 SELECT eu_supply_risk(2.416, NULL, 0.6, 1.5, 0.9);
 SELECT eu_supply_risk(2.416, 1.9, -0.1, 0.1, 0.9);
+SELECT eu_supply_risk(-1, NULL, 0.6, 0.1, 0.9);
+SELECT eu_supply_risk('Infinity', NULL, 0.6, 0.1, 0.9);
 
 -- The view on a user material: the same figures from tables
 INSERT INTO country (code, name) VALUES ('AU', 'Australia');

@@ -31,6 +31,17 @@ check_range(double x, double lo, double hi, const char *what)
 				 errdetail("It must be between %g and %g.", lo, hi)));
 }
 
+/* Raise 22003 unless x is a finite number >= 0. */
+static void
+check_nonnegative(double x, const char *what)
+{
+	if (!(x >= 0.0 && x <= DBL_MAX))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s %g is out of range", what, x),
+				 errdetail("It must be a finite number, not negative.")));
+}
+
 /* The WGI estimate (-2.5..2.5, higher = better governed) on 0..10, 10 = worst. */
 Datum
 wgi_scaled(PG_FUNCTION_ARGS)
@@ -108,7 +119,7 @@ eu_supply_risk(PG_FUNCTION_ARGS)
 	gs = PG_GETARG_FLOAT8(0);
 	eol = PG_GETARG_FLOAT8(3);
 	si = PG_GETARG_FLOAT8(4);
-	check_range(gs, 0.0, DBL_MAX, "global-supply HHI_WGI");
+	check_nonnegative(gs, "global-supply HHI_WGI");
 	check_range(eol, 0.0, 1.0, "end-of-life recycling input rate");
 	check_range(si, 0.0, 1.0, "substitution index");
 
@@ -122,7 +133,7 @@ eu_supply_risk(PG_FUNCTION_ARGS)
 		if (PG_ARGISNULL(2))
 			PG_RETURN_NULL();
 		ir = PG_GETARG_FLOAT8(2);
-		check_range(eu, 0.0, DBL_MAX, "EU-sourcing HHI_WGI");
+		check_nonnegative(eu, "EU-sourcing HHI_WGI");
 		check_range(ir, 0.0, 1.0, "import reliance");
 		sourcing = gs * ir / 2.0 + eu * (1.0 - ir / 2.0);
 	}

@@ -27,7 +27,7 @@
 #      coordinator's supplychain.as_of;
 #      inserts through the partitioned table reach the right shard, whose
 #      trigger still rejects shares above 1.
-# The README text on scaling this backs is test/fdw/SCALING.md.
+# The README text on scaling this backs is the README's Scaling section.
 set -euo pipefail
 
 : "${PGHOST:?run through test/harness.sh}" "${PGPORT:?}" "${SC_BINDIR:?}"
@@ -169,7 +169,7 @@ for agg in 'supplychain\.sum\(score\)' 'supplychain\.avg\(score\)' 'supplychain\
 done
 # (b) grouped without the partition key: no aggregate in any Remote SQL (a
 # future postgres_fdw that pushes partial aggregates would fail here: then
-# update test/fdw/SCALING.md and this check)
+# update the README's Scaling section and this check)
 for plan in b_hhi_supplier b_score_horizon; do
 	expect "$plan" ge 2 '^ *Remote SQL: SELECT ' "the shards are read"
 	expect "$plan" eq 0 '^ *Remote SQL: .*(GROUP BY|hhi|sum\(|min\()' "nothing aggregated remotely (PostgreSQL 15: no partial aggregate pushdown)"
@@ -178,7 +178,7 @@ done
 # (c) latest row per key collapsed on the shards
 expect c_current eq 2 '^ *Remote SQL: SELECT .*array_agg\(share ORDER BY as_of DESC.* GROUP BY ' "current rows on both shards"
 expect c_per_stage eq 2 '^ *Remote SQL: SELECT .*array_agg\(share ORDER BY as_of DESC.* GROUP BY ' "per-stage inputs aggregated on both shards"
-# the extension's views over dist: informational (see SCALING.md)
+# the extension's views over dist: informational (see the README, Scaling)
 for plan in v_country_risk v_stage_risk; do
 	expect "$plan" ge 2 '^ *Remote SQL: SELECT ' "the view reads the shards"
 	echo "note $plan: $(grep -cE '^ *Remote SQL: .*GROUP BY' "$plans/$plan" || true) Remote SQL statements with GROUP BY, $(grep -cE '^ *Remote SQL: ' "$plans/$plan" || true) in all"
