@@ -24,6 +24,11 @@
  */
 #include "supplychain.h"
 
+/* Rows stream from the caller's queries through SPI_execute_plan_extended (14). */
+#if PG_VERSION_NUM < 140000
+#error "propagate_exposure needs PostgreSQL 14 or later"
+#endif
+
 #include <math.h>
 
 #include "access/htup_details.h"
