@@ -263,6 +263,26 @@ grow_array(Graph *g, void *ptr, int64 *cap, int64 need, Size elem)
 	return ptr;
 }
 
+/*
+ * Grow the three parallel arrays of an edge or origin list (two int32
+ * columns and a share) together, so that they keep one capacity.
+ */
+static void
+grow_triple(Graph *g, int32 **a, int32 **b, double **share, int64 *cap, int64 need)
+{
+	int64		c;
+
+	if (need <= *cap)
+		return;
+	c = *cap;
+	*a = grow_array(g, *a, &c, need, sizeof(int32));
+	c = *cap;
+	*b = grow_array(g, *b, &c, need, sizeof(int32));
+	c = *cap;
+	*share = grow_array(g, *share, &c, need, sizeof(double));
+	*cap = c;
+}
+
 static void *
 alloc_array(Graph *g, int64 n, Size elem, bool zero)
 {
@@ -679,17 +699,7 @@ reader_receive(TupleTableSlot *slot, DestReceiver *self)
 			int32		s = reader_node_index(r, 0, values[0]);
 			int32		c = reader_node_index(r, 1, values[1]);
 
-			if (g->nedges >= g->edgecap)
-			{
-				int64		cap = g->edgecap;
-
-				g->esrc = grow_array(g, g->esrc, &cap, g->nedges + 1, sizeof(int32));
-				cap = g->edgecap;
-				g->edst = grow_array(g, g->edst, &cap, g->nedges + 1, sizeof(int32));
-				cap = g->edgecap;
-				g->eshare = grow_array(g, g->eshare, &cap, g->nedges + 1, sizeof(double));
-				g->edgecap = cap;
-			}
+			grow_triple(g, &g->esrc, &g->edst, &g->eshare, &g->edgecap, g->nedges + 1);
 			g->esrc[g->nedges] = s;
 			g->edst[g->nedges] = c;
 			g->eshare[g->nedges] = share;
@@ -702,17 +712,7 @@ reader_receive(TupleTableSlot *slot, DestReceiver *self)
 										&g->countrycap, datum_name(r->kinds[1], values[1]),
 										"countries");
 
-			if (g->norigins >= g->origincap)
-			{
-				int64		cap = g->origincap;
-
-				g->onode = grow_array(g, g->onode, &cap, g->norigins + 1, sizeof(int32));
-				cap = g->origincap;
-				g->ocountry = grow_array(g, g->ocountry, &cap, g->norigins + 1, sizeof(int32));
-				cap = g->origincap;
-				g->oshare = grow_array(g, g->oshare, &cap, g->norigins + 1, sizeof(double));
-				g->origincap = cap;
-			}
+			grow_triple(g, &g->onode, &g->ocountry, &g->oshare, &g->origincap, g->norigins + 1);
 			g->onode[g->norigins] = n;
 			g->ocountry[g->norigins] = c;
 			g->oshare[g->norigins] = share;
