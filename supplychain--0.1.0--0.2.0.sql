@@ -732,8 +732,8 @@ COMMENT ON VIEW @extschema@.stage_risk IS
 -- Dependencies with unknown share are counted (unknown_shares) but add
 -- nothing to risk; risk is NULL when no share is known.
 
-CREATE VIEW @extschema@.country_risk AS
-WITH per_stage AS (
+CREATE VIEW @extschema@.stage_supplier_risk AS
+WITH per_kind AS (
     SELECT d.country, s.sector, d.supplier, d.stage, d.kind,
            max(d.share) AS share,
            count(*) AS dependencies,
@@ -741,22 +741,37 @@ WITH per_stage AS (
     FROM @extschema@.current_dependency d
     JOIN @extschema@.stage s ON s.id = d.stage
     GROUP BY d.country, s.sector, d.supplier, d.stage, d.kind
-), term AS (
-    SELECT p.*, p.share * wr.value * wk.value AS weighted
-    FROM per_stage p
-    LEFT JOIN @extschema@.current_assessment a ON a.stage = p.stage AND a.country = p.country
-    LEFT JOIN @extschema@.weight wr
-           ON wr.name = CASE WHEN a.rating IS NULL THEN 'weakness.unassessed'
-                             ELSE 'weakness.' || a.rating::text END
-    LEFT JOIN @extschema@.weight wk ON wk.name = 'kind.' || p.kind
-), summed AS (
+)
+SELECT p.country,
+       p.sector,
+       p.stage AS stage_id,
+       p.supplier,
+       sum(p.dependencies)::integer AS dependencies,
+       sum(p.unknown_shares)::integer AS unknown_shares,
+       sum(p.share) AS known_share,
+       sum(p.share * wr.value * wk.value) AS weighted,
+       round(sum(p.share * wr.value * wk.value) * wa.value, 4) AS risk
+FROM per_kind p
+LEFT JOIN @extschema@.current_assessment a ON a.stage = p.stage AND a.country = p.country
+LEFT JOIN @extschema@.weight wr
+       ON wr.name = CASE WHEN a.rating IS NULL THEN 'weakness.unassessed'
+                         ELSE 'weakness.' || a.rating::text END
+LEFT JOIN @extschema@.weight wk ON wk.name = 'kind.' || p.kind
+LEFT JOIN @extschema@.alignment al ON al.country = p.country AND al.partner = p.supplier
+LEFT JOIN @extschema@.weight wa ON wa.name = 'alignment.' || COALESCE(al.relation, 'unknown')
+GROUP BY p.country, p.sector, p.stage, p.supplier, wa.value;
+COMMENT ON VIEW @extschema@.stage_supplier_risk IS
+    'one stage''s term of country_risk: weighted = sum over kinds of known share x stage weakness x kind weight; risk = weighted x alignment weight';
+
+CREATE VIEW @extschema@.country_risk AS
+WITH summed AS (
     SELECT country, sector, supplier,
-           count(DISTINCT stage)::integer AS stages,
+           count(*)::integer AS stages,
            sum(dependencies)::integer AS dependencies,
            sum(unknown_shares)::integer AS unknown_shares,
-           sum(share) AS known_share,
+           sum(known_share) AS known_share,
            sum(weighted) AS weighted
-    FROM term
+    FROM @extschema@.stage_supplier_risk
     GROUP BY GROUPING SETS ((country, sector, supplier), (country, supplier))
 )
 SELECT x.country,

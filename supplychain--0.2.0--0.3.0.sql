@@ -539,27 +539,12 @@ BEGIN
                              @extschema@.xml_escape(COALESCE(r.rating_label, 'not rated')));
     END LOOP;
 
-    -- cells: the country_risk term of each (stage, supplier) with a dependency
+    -- cells: each (stage, supplier) with a dependency, its stage_supplier_risk
     FOR r IN
-        WITH per_kind AS (
-            SELECT d.stage, d.supplier, d.kind, max(d.share) AS share
-              FROM @extschema@.current_dependency d
-             WHERE d.country = heatmap_svg.country AND d.stage = ANY (stages)
-             GROUP BY d.stage, d.supplier, d.kind
-        )
-        SELECT p.stage, p.supplier,
-               sum(p.share * wr.value * wk.value) * wa.value AS risk
-          FROM per_kind p
-          LEFT JOIN @extschema@.current_assessment a
-                 ON a.stage = p.stage AND a.country = heatmap_svg.country
-          LEFT JOIN @extschema@.weight wr
-                 ON wr.name = CASE WHEN a.rating IS NULL THEN 'weakness.unassessed'
-                                   ELSE 'weakness.' || a.rating::text END
-          LEFT JOIN @extschema@.weight wk ON wk.name = 'kind.' || p.kind
-          LEFT JOIN @extschema@.alignment al ON al.country = heatmap_svg.country AND al.partner = p.supplier
-          LEFT JOIN @extschema@.weight wa ON wa.name = 'alignment.' || COALESCE(al.relation, 'unknown')
-         GROUP BY p.stage, p.supplier, wa.value
-         ORDER BY p.stage COLLATE "C", p.supplier COLLATE "C"
+        SELECT c.stage_id AS stage, c.supplier, c.risk
+          FROM @extschema@.stage_supplier_risk c
+         WHERE c.country = heatmap_svg.country AND c.stage_id = ANY (stages)
+         ORDER BY c.stage_id COLLATE "C", c.supplier COLLATE "C"
     LOOP
         x := label_w + (array_position(suppliers, r.supplier) - 1) * cell_w;
         y := top + (array_position(stages, r.stage) - 1) * cell_h;

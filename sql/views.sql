@@ -81,6 +81,12 @@ FROM stage_risk WHERE sector = 'widgets' ORDER BY position;
 SELECT supplier, relation, stages, unknown_shares, known_share, risk, rank
 FROM country_risk WHERE country = 'US' AND sector = 'widgets' ORDER BY rank, supplier;
 
+-- the same per stage (stage_supplier_risk), whose sums make country_risk:
+-- parts CN 0.5 x 2/3 x 1 = 0.3333, MX 0.3 x 2/3 x 0.5 = 0.1, DE 0.6 x 2/3 x 0.25 = 0.1, VN unknown;
+-- assembly CN 0.2 x 1/3 x 1 = 0.0667, MX 0.4 x 1/3 x 0.5 = 0.0667
+SELECT stage_id, supplier, dependencies, unknown_shares, known_share, risk
+FROM stage_supplier_risk WHERE sector = 'widgets' ORDER BY stage_id DESC, supplier;
+
 -- Weights are data: concern 0.4 makes CN 0.4 x 0.4 = 0.16 < MX 0.1667
 BEGIN;
 UPDATE weight SET value = 0.4 WHERE name = 'alignment.concern';
