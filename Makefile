@@ -1,16 +1,36 @@
 # Makefile for supplychain (PGXS)
 
 EXTENSION = supplychain
+EXTVERSION = $(shell sed -n "s/^[[:space:]]*default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" $(EXTENSION).control)
 MODULE_big = supplychain
 OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
-DATA = $(wildcard supplychain--*.sql)
+INCS = $(wildcard src/*.h)
+# The current version's install script is generated from the layer files
+# (src/sql/NN_layer.sql, in name order); the released scripts in
+# src/upgrade/ are frozen (docs/development.md, "Releasing").
+LAYERS = $(sort $(wildcard src/sql/*.sql))
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+DATA = $(wildcard src/upgrade/$(EXTENSION)--*.sql)
 REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Werror
 EXTRA_CLEAN = results regression.diffs regression.out
 
+# SC_CHECK_ROWS=1 (make test sets it) checks every row propagate_exposure emits
+ifdef SC_CHECK_ROWS
+PG_CPPFLAGS += -DSC_CHECK_ROWS
+endif
+
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+$(DATA_built): $(LAYERS)
+	cat $^ > $@
+
+# Objects depend on the headers, and on the flags they were built with
+BUILD_FLAGS := $(PG_CPPFLAGS)
+$(shell echo '$(BUILD_FLAGS)' | cmp -s - src/.build-flags || echo '$(BUILD_FLAGS)' > src/.build-flags)
+$(OBJS): $(INCS) src/.build-flags
 
 # The two set-up commands: each installs what it needs, builds, installs,
 # and works in its own throwaway cluster.
@@ -18,7 +38,7 @@ include $(PGXS)
 demo:
 	PG_CONFIG=$(PG_CONFIG) bash test/harness.sh demo
 test:
-	PG_CONFIG=$(PG_CONFIG) bash test/harness.sh test
+	SC_CHECK_ROWS=1 PG_CONFIG=$(PG_CONFIG) bash test/harness.sh test
 
 # Long runs, each with a short form inside make test.
 .PHONY: fuzz bench
@@ -34,7 +54,7 @@ valgrind:
 	PG_CONFIG=$(PG_CONFIG) bash test/harness.sh valgrind
 
 # Release archive for PGXN: supplychain-VERSION.zip of the committed tree (HEAD)
-DISTVERSION = $(shell sed -n "s/^[[:space:]]*default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" $(EXTENSION).control)
+DISTVERSION = $(EXTVERSION)
 .PHONY: dist
 dist:
 	@git diff --quiet HEAD -- || echo "warning: uncommitted changes are not in $(EXTENSION)-$(DISTVERSION).zip" >&2

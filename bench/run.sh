@@ -138,7 +138,7 @@ fi
 # --- what it runs on -----------------------------------------------------------
 {
 	echo "supplychain benchmark, $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-	echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src supplychain--*.sql 2>/dev/null || echo ' (+ uncommitted changes in src or the scripts)')"
+	echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (+ uncommitted changes in src or the scripts)')"
 	echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) memory, Linux $(uname -r)"
 	echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine makes single timings noisy: compare medians, and mind the min..max spread)"
 	echo "server: $(value "SELECT version()")"

@@ -85,8 +85,8 @@ default=$(sed -n "s/^[[:space:]]*default_version[[:space:]]*=[[:space:]]*'\([^']
 same "installed default_version is the control file's ($default)" \
 	"$(q postgres "SELECT default_version FROM pg_available_extensions WHERE name = 'supplychain'")" "$default"
 mapfile -t versions < <(q postgres "SELECT version FROM pg_available_extension_versions WHERE name = 'supplychain'" | sort -V)
-tree_versions=$(for f in supplychain--*.sql; do f=${f#supplychain--}; f=${f%.sql}; printf '%s\n' "${f//--/$'\n'}"; done | sort -uV)
-same "pg_available_extension_versions lists exactly the versions the tree's scripts name" \
+tree_versions=$( (for f in src/upgrade/supplychain--*.sql; do f=${f#src/upgrade/supplychain--}; f=${f%.sql}; printf '%s\n' "${f//--/$'\n'}"; done; echo "$default") | sort -uV)
+same "pg_available_extension_versions lists exactly the versions the tree's scripts name (frozen ones and the generated default)" \
 	"$(printf '%s\n' "${versions[@]}")" "$tree_versions"
 older=()
 for v in "${versions[@]}"; do
@@ -506,12 +506,12 @@ if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 		python3 -c 'import sys, zipfile; [print(n) for n in zipfile.ZipFile(sys.argv[1]).namelist()]' "$zip" >"$work/zip.list"
 		missing=""
 		uncommitted=""
-		for f in META.json supplychain.control Makefile README.md supplychain--*.sql src/*.c; do
+		for f in META.json supplychain.control Makefile README.md src/upgrade/supplychain--*.sql src/sql/*.sql src/*.c; do
 			if ! grep -qxF "supplychain-$default/$f" "$work/zip.list"; then
 				if git -C "$top" cat-file -e "HEAD:$f" 2>/dev/null; then missing+=" $f"; else uncommitted+=" $f"; fi
 			fi
 		done
-		same "the archive holds META.json, the control file, Makefile, README.md, every script and C source" "$missing" ""
+		same "the archive holds META.json, the control file, Makefile, README.md, every frozen script, SQL layer and C source" "$missing" ""
 		[ -n "$uncommitted" ] && note "not committed yet, so not in an archive of HEAD:$uncommitted"
 		mkdir -p "$work/dist"
 		(cd "$work/dist" && python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall()' "$zip")

@@ -1,0 +1,67 @@
+-- Aggregates: min/max of both types, sum/avg of impact_score, hhi.
+
+CREATE AGGREGATE @extschema@.min(@extschema@.stage_rating) (
+    SFUNC = @extschema@.stage_rating_smaller, STYPE = @extschema@.stage_rating,
+    COMBINEFUNC = @extschema@.stage_rating_smaller,
+    SORTOP = OPERATOR(@extschema@.<), PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@.max(@extschema@.stage_rating) (
+    SFUNC = @extschema@.stage_rating_larger, STYPE = @extschema@.stage_rating,
+    COMBINEFUNC = @extschema@.stage_rating_larger,
+    SORTOP = OPERATOR(@extschema@.>), PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.min(@extschema@.stage_rating) IS 'the weakest rating';
+COMMENT ON AGGREGATE @extschema@.max(@extschema@.stage_rating) IS 'the strongest rating';
+CREATE AGGREGATE @extschema@.min(@extschema@.impact_score) (
+    SFUNC = @extschema@.impact_score_smaller, STYPE = @extschema@.impact_score,
+    COMBINEFUNC = @extschema@.impact_score_smaller,
+    SORTOP = OPERATOR(@extschema@.<), PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@.max(@extschema@.impact_score) (
+    SFUNC = @extschema@.impact_score_larger, STYPE = @extschema@.impact_score,
+    COMBINEFUNC = @extschema@.impact_score_larger,
+    SORTOP = OPERATOR(@extschema@.>), PARALLEL = SAFE
+);
+
+CREATE FUNCTION @extschema@.impact_score_sum_accum(bigint, @extschema@.impact_score) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'impact_score_sum_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.impact_score_sum_accum(bigint, @extschema@.impact_score) IS 'sum(impact_score) transition';
+CREATE AGGREGATE @extschema@.sum(@extschema@.impact_score) (
+    SFUNC = @extschema@.impact_score_sum_accum, STYPE = bigint,
+    COMBINEFUNC = pg_catalog.int8pl, PARALLEL = SAFE
+);
+
+CREATE FUNCTION @extschema@.impact_score_avg_accum(bigint[], @extschema@.impact_score) RETURNS bigint[]
+    AS 'MODULE_PATHNAME', 'impact_score_avg_accum' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.impact_score_avg_accum(bigint[], @extschema@.impact_score) IS 'avg(impact_score) transition';
+CREATE AGGREGATE @extschema@.avg(@extschema@.impact_score) (
+    SFUNC = @extschema@.impact_score_avg_accum, STYPE = bigint[],
+    FINALFUNC = pg_catalog.int8_avg, COMBINEFUNC = pg_catalog.int4_avg_combine,
+    INITCOND = '{0,0}', PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE @extschema@.min(@extschema@.impact_score) IS 'the most negative score';
+COMMENT ON AGGREGATE @extschema@.max(@extschema@.impact_score) IS 'the most positive score';
+COMMENT ON AGGREGATE @extschema@.sum(@extschema@.impact_score) IS 'sum of the integer values, as bigint';
+COMMENT ON AGGREGATE @extschema@.avg(@extschema@.impact_score) IS 'mean of the integer values, as numeric';
+
+-- hhi: Herfindahl-Hirschman index of shares 0..1
+
+CREATE FUNCTION @extschema@.hhi_float8_accum(double precision, double precision) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'hhi_float8_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.hhi_numeric_accum(double precision, numeric) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'hhi_numeric_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.hhi_float8_accum(double precision, double precision) IS 'hhi(double precision) transition';
+COMMENT ON FUNCTION @extschema@.hhi_numeric_accum(double precision, numeric) IS 'hhi(numeric) transition';
+CREATE AGGREGATE @extschema@.hhi(double precision) (
+    SFUNC = @extschema@.hhi_float8_accum, STYPE = double precision,
+    COMBINEFUNC = pg_catalog.float8pl, PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@.hhi(numeric) (
+    SFUNC = @extschema@.hhi_numeric_accum, STYPE = double precision,
+    COMBINEFUNC = pg_catalog.float8pl, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.hhi(double precision) IS
+    'Herfindahl-Hirschman index: sum of squared shares (0..1); NULLs ignored';
+COMMENT ON AGGREGATE @extschema@.hhi(numeric) IS
+    'Herfindahl-Hirschman index: sum of squared shares (0..1); NULLs ignored';

@@ -1,0 +1,218 @@
+-- The rules the tables keep: the share rule on dependency, read-only shipped
+-- rows, and weights that users change becoming their own rows.
+
+-- The known shares of one item never sum above 1: for each key (stage,
+-- country, kind, item) and at every date, the latest row of each supplier
+-- up to that date counts, and the sum of the known shares is at most 1.
+-- A CHECK cannot see other rows, and a trigger that sums them races with
+-- concurrent writers, so writers of a key first lock its row in
+-- share_total (an upsert): under READ COMMITTED the second writer waits and
+-- then sees the first one's rows; under REPEATABLE READ or SERIALIZABLE it
+-- gets a serialization failure.  The check then recomputes the sums from the
+-- dependency rows themselves, so share_total holds nothing the check trusts.
+
+CREATE TABLE @extschema@.share_total (
+    stage   text NOT NULL,
+    country text NOT NULL,
+    kind    text NOT NULL,
+    item    text NOT NULL,
+    total   numeric NOT NULL,
+    PRIMARY KEY (stage, country, kind, item)
+);
+COMMENT ON TABLE @extschema@.share_total IS
+    'internal: one row per dependency key (stage, country, kind, item), locked by writers of the key; total = its current known share';
+
+CREATE FUNCTION @extschema@.dependency_share_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    keys text;
+    bad record;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        DELETE FROM @extschema@.share_total;
+        RETURN NULL;
+    END IF;
+    keys := CASE TG_OP
+        WHEN 'INSERT' THEN 'SELECT stage, country, kind, item FROM new_rows'
+        WHEN 'DELETE' THEN 'SELECT stage, country, kind, item FROM old_rows'
+        ELSE 'SELECT stage, country, kind, item FROM new_rows
+              UNION SELECT stage, country, kind, item FROM old_rows' END;
+
+    -- lock the keys, in a fixed order so that writers never deadlock
+    EXECUTE format($q$
+        INSERT INTO @extschema@.share_total AS t (stage, country, kind, item, total)
+        SELECT DISTINCT stage, country, kind, item, 0 FROM (%s) k
+        ORDER BY stage, country, kind, item
+        ON CONFLICT (stage, country, kind, item) DO UPDATE SET total = t.total
+    $q$, keys);
+
+    -- each row adds its share minus the same supplier's previous share from
+    -- its date on; the running sum is the key's total at each date.  (The
+    -- cached current total is written by joining the latest date's total to
+    -- share_total through its primary key: linear in the statement's keys.)
+    EXECUTE format($q$
+        WITH k AS (SELECT DISTINCT stage, country, kind, item FROM (%s) k),
+        delta AS (
+            SELECT d.stage, d.country, d.kind, d.item, d.as_of,
+                   COALESCE(d.share, 0) - COALESCE(lag(d.share) OVER (
+                       PARTITION BY d.stage, d.country, d.kind, d.item, d.supplier
+                       ORDER BY d.as_of), 0) AS delta
+            FROM @extschema@.dependency d JOIN k USING (stage, country, kind, item)
+        ), per_date AS (
+            SELECT stage, country, kind, item, as_of, sum(delta) AS delta
+            FROM delta GROUP BY stage, country, kind, item, as_of
+        ), running AS (
+            SELECT stage, country, kind, item, as_of,
+                   sum(delta) OVER (PARTITION BY stage, country, kind, item ORDER BY as_of) AS total,
+                   row_number() OVER (PARTITION BY stage, country, kind, item ORDER BY as_of DESC) AS latest
+            FROM per_date
+        ), updated AS (
+            UPDATE @extschema@.share_total t SET total = r.total
+            FROM running r
+            WHERE r.latest = 1
+              AND (t.stage, t.country, t.kind, t.item) = (r.stage, r.country, r.kind, r.item)
+        )
+        SELECT stage, country, kind, item, as_of, total FROM running
+        WHERE total > 1 ORDER BY stage, country, kind, item, as_of LIMIT 1
+    $q$, keys) INTO bad;
+
+    -- keys whose rows are all gone now hold nothing
+    IF TG_OP <> 'INSERT' THEN
+        EXECUTE format($q$
+            UPDATE @extschema@.share_total t SET total = 0
+            FROM (SELECT DISTINCT stage, country, kind, item FROM (%s) k) k
+            WHERE (t.stage, t.country, t.kind, t.item) = (k.stage, k.country, k.kind, k.item)
+              AND NOT EXISTS (SELECT FROM @extschema@.dependency d
+                              WHERE (d.stage, d.country, d.kind, d.item) = (k.stage, k.country, k.kind, k.item))
+        $q$, keys);
+    END IF;
+
+    IF bad.stage IS NOT NULL THEN
+        RAISE EXCEPTION 'known shares of a dependency sum to % (above 1)', bad.total
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('Stage %s, country %s, kind %s, item "%s", as of %s: the latest known share of each supplier up to that date.',
+                                  bad.stage, bad.country, bad.kind, bad.item, bad.as_of),
+                  HINT = 'Shares are fractions of one item at one stage. Lower another supplier''s share at the same or an earlier date first.';
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.dependency_share_check() IS
+    'trigger: rejects known shares of one item summing above 1 at any date, serializing writers of a key on share_total';
+
+CREATE TRIGGER share_check_insert AFTER INSERT ON @extschema@.dependency
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.dependency_share_check();
+CREATE TRIGGER share_check_update AFTER UPDATE ON @extschema@.dependency
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.dependency_share_check();
+CREATE TRIGGER share_check_delete AFTER DELETE ON @extschema@.dependency
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.dependency_share_check();
+CREATE TRIGGER share_check_truncate AFTER TRUNCATE ON @extschema@.dependency
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.dependency_share_check();
+
+-- Shipped rows are read-only: pg_dump does not keep them (CREATE EXTENSION
+-- recreates them), so a change to one would be lost, and a restored user row
+-- could then conflict with it.  Users record changes as their own rows
+-- (dated tables: a later as_of).  Setting supplychain.maintenance = on lifts
+-- the rule, for upgrade scripts that correct reference data.
+CREATE FUNCTION @extschema@.builtin_readonly() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF pg_catalog.current_setting('supplychain.maintenance', true) = 'on' THEN
+        RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    IF TG_OP = 'TRUNCATE' THEN
+        RAISE EXCEPTION 'cannot truncate %.%: it holds shipped reference rows', TG_TABLE_SCHEMA, TG_TABLE_NAME
+            USING ERRCODE = 'restrict_violation',
+                  HINT = 'DELETE FROM the table WHERE NOT builtin removes your rows only.';
+    END IF;
+    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NOT OLD.builtin) THEN
+        RAISE EXCEPTION 'cannot mark a row of %.% as shipped reference data', TG_TABLE_SCHEMA, TG_TABLE_NAME
+            USING ERRCODE = 'restrict_violation',
+                  DETAIL = 'builtin = true marks the rows that come with the extension; pg_dump does not keep them.',
+                  HINT = 'Leave builtin false (the default) for your own rows.';
+    END IF;
+    RAISE EXCEPTION 'cannot % a shipped reference row of %.%', pg_catalog.lower(TG_OP), TG_TABLE_SCHEMA, TG_TABLE_NAME
+        USING ERRCODE = 'restrict_violation',
+              DETAIL = 'Rows with builtin = true come with the extension; pg_dump would not keep a change to them.',
+              HINT = 'Add your own row instead: in dated tables, a row with a later as_of takes precedence in the views.';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.builtin_readonly() IS
+    'trigger: shipped reference rows cannot be created, updated or deleted (unless supplychain.maintenance = on)';
+
+-- A shipped weight that a user changes becomes the user's row (builtin =
+-- false), so pg_dump keeps it; restoring it (an INSERT of a user row with a
+-- shipped name) takes over the default that CREATE EXTENSION has just
+-- inserted, in place.
+CREATE FUNCTION @extschema@.weight_ownership() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF pg_catalog.current_setting('supplychain.maintenance', true) = 'on' THEN
+        RETURN NEW;         -- upgrade scripts correct shipped weights as shipped
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        IF OLD.builtin AND NEW.name IS DISTINCT FROM OLD.name THEN
+            RAISE EXCEPTION 'cannot rename shipped weight "%"', OLD.name
+                USING ERRCODE = 'restrict_violation',
+                      HINT = 'Change its value, or insert a weight of your own.';
+        END IF;
+        IF (NEW.value, NEW.description) IS DISTINCT FROM (OLD.value, OLD.description) THEN
+            NEW.builtin := false;
+        END IF;
+    ELSIF NOT NEW.builtin THEN
+        -- a user row named like a shipped default takes the default over in place
+        UPDATE @extschema@.weight SET value = NEW.value, description = NEW.description, builtin = false
+        WHERE name = NEW.name AND builtin;
+        IF FOUND THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.weight_ownership() IS
+    'trigger: a changed shipped weight becomes a user row, and a restored user row replaces the shipped default';
+CREATE TRIGGER weight_ownership BEFORE INSERT OR UPDATE ON @extschema@.weight
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.weight_ownership();
+
+-- protect_shipped_rows: the shipped-row rule (builtin_readonly's four
+-- triggers) and the dump registration of one table, so that each table is
+-- declared once, in one line.  A helper of the install script only:
+-- 99_footer.sql drops it.
+CREATE FUNCTION @extschema@.protect_shipped_rows(
+    tbl regclass,
+    readonly_on text DEFAULT 'UPDATE OR DELETE',
+    readonly_when text DEFAULT 'OLD.builtin')
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    EXECUTE format('CREATE TRIGGER builtin_readonly BEFORE %s ON %s FOR EACH ROW WHEN (%s) '
+                   'EXECUTE FUNCTION @extschema@.builtin_readonly()', readonly_on, tbl, readonly_when);
+    EXECUTE format('CREATE TRIGGER builtin_no_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT '
+                   'EXECUTE FUNCTION @extschema@.builtin_readonly()', tbl);
+    EXECUTE format('CREATE TRIGGER builtin_insert BEFORE INSERT ON %s FOR EACH ROW WHEN (NEW.builtin) '
+                   'EXECUTE FUNCTION @extschema@.builtin_readonly()', tbl);
+    EXECUTE format('CREATE TRIGGER builtin_claim BEFORE UPDATE ON %s FOR EACH ROW WHEN (NEW.builtin AND NOT OLD.builtin) '
+                   'EXECUTE FUNCTION @extschema@.builtin_readonly()', tbl);
+    -- pg_dump keeps users' rows and never duplicates the shipped ones
+    PERFORM pg_catalog.pg_extension_config_dump(tbl, 'WHERE NOT builtin');
+END
+$$;
+
+SELECT @extschema@.protect_shipped_rows('@extschema@.source');
+SELECT @extschema@.protect_shipped_rows('@extschema@.country');
+SELECT @extschema@.protect_shipped_rows('@extschema@.sector');
+SELECT @extschema@.protect_shipped_rows('@extschema@.stage');
+SELECT @extschema@.protect_shipped_rows('@extschema@.stage_link');
+SELECT @extschema@.protect_shipped_rows('@extschema@.assessment');
+SELECT @extschema@.protect_shipped_rows('@extschema@.dependency');
+SELECT @extschema@.protect_shipped_rows('@extschema@.alignment');
+SELECT @extschema@.protect_shipped_rows('@extschema@.policy');
+SELECT @extschema@.protect_shipped_rows('@extschema@.policy_measure');
+SELECT @extschema@.protect_shipped_rows('@extschema@.policy_impact');
+SELECT @extschema@.protect_shipped_rows('@extschema@.figure');
+-- a shipped weight cannot be deleted, even once changed: the views need it
+SELECT @extschema@.protect_shipped_rows('@extschema@.weight', 'DELETE', 'OLD.default_value IS NOT NULL');

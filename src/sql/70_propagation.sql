@@ -1,0 +1,215 @@
+-- Multi-tier exposure: the propagate_exposure kernel (C), chain_exposure,
+-- tier_exposure and disruption.
+
+-- propagate_exposure: the kernel, on any graph the caller describes with two
+-- queries (the pgRouting convention).  exposure(n, c) = own(n, c) + sum over
+-- edges s -> n of share x exposure(s, c), summed over walks of at most
+-- max_tiers edges; tier = the length of the shortest such walk (README,
+-- "Multi-tier exposure").  VOLATILE and PARALLEL UNSAFE: it runs the
+-- caller's SQL, which may call anything.
+CREATE FUNCTION @extschema@.propagate_exposure(
+    edges_sql text,
+    origins_sql text,
+    max_tiers integer DEFAULT 32)
+RETURNS TABLE (node text, country text, exposure double precision, tier integer)
+AS 'MODULE_PATHNAME', 'propagate_exposure'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.propagate_exposure(text, text, integer) IS
+    'multi-tier exposure: edges_sql gives (supplier, customer, share), origins_sql (node, country, share); per node and country the fraction of supply tracing back to the country over walks of at most max_tiers edges, and the shortest tier';
+
+-- chain_exposure: propagate_exposure on the schema's data.  Nodes are the
+-- stages of each depending country's chains (the id is the two-letter
+-- country code followed by the stage id, which the country code's CHECK
+-- makes unambiguous).  A stage's own production in supplier country C is C's
+-- known supply share (the largest over the stage's items, as the risk views
+-- take it).  The rest of the stage's supply, 1 - min(1, sum of its known
+-- import shares), is made at home from its upstream stages, in equal parts:
+-- stage_link carries no weights.  Unknown shares add nothing.  64 tiers: on
+-- the reference data's recycling loop (gain 1/8 per 4 links) the truncated
+-- series is then within about 1e-14 of its limit.
+CREATE FUNCTION @extschema@.chain_exposure(
+    for_supplier text DEFAULT NULL,
+    max_tiers integer DEFAULT 64)
+RETURNS TABLE (country text, stage_id text, supplier text, exposure double precision, tier integer)
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    edges_sql constant text := $q$
+        WITH direct AS (
+            SELECT d.country, d.stage, d.supplier, pg_catalog.max(d.share) AS share
+            FROM @extschema@.current_dependency d
+            WHERE d.kind OPERATOR(pg_catalog.=) 'supply' AND d.share IS NOT NULL
+            GROUP BY d.country, d.stage, d.supplier
+        ), imported AS (
+            SELECT i.country, i.stage, pg_catalog.sum(i.share) AS share
+            FROM direct i GROUP BY i.country, i.stage
+        ), chain AS (
+            SELECT d.country, s.sector
+            FROM @extschema@.current_dependency d
+            JOIN @extschema@.stage s ON s.id OPERATOR(pg_catalog.=) d.stage
+            UNION
+            SELECT a.country, s.sector
+            FROM @extschema@.current_assessment a
+            JOIN @extschema@.stage s ON s.id OPERATOR(pg_catalog.=) a.stage
+        ), inputs AS (
+            SELECT l.downstream, pg_catalog.count(*) AS n
+            FROM @extschema@.stage_link l GROUP BY l.downstream
+        )
+        SELECT c.country OPERATOR(pg_catalog.||) l.upstream,
+               c.country OPERATOR(pg_catalog.||) l.downstream,
+               (1::numeric OPERATOR(pg_catalog.-) LEAST(COALESCE(i.share, 0::numeric), 1::numeric))::pg_catalog.float8
+                   OPERATOR(pg_catalog./) n.n::pg_catalog.float8
+        FROM @extschema@.stage_link l
+        JOIN @extschema@.stage s ON s.id OPERATOR(pg_catalog.=) l.downstream
+        JOIN chain c ON c.sector OPERATOR(pg_catalog.=) s.sector
+        JOIN inputs n ON n.downstream OPERATOR(pg_catalog.=) l.downstream
+        LEFT JOIN imported i ON i.country OPERATOR(pg_catalog.=) c.country
+                            AND i.stage OPERATOR(pg_catalog.=) l.downstream
+    $q$;
+    -- a stage's known imports are at most all of its supply: where the
+    -- largest shares over items add up above 1, they are scaled down to 1
+    origins_sql text := $q$
+        SELECT o.node, o.supplier, o.share FROM (
+            SELECT d.country OPERATOR(pg_catalog.||) d.stage AS node, d.supplier,
+                   (pg_catalog.max(d.share) OPERATOR(pg_catalog./)
+                    GREATEST(1::numeric, pg_catalog.sum(pg_catalog.max(d.share))
+                                         OVER (PARTITION BY d.country, d.stage)))::pg_catalog.float8 AS share
+            FROM @extschema@.current_dependency d
+            WHERE d.kind OPERATOR(pg_catalog.=) 'supply' AND d.share IS NOT NULL
+            GROUP BY d.country, d.stage, d.supplier) o
+    $q$;
+BEGIN
+    IF for_supplier IS NOT NULL THEN
+        origins_sql := origins_sql
+            || pg_catalog.format(' WHERE o.supplier OPERATOR(pg_catalog.=) %L', for_supplier);
+    END IF;
+    RETURN QUERY
+        SELECT pg_catalog.left(p.node, 2), pg_catalog.substr(p.node, 3), p.country, p.exposure, p.tier
+        FROM @extschema@.propagate_exposure(edges_sql, origins_sql, COALESCE(max_tiers, 64)) p;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.chain_exposure(text, integer) IS
+    'propagate_exposure on the schema''s data: per depending country, stage and supplier country (NULL: all), the multi-tier exposure from known supply shares along stage_link';
+
+-- tier_exposure: the multi-tier exposure of each assessed chain (the US
+-- chains of the reference data) per supplier country, beside the direct
+-- share.  exposure counts known shares only; unknown_shares > 0 marks a
+-- direct dependency without a figure, so exposure is then a lower bound
+-- (NULL when nothing is known).  tier 0 = a direct supplier of the stage.
+CREATE VIEW @extschema@.tier_exposure AS
+WITH x AS (
+    SELECT e.country, e.stage_id, e.supplier, e.exposure, e.tier
+    FROM @extschema@.chain_exposure() e
+), direct AS (
+    SELECT d.country, d.stage, d.supplier,
+           max(d.share) AS direct_share,
+           count(*) FILTER (WHERE d.share IS NULL)::integer AS unknown_shares
+    FROM @extschema@.current_dependency d
+    WHERE d.kind = 'supply'
+    GROUP BY d.country, d.stage, d.supplier
+)
+SELECT COALESCE(x.country, d.country) AS country,
+       s.sector,
+       s.name AS stage,
+       COALESCE(x.supplier, d.supplier) AS supplier,
+       d.direct_share,
+       round(x.exposure::numeric, 4) AS exposure,
+       CASE WHEN d.stage IS NOT NULL THEN 0 ELSE x.tier END AS tier,
+       COALESCE(d.unknown_shares, 0) AS unknown_shares,
+       s.position,
+       s.id AS stage_id
+FROM x
+FULL JOIN direct d
+       ON d.country = x.country AND d.stage = x.stage_id AND d.supplier = x.supplier
+JOIN @extschema@.stage s ON s.id = COALESCE(x.stage_id, d.stage);
+COMMENT ON VIEW @extschema@.tier_exposure IS
+    'per assessed chain, stage and supplier country: direct known share, multi-tier exposure along stage_link (4 decimals), shortest tier, unknown shares';
+
+-- disruption: if supplier cuts loss of its supply, the fraction of each
+-- stage's supply lost directly (loss x its known share) and in total
+-- (loss x its multi-tier exposure, chain_exposure): linear in loss, and
+-- total_loss >= direct_loss.  One row per stage of every chain that has data.
+-- The body is a PL/pgSQL function of its own because PL/pgSQL cannot have an
+-- argument and a result column of the same name (sector).
+CREATE FUNCTION @extschema@.disruption_rows(
+    for_supplier text,
+    loss_fraction double precision,
+    for_sector text)
+RETURNS TABLE (country text, sector text, stage text,
+               direct_loss double precision, total_loss double precision)
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    IF for_supplier IS NULL
+       OR NOT EXISTS (SELECT FROM @extschema@.country k WHERE k.code OPERATOR(pg_catalog.=) for_supplier) THEN
+        RAISE EXCEPTION 'unknown supplier country: %', COALESCE(pg_catalog.quote_literal(for_supplier), 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give a code of supplychain.country, e.g. ''CN''.';
+    END IF;
+    -- NaN sorts above every number, so it fails the second test
+    IF loss_fraction IS NULL OR NOT (loss_fraction OPERATOR(pg_catalog.>=) 0::pg_catalog.float8
+                                     AND loss_fraction OPERATOR(pg_catalog.<=) 1::pg_catalog.float8) THEN
+        RAISE EXCEPTION 'loss must be between 0 and 1, not %', COALESCE(loss_fraction::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'loss is the fraction of its supply that the supplier cuts.';
+    END IF;
+    IF for_sector IS NOT NULL
+       AND NOT EXISTS (SELECT FROM @extschema@.sector k WHERE k.code OPERATOR(pg_catalog.=) for_sector) THEN
+        RAISE EXCEPTION 'unknown sector: %', pg_catalog.quote_literal(for_sector)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give a code of supplychain.sector, e.g. ''batteries'', or NULL for all.';
+    END IF;
+
+    RETURN QUERY
+    WITH chain AS (
+        SELECT d.country AS chain_country, s.sector AS chain_sector
+        FROM @extschema@.current_dependency d
+        JOIN @extschema@.stage s ON s.id OPERATOR(pg_catalog.=) d.stage
+        UNION
+        SELECT a.country, s.sector
+        FROM @extschema@.current_assessment a
+        JOIN @extschema@.stage s ON s.id OPERATOR(pg_catalog.=) a.stage
+    ), direct AS (
+        SELECT d.country AS direct_country, d.stage AS direct_stage,
+               pg_catalog.max(d.share)::pg_catalog.float8 AS direct_share
+        FROM @extschema@.current_dependency d
+        WHERE d.kind OPERATOR(pg_catalog.=) 'supply' AND d.share IS NOT NULL
+          AND d.supplier OPERATOR(pg_catalog.=) for_supplier
+        GROUP BY d.country, d.stage
+    ), x AS (
+        SELECT e.country AS x_country, e.stage_id AS x_stage, e.exposure AS x_exposure
+        FROM @extschema@.chain_exposure(for_supplier) e
+    )
+    SELECT c.chain_country, s.sector, s.name,
+           loss_fraction OPERATOR(pg_catalog.*) COALESCE(di.direct_share, 0::pg_catalog.float8),
+           loss_fraction OPERATOR(pg_catalog.*) COALESCE(x.x_exposure, 0::pg_catalog.float8)
+    FROM chain c
+    JOIN @extschema@.stage s ON s.sector OPERATOR(pg_catalog.=) c.chain_sector
+    LEFT JOIN direct di ON di.direct_country OPERATOR(pg_catalog.=) c.chain_country
+                       AND di.direct_stage OPERATOR(pg_catalog.=) s.id
+    LEFT JOIN x ON x.x_country OPERATOR(pg_catalog.=) c.chain_country
+               AND x.x_stage OPERATOR(pg_catalog.=) s.id
+    WHERE for_sector IS NULL OR s.sector OPERATOR(pg_catalog.=) for_sector
+    ORDER BY c.chain_country, s.sector, s.position;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.disruption_rows(text, double precision, text) IS
+    'internal: the body of disruption(), which documents it';
+
+CREATE FUNCTION @extschema@.disruption(
+    supplier text,
+    loss double precision DEFAULT 1.0,
+    sector text DEFAULT NULL)
+RETURNS TABLE (country text, sector text, stage text,
+               direct_loss double precision, total_loss double precision)
+LANGUAGE sql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+    SELECT r.country, r.sector, r.stage, r.direct_loss, r.total_loss
+    FROM @extschema@.disruption_rows($1, $2, $3) r
+$fn$;
+COMMENT ON FUNCTION @extschema@.disruption(text, double precision, text) IS
+    'if supplier cuts loss (0..1) of its supply: per stage of each chain (sector NULL: all), the fraction of supply lost directly (loss x known share) and in total through upstream stages (loss x multi-tier exposure)';
+
