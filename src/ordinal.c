@@ -6,15 +6,11 @@
  */
 #include "supplychain.h"
 
+#include "common/hashfn.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "utils/sortsupport.h"
-#if PG_VERSION_NUM >= 130000
-#include "common/hashfn.h"
-#else
-#include "utils/hashutils.h"
-#endif
 
 /* Longest prefix of a bad input echoed in an error message, in bytes. */
 #define SC_ECHO_MAX 64

@@ -7,6 +7,11 @@
 #include "postgres.h"
 #include "fmgr.h"
 
+/* propagate_exposure streams rows through SPI_execute_plan_extended (14). */
+#if PG_VERSION_NUM < 140000
+#error "supplychain needs PostgreSQL 14 or later"
+#endif
+
 #include "labels.h"
 
 /*
