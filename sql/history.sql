@@ -29,7 +29,7 @@ WHERE r.stage_id = 'batteries.refining' ORDER BY at;
 SELECT at, supplier, known_share, risk, rank
 FROM (VALUES ('2021-06-01'::date), ('2024-06-01')) v(at), LATERAL country_risk_at(v.at) r
 WHERE r.sector = 'batteries' AND r.supplier = 'CN' ORDER BY at;
-SELECT stage, rating FROM weakest_stage WHERE sector = 'batteries';
+SELECT stage, rating FROM weakest_stage WHERE sector = 'batteries' ORDER BY stage;
 
 -- the setting does not outlive the call; a session may also set it
 SELECT COALESCE(current_setting('supplychain.as_of', true), '') AS after_call;

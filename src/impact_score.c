@@ -20,7 +20,11 @@ static const sc_ordtype impact_score = {
 	"\"neutral\", \"positive\" and \"very positive\" (any case, a space, \"_\" or "
 	"\"-\" between words), the integers -2 to +2, and the symbols "
 	"\u2614\u2614 \u2614 \u2601 \u2699 \u2699\u2699 or "
-	"\u2639\u2639 \u2639 \u2601 \u2600 \u2600\u2600."
+	"\u2639\u2639 \u2639 \u2601 \u2600 \u2600\u2600.",
+	.hint_ascii = "Accepted spellings are the words \"very negative\", \"negative\", "
+	"\"neutral\", \"positive\" and \"very positive\" (any case, a space, \"_\" or "
+	"\"-\" between words), the integers -2 to +2, and, in a UTF8 database, "
+	"the brief's gear and sun symbols."
 };
 
 PG_FUNCTION_INFO_V1(impact_score_in);
@@ -92,13 +96,15 @@ impact_score_symbol(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown impact_score legend: \"%s\"", legend),
-				 errhint("The legends are \"gear\" (\u2614 \u2601\uFE0F \u2699\uFE0F) "
-						 "and \"sun\" (\u2639 \u2601 \u2600).")));
+				 sc_database_is_utf8()
+				 ? errhint("The legends are \"gear\" (\u2614 \u2601\uFE0F \u2699\uFE0F) "
+						   "and \"sun\" (\u2639 \u2601 \u2600).")
+				 : errhint("The legends are \"gear\" and \"sun\".")));
 	if (symbol == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid internal value for type impact_score: %d", level)));
-	PG_RETURN_TEXT_P(cstring_to_text(symbol));
+	PG_RETURN_TEXT_P(cstring_to_text(sc_utf8_to_server(symbol)));
 }
 
 /*

@@ -29,18 +29,54 @@ clip_input(const char *str)
 	return psprintf("%.*s...", clip, str);
 }
 
+bool
+sc_database_is_utf8(void)
+{
+	return GetDatabaseEncoding() == PG_UTF8;
+}
+
+/*
+ * Text in UTF-8 (a symbol) in the database's encoding, or an error
+ * (22P05, untranslatable character) where that encoding has no equivalent.
+ */
+char *
+sc_utf8_to_server(const char *utf8)
+{
+	return pg_any_to_server(utf8, strlen(utf8), PG_UTF8);
+}
+
+/*
+ * The parsers match the symbols' UTF-8 bytes: input in another database
+ * encoding is read in UTF-8, so that bytes that merely look like a symbol's
+ * (in LATIN1, say) never match one.  ASCII input needs no conversion.
+ */
+static const char *
+input_as_utf8(const char *str, size_t len)
+{
+	size_t		i;
+
+	if (sc_database_is_utf8())
+		return str;
+	for (i = 0; i < len; i++)
+		if (IS_HIGHBIT_SET(str[i]))
+			return pg_server_to_any(str, len, PG_UTF8);
+	return str;
+}
+
 Datum
 sc_ord_in(FunctionCallInfo fcinfo, const sc_ordtype *t)
 {
 	const char *str = PG_GETARG_CSTRING(0);
-	int			level = t->parse(str, strlen(str));
+	const char *utf8 = input_as_utf8(str, strlen(str));
+	int			level = t->parse(utf8, strlen(utf8));
 
 	if (level == 0)
 		sc_input_error(fcinfo,
 					   (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 						errmsg("invalid input syntax for type %s: \"%s\"",
 							   t->name, clip_input(str)),
-						errhint("%s", t->hint)));
+						errhint("%s", (t->hint_ascii && !sc_database_is_utf8())
+								? t->hint_ascii : t->hint)));
 	SC_RETURN_LEVEL(level);
 }
 

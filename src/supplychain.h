@@ -49,8 +49,14 @@ typedef struct sc_ordtype
 	int			min_level;
 	int			max_level;
 	int			offset;
-	const char *hint;			/* the accepted spellings, a full sentence */
+	const char *hint;			/* the accepted spellings, a full sentence (UTF-8) */
+	const char *hint_ascii;		/* the same in ASCII, for a database whose
+								 * encoding is not UTF8; NULL if hint is ASCII */
 } sc_ordtype;
+
+/* Encodings: the labels' symbols are UTF-8; see ordinal.c. */
+extern bool sc_database_is_utf8(void);
+extern char *sc_utf8_to_server(const char *utf8);
 
 /* Generic I/O and casts, in ordinal.c; the types' files wrap them. */
 extern Datum sc_ord_in(FunctionCallInfo fcinfo, const sc_ordtype *t);

@@ -277,5 +277,5 @@ CREATE CAST (integer AS @extschema@.impact_score)
 CREATE FUNCTION @extschema@.symbol(@extschema@.impact_score, legend text DEFAULT 'gear') RETURNS text
     AS 'MODULE_PATHNAME', 'impact_score_symbol' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.symbol(@extschema@.impact_score, text) IS
-    'the score as the brief draws it: legend ''gear'' (☔☔ ☔ ☁️ ⚙️ ⚙️⚙️) or ''sun'' (☹☹ ☹ ☁ ☀ ☀☀)';
+    'the score as the brief draws it: legend ''gear'' (umbrellas, cloud, gears) or ''sun'' (frowning faces, cloud, suns); UTF-8 symbols, converted to the database encoding (an error where it has none)';
 

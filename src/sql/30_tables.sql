@@ -47,12 +47,13 @@ CREATE TABLE @extschema@.assessment (
     stage     text NOT NULL REFERENCES @extschema@.stage,
     country   text NOT NULL REFERENCES @extschema@.country,
     rating    @extschema@.stage_rating NOT NULL,
-    as_of     date NOT NULL,
+    as_of     date NOT NULL DEFAULT CURRENT_DATE,
     diagnosis text,
     basis     text,        -- how the rating was read from the source (quote or inference)
     source    text REFERENCES @extschema@.source,
     builtin   boolean NOT NULL DEFAULT false,
-    PRIMARY KEY (stage, country, as_of)
+    -- the depending country leads, so that one country's rows are one index range
+    PRIMARY KEY (country, stage, as_of)
 );
 CREATE TABLE @extschema@.dependency (
     stage    text NOT NULL REFERENCES @extschema@.stage,
@@ -61,13 +62,15 @@ CREATE TABLE @extschema@.dependency (
     kind     text NOT NULL CHECK (kind IN ('supply', 'market', 'talent')),
     item     text NOT NULL,
     share    numeric CHECK (share >= 0 AND share <= 1),          -- NULL = named without a figure
-    as_of    date NOT NULL,
+    as_of    date NOT NULL DEFAULT CURRENT_DATE,
     note     text,
     source   text REFERENCES @extschema@.source,
     builtin  boolean NOT NULL DEFAULT false,
-    -- the share rule's key (stage, country, kind, item) leads, so its check reads
-    -- one key's rows through this index
-    PRIMARY KEY (stage, country, kind, item, supplier, as_of),
+    -- the depending country leads (one country's rows are one index range), then
+    -- the rest of the share rule's key (stage, kind, item), whose check reads
+    -- one key's rows through this index; a backward scan gives each
+    -- (country, stage, kind, item, supplier) latest row first
+    PRIMARY KEY (country, stage, kind, item, supplier, as_of),
     CHECK (supplier <> country)
 );
 CREATE TABLE @extschema@.alignment (
@@ -103,11 +106,11 @@ CREATE TABLE @extschema@.policy_impact (
     country   text NOT NULL REFERENCES @extschema@.country,  -- the affected country
     horizon   text NOT NULL CHECK (horizon IN ('short', 'long')),
     score     @extschema@.impact_score NOT NULL,
-    as_of     date NOT NULL,
+    as_of     date NOT NULL DEFAULT CURRENT_DATE,
     rationale text,
     source    text REFERENCES @extschema@.source,
     builtin   boolean NOT NULL DEFAULT false,
-    PRIMARY KEY (policy, country, horizon, as_of)
+    PRIMARY KEY (country, policy, horizon, as_of)
 );
 CREATE TABLE @extschema@.figure (     -- quoted figures that are not dependencies (subsidies, capacity, demand)
     id       text PRIMARY KEY,

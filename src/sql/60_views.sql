@@ -13,42 +13,46 @@ $$;
 COMMENT ON FUNCTION @extschema@.as_of_limit() IS
     'the date the views evaluate at: setting supplychain.as_of, or infinity when unset';
 
+-- Each reads the latest row of each key off its table's primary key, which
+-- leads with the depending country: a backward index scan meets each key's
+-- rows newest first, so DISTINCT ON keeps the first without sorting, and a
+-- condition on country (or on the key's other columns) is an index condition.
 CREATE VIEW @extschema@.current_assessment AS
-SELECT DISTINCT ON (a.stage, a.country) a.*,
+SELECT DISTINCT ON (a.country, a.stage) a.*,
        a.rating::text AS rating_label, a.rating::integer AS rating_level
 FROM @extschema@.assessment a
 WHERE a.as_of <= (SELECT @extschema@.as_of_limit())
-ORDER BY a.stage, a.country, a.as_of DESC;
+ORDER BY a.country DESC, a.stage DESC, a.as_of DESC;
 COMMENT ON VIEW @extschema@.current_assessment IS 'the latest assessment of each (stage, country)';
 
 CREATE VIEW @extschema@.current_dependency AS
--- ordered like the primary key, backwards, so that a scan of it can feed
--- the DISTINCT ON without a sort
-SELECT DISTINCT ON (d.stage, d.country, d.kind, d.item, d.supplier) d.*
+SELECT DISTINCT ON (d.country, d.stage, d.kind, d.item, d.supplier) d.*
 FROM @extschema@.dependency d
 WHERE d.as_of <= (SELECT @extschema@.as_of_limit())
-ORDER BY d.stage DESC, d.country DESC, d.kind DESC, d.item DESC, d.supplier DESC, d.as_of DESC;
+ORDER BY d.country DESC, d.stage DESC, d.kind DESC, d.item DESC, d.supplier DESC, d.as_of DESC;
 COMMENT ON VIEW @extschema@.current_dependency IS 'the latest row of each dependency (stage, country, supplier, kind, item)';
 
 CREATE VIEW @extschema@.current_policy_impact AS
-SELECT DISTINCT ON (i.policy, i.country, i.horizon) i.*,
+SELECT DISTINCT ON (i.country, i.policy, i.horizon) i.*,
        i.score::text AS score_label, i.score::integer AS score_value
 FROM @extschema@.policy_impact i
 WHERE i.as_of <= (SELECT @extschema@.as_of_limit())
-ORDER BY i.policy, i.country, i.horizon, i.as_of DESC;
+ORDER BY i.country DESC, i.policy DESC, i.horizon DESC, i.as_of DESC;
 COMMENT ON VIEW @extschema@.current_policy_impact IS 'the latest impact of each (policy, country, horizon)';
 
 -- stage_risk: one row per stage of each assessed chain (country, sector).
 -- hhi is the Herfindahl-Hirschman index of the known supply shares of the
 -- stage's most concentrated item; risk = weakness(rating) x hhi, NULL when no
--- share is known.
+-- share is known.  supply is NOT MATERIALIZED so that a condition on the
+-- country reaches each of its three readers (and the index) rather than
+-- stopping at a materialized CTE.
 
 CREATE VIEW @extschema@.stage_risk AS
 WITH chain AS (
     SELECT DISTINCT a.country, s.sector
     FROM @extschema@.current_assessment a
     JOIN @extschema@.stage s ON s.id = a.stage
-), supply AS (
+), supply AS NOT MATERIALIZED (
     SELECT d.stage, d.country, d.supplier, d.item, d.share
     FROM @extschema@.current_dependency d
     WHERE d.kind = 'supply'
@@ -144,8 +148,13 @@ WITH summed AS (
            sum(unknown_shares)::integer AS unknown_shares,
            sum(known_share) AS known_share,
            sum(weighted) AS weighted
-    FROM @extschema@.stage_supplier_risk
-    GROUP BY GROUPING SETS ((country, sector, supplier), (country, supplier))
+    FROM (SELECT r.country, g.sector, r.supplier, r.dependencies, r.unknown_shares,
+                 r.known_share, r.weighted
+          FROM @extschema@.stage_supplier_risk r
+          -- each stage's term counts for its sector and for all sectors (NULL),
+          -- in one aggregation
+          CROSS JOIN LATERAL (VALUES (r.sector), (NULL)) g (sector)) t
+    GROUP BY country, sector, supplier
 )
 SELECT x.country,
        x.sector,
@@ -201,7 +210,7 @@ COMMENT ON VIEW @extschema@.policy_risk IS
 
 CREATE VIEW @extschema@.policy_balance AS
 SELECT i.country,
-       p.sector,
+       g.sector,
        i.horizon,
        count(*) FILTER (WHERE i.score::integer > 0)::integer AS positive,
        count(*) FILTER (WHERE i.score::integer = 0)::integer AS neutral,
@@ -210,7 +219,9 @@ SELECT i.country,
        round(@extschema@.avg(i.score), 4) AS mean
 FROM @extschema@.current_policy_impact i
 JOIN @extschema@.policy p ON p.id = i.policy
-GROUP BY GROUPING SETS ((i.country, p.sector, i.horizon), (i.country, i.horizon));
+-- each impact counts for its sector and for all sectors (NULL), in one aggregation
+CROSS JOIN LATERAL (VALUES (p.sector), (NULL)) g (sector)
+GROUP BY i.country, g.sector, i.horizon;
 COMMENT ON VIEW @extschema@.policy_balance IS
     'per affected country, sector (NULL: all) and horizon: counts of positive, neutral and negative impacts, their sum and mean';
 
@@ -218,9 +229,9 @@ COMMENT ON VIEW @extschema@.policy_balance IS
 
 CREATE VIEW @extschema@.weakest_stage AS
 SELECT r.country, r.sector, r.stage, r.position, r.rating, r.rating_label, r.rating_level
-FROM @extschema@.stage_risk r
-WHERE r.rating_level = (SELECT min(r2.rating_level) FROM @extschema@.stage_risk r2
-                        WHERE r2.country = r.country AND r2.sector = r.sector);
+FROM (SELECT r.*, min(r.rating_level) OVER (PARTITION BY r.country, r.sector) AS weakest
+      FROM @extschema@.stage_risk r) r
+WHERE r.rating_level = r.weakest;
 COMMENT ON VIEW @extschema@.weakest_stage IS 'the lowest-rated stage(s) of each assessed chain';
 
 -- stage_closure: every stage upstream of each stage, at its shortest

@@ -29,17 +29,23 @@ COMMENT ON FUNCTION @extschema@.propagate_exposure(text, text, integer) IS
 -- series is then within about 1e-14 of its limit.
 CREATE FUNCTION @extschema@.chain_exposure(
     for_supplier text DEFAULT NULL,
-    max_tiers integer DEFAULT 64)
+    max_tiers integer DEFAULT 64,
+    for_country text DEFAULT NULL)
 RETURNS TABLE (country text, stage_id text, supplier text, exposure double precision, tier integer)
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    edges_sql constant text := $q$
+    -- for_country: the depending country's rows only, read through the index
+    only_d constant text := CASE WHEN for_country IS NULL THEN ''
+        ELSE pg_catalog.format(' AND d.country OPERATOR(pg_catalog.=) %L', for_country) END;
+    only_a constant text := CASE WHEN for_country IS NULL THEN ''
+        ELSE pg_catalog.format(' AND a.country OPERATOR(pg_catalog.=) %L', for_country) END;
+    edges_sql constant text := pg_catalog.format($q$
         WITH direct AS (
             SELECT d.country, d.stage, d.supplier, pg_catalog.max(d.share) AS share
             FROM @extschema@.current_dependency d
-            WHERE d.kind OPERATOR(pg_catalog.=) 'supply' AND d.share IS NOT NULL
+            WHERE d.kind OPERATOR(pg_catalog.=) 'supply' AND d.share IS NOT NULL %1$s
             GROUP BY d.country, d.stage, d.supplier
         ), imported AS (
             SELECT i.country, i.stage, pg_catalog.sum(i.share) AS share
@@ -48,10 +54,12 @@ DECLARE
             SELECT d.country, s.sector
             FROM @extschema@.current_dependency d
             JOIN @extschema@.stage s ON s.id OPERATOR(pg_catalog.=) d.stage
+            WHERE true %1$s
             UNION
             SELECT a.country, s.sector
             FROM @extschema@.current_assessment a
             JOIN @extschema@.stage s ON s.id OPERATOR(pg_catalog.=) a.stage
+            WHERE true %2$s
         ), inputs AS (
             SELECT l.downstream, pg_catalog.count(*) AS n
             FROM @extschema@.stage_link l GROUP BY l.downstream
@@ -66,19 +74,19 @@ DECLARE
         JOIN inputs n ON n.downstream OPERATOR(pg_catalog.=) l.downstream
         LEFT JOIN imported i ON i.country OPERATOR(pg_catalog.=) c.country
                             AND i.stage OPERATOR(pg_catalog.=) l.downstream
-    $q$;
+    $q$, only_d, only_a);
     -- a stage's known imports are at most all of its supply: where the
     -- largest shares over items add up above 1, they are scaled down to 1
-    origins_sql text := $q$
+    origins_sql text := pg_catalog.format($q$
         SELECT o.node, o.supplier, o.share FROM (
             SELECT d.country OPERATOR(pg_catalog.||) d.stage AS node, d.supplier,
                    (pg_catalog.max(d.share) OPERATOR(pg_catalog./)
                     GREATEST(1::numeric, pg_catalog.sum(pg_catalog.max(d.share))
                                          OVER (PARTITION BY d.country, d.stage)))::pg_catalog.float8 AS share
             FROM @extschema@.current_dependency d
-            WHERE d.kind OPERATOR(pg_catalog.=) 'supply' AND d.share IS NOT NULL
+            WHERE d.kind OPERATOR(pg_catalog.=) 'supply' AND d.share IS NOT NULL %s
             GROUP BY d.country, d.stage, d.supplier) o
-    $q$;
+    $q$, only_d);
 BEGIN
     IF for_supplier IS NOT NULL THEN
         origins_sql := origins_sql
@@ -89,8 +97,8 @@ BEGIN
         FROM @extschema@.propagate_exposure(edges_sql, origins_sql, COALESCE(max_tiers, 64)) p;
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.chain_exposure(text, integer) IS
-    'propagate_exposure on the schema''s data: per depending country, stage and supplier country (NULL: all), the multi-tier exposure from known supply shares along stage_link';
+COMMENT ON FUNCTION @extschema@.chain_exposure(text, integer, text) IS
+    'propagate_exposure on the schema''s data: per depending country (for_country NULL: all), stage and supplier country (for_supplier NULL: all), the multi-tier exposure from known supply shares along stage_link';
 
 -- tier_exposure: the multi-tier exposure of each assessed chain (the US
 -- chains of the reference data) per supplier country, beside the direct
@@ -98,31 +106,43 @@ COMMENT ON FUNCTION @extschema@.chain_exposure(text, integer) IS
 -- direct dependency without a figure, so exposure is then a lower bound
 -- (NULL when nothing is known).  tier 0 = a direct supplier of the stage.
 CREATE VIEW @extschema@.tier_exposure AS
-WITH x AS (
-    SELECT e.country, e.stage_id, e.supplier, e.exposure, e.tier
-    FROM @extschema@.chain_exposure() e
-), direct AS (
-    SELECT d.country, d.stage, d.supplier,
-           max(d.share) AS direct_share,
-           count(*) FILTER (WHERE d.share IS NULL)::integer AS unknown_shares
-    FROM @extschema@.current_dependency d
-    WHERE d.kind = 'supply'
-    GROUP BY d.country, d.stage, d.supplier
+WITH chain AS (
+    -- the depending countries with data, one propagation each: the graphs of
+    -- two countries share no node, and a condition on country then runs only
+    -- that country's propagation, on rows read through the index
+    SELECT d.country FROM @extschema@.current_dependency d
+    UNION
+    SELECT a.country FROM @extschema@.current_assessment a
 )
-SELECT COALESCE(x.country, d.country) AS country,
+SELECT c.country,
        s.sector,
        s.name AS stage,
-       COALESCE(x.supplier, d.supplier) AS supplier,
-       d.direct_share,
-       round(x.exposure::numeric, 4) AS exposure,
-       CASE WHEN d.stage IS NOT NULL THEN 0 ELSE x.tier END AS tier,
-       COALESCE(d.unknown_shares, 0) AS unknown_shares,
+       t.supplier,
+       t.direct_share,
+       round(t.exposure::numeric, 4) AS exposure,
+       t.tier,
+       t.unknown_shares,
        s.position,
        s.id AS stage_id
-FROM x
-FULL JOIN direct d
-       ON d.country = x.country AND d.stage = x.stage_id AND d.supplier = x.supplier
-JOIN @extschema@.stage s ON s.id = COALESCE(x.stage_id, d.stage);
+FROM chain c
+CROSS JOIN LATERAL (
+    SELECT COALESCE(x.stage_id, d.stage) AS stage_id,
+           COALESCE(x.supplier, d.supplier) AS supplier,
+           d.direct_share,
+           x.exposure,
+           CASE WHEN d.stage IS NOT NULL THEN 0 ELSE x.tier END AS tier,
+           COALESCE(d.unknown_shares, 0) AS unknown_shares
+    FROM (SELECT e.stage_id, e.supplier, e.exposure, e.tier
+          FROM @extschema@.chain_exposure(NULL, 64, c.country) e) x
+    FULL JOIN (SELECT d.stage, d.supplier,
+                      max(d.share) AS direct_share,
+                      count(*) FILTER (WHERE d.share IS NULL)::integer AS unknown_shares
+               FROM @extschema@.current_dependency d
+               WHERE d.kind = 'supply' AND d.country = c.country
+               GROUP BY d.stage, d.supplier) d
+           ON d.stage = x.stage_id AND d.supplier = x.supplier
+) t
+JOIN @extschema@.stage s ON s.id = t.stage_id;
 COMMENT ON VIEW @extschema@.tier_exposure IS
     'per assessed chain, stage and supplier country: direct known share, multi-tier exposure along stage_link (4 decimals), shortest tier, unknown shares';
 
@@ -135,7 +155,8 @@ COMMENT ON VIEW @extschema@.tier_exposure IS
 CREATE FUNCTION @extschema@.disruption_rows(
     for_supplier text,
     loss_fraction double precision,
-    for_sector text)
+    for_sector text,
+    for_country text)
 RETURNS TABLE (country text, sector text, stage text,
                direct_loss double precision, total_loss double precision)
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
@@ -155,6 +176,12 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'loss is the fraction of its supply that the supplier cuts.';
     END IF;
+    IF for_country IS NOT NULL
+       AND NOT EXISTS (SELECT FROM @extschema@.country k WHERE k.code OPERATOR(pg_catalog.=) for_country) THEN
+        RAISE EXCEPTION 'unknown country: %', pg_catalog.quote_literal(for_country)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give a code of supplychain.country, e.g. ''US'', or NULL for all.';
+    END IF;
     IF for_sector IS NOT NULL
        AND NOT EXISTS (SELECT FROM @extschema@.sector k WHERE k.code OPERATOR(pg_catalog.=) for_sector) THEN
         RAISE EXCEPTION 'unknown sector: %', pg_catalog.quote_literal(for_sector)
@@ -167,20 +194,23 @@ BEGIN
         SELECT d.country AS chain_country, s.sector AS chain_sector
         FROM @extschema@.current_dependency d
         JOIN @extschema@.stage s ON s.id OPERATOR(pg_catalog.=) d.stage
+        WHERE for_country IS NULL OR d.country OPERATOR(pg_catalog.=) for_country
         UNION
         SELECT a.country, s.sector
         FROM @extschema@.current_assessment a
         JOIN @extschema@.stage s ON s.id OPERATOR(pg_catalog.=) a.stage
+        WHERE for_country IS NULL OR a.country OPERATOR(pg_catalog.=) for_country
     ), direct AS (
         SELECT d.country AS direct_country, d.stage AS direct_stage,
                pg_catalog.max(d.share)::pg_catalog.float8 AS direct_share
         FROM @extschema@.current_dependency d
         WHERE d.kind OPERATOR(pg_catalog.=) 'supply' AND d.share IS NOT NULL
           AND d.supplier OPERATOR(pg_catalog.=) for_supplier
+          AND (for_country IS NULL OR d.country OPERATOR(pg_catalog.=) for_country)
         GROUP BY d.country, d.stage
     ), x AS (
         SELECT e.country AS x_country, e.stage_id AS x_stage, e.exposure AS x_exposure
-        FROM @extschema@.chain_exposure(for_supplier) e
+        FROM @extschema@.chain_exposure(for_supplier, 64, for_country) e
     )
     SELECT c.chain_country, s.sector, s.name,
            loss_fraction OPERATOR(pg_catalog.*) COALESCE(di.direct_share, 0::pg_catalog.float8),
@@ -195,21 +225,22 @@ BEGIN
     ORDER BY c.chain_country, s.sector, s.position;
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.disruption_rows(text, double precision, text) IS
+COMMENT ON FUNCTION @extschema@.disruption_rows(text, double precision, text, text) IS
     'internal: the body of disruption(), which documents it';
 
 CREATE FUNCTION @extschema@.disruption(
     supplier text,
     loss double precision DEFAULT 1.0,
-    sector text DEFAULT NULL)
+    sector text DEFAULT NULL,
+    country text DEFAULT NULL)
 RETURNS TABLE (country text, sector text, stage text,
                direct_loss double precision, total_loss double precision)
 LANGUAGE sql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
     SELECT r.country, r.sector, r.stage, r.direct_loss, r.total_loss
-    FROM @extschema@.disruption_rows($1, $2, $3) r
+    FROM @extschema@.disruption_rows($1, $2, $3, $4) r
 $fn$;
-COMMENT ON FUNCTION @extschema@.disruption(text, double precision, text) IS
-    'if supplier cuts loss (0..1) of its supply: per stage of each chain (sector NULL: all), the fraction of supply lost directly (loss x known share) and in total through upstream stages (loss x multi-tier exposure)';
+COMMENT ON FUNCTION @extschema@.disruption(text, double precision, text, text) IS
+    'if supplier cuts loss (0..1) of its supply: per stage of each chain (sector NULL: all; country NULL: every depending country), the fraction of supply lost directly (loss x known share) and in total through upstream stages (loss x multi-tier exposure)';
 
