@@ -16,6 +16,7 @@
 #   BENCH_C1_ROWS BENCH_C2_ROWS BENCH_C3_ROWS
 #   BENCH_C4_SMALL BENCH_C4_LARGE BENCH_C4_COUNTRIES BENCH_C4_STAGES
 #   BENCH_C4_SECTORS BENCH_C4_SUPPLIERS BENCH_C4_BATCH (rows per INSERT)
+#   BENCH_C4_COPY          rows COPYed through the constraints (default: the small size)
 #   BENCH_C4_LOAD_BUDGET   seconds of loading through the constraints per
 #                          size; the rest goes in with triggers off, checked
 #   BENCH_C5_EDGES BENCH_C5_FANIN BENCH_C5_TIERS
@@ -62,6 +63,7 @@ C4_SECTORS=${BENCH_C4_SECTORS:-$d_c4_sectors}
 C4_SUPPLIERS=${BENCH_C4_SUPPLIERS:-10}
 C4_BATCH=${BENCH_C4_BATCH:-$d_c4_batch}
 C4_BUDGET=${BENCH_C4_LOAD_BUDGET:-$d_c4_budget}
+C4_COPY=${BENCH_C4_COPY:-$C4_SMALL}
 C5_EDGES=${BENCH_C5_EDGES:-$(scaled $d_c5_edges)}
 C5_FANIN=${BENCH_C5_FANIN:-2}
 C5_TIERS=${BENCH_C5_TIERS:-4}
@@ -78,7 +80,7 @@ RESULTS=${BENCH_RESULTS:-bench/results}
 PERSISTENCE=UNLOGGED
 [ "${BENCH_COPY_LOGGED:-0}" = 1 ] && PERSISTENCE=
 
-for v in C1_ROWS C2_ROWS C3_ROWS C4_SMALL C4_LARGE C4_COUNTRIES C4_STAGES C4_SECTORS C4_SUPPLIERS \
+for v in C1_ROWS C2_ROWS C3_ROWS C4_SMALL C4_LARGE C4_COPY C4_COUNTRIES C4_STAGES C4_SECTORS C4_SUPPLIERS \
 	C4_BATCH C4_BUDGET C5_EDGES C5_FANIN C5_TIERS RUNS WARMUP WORKERS; do
 	[[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, not '${!v}'"
 done
@@ -88,8 +90,8 @@ done
 [ "$C4_SUPPLIERS" -lt $((C4_COUNTRIES - 1)) ] || die "BENCH_C4_SUPPLIERS must be below BENCH_C4_COUNTRIES - 1"
 [ "$C4_SMALL" -lt "$C4_LARGE" ] || die "BENCH_C4_SMALL must be below BENCH_C4_LARGE"
 [ "$C4_SMALL" -ge "$C4_SUPPLIERS" ] || die "BENCH_C4_SMALL must be at least BENCH_C4_SUPPLIERS"
-[ $((C4_LARGE / C4_SUPPLIERS)) -le $((C4_STAGES * C4_COUNTRIES * 9 * 9 / 10)) ] ||
-	die "BENCH_C4_LARGE: $((C4_LARGE / C4_SUPPLIERS)) share keys do not fit $C4_STAGES stages x $C4_COUNTRIES countries"
+[ $(((C4_LARGE + C4_COPY) / C4_SUPPLIERS)) -le $((C4_STAGES * C4_COUNTRIES * 9 * 9 / 10)) ] ||
+	die "BENCH_C4_LARGE + BENCH_C4_COPY: $(((C4_LARGE + C4_COPY) / C4_SUPPLIERS)) share keys do not fit $C4_STAGES stages x $C4_COUNTRIES countries"
 [ "$C4_STAGES" -ge "$C4_SECTORS" ] || die "BENCH_C4_STAGES must be at least BENCH_C4_SECTORS"
 [ "$C5_EDGES" -ge $((C5_FANIN * C5_TIERS)) ] || die "BENCH_C5_EDGES too small for the fan-in and tiers"
 
@@ -193,7 +195,7 @@ for c in $CASES; do
 	3) run_case 3 -v rows="$C3_ROWS" -v workers="$WORKERS" ;;
 	4) run_case 4 -v small="$C4_SMALL" -v large="$C4_LARGE" -v countries="$C4_COUNTRIES" \
 		-v stages="$C4_STAGES" -v sectors="$C4_SECTORS" -v suppliers="$C4_SUPPLIERS" -v batch="$C4_BATCH" \
-		-v budget="$C4_BUDGET" ;;
+		-v budget="$C4_BUDGET" -v copy_rows="$C4_COPY" ;;
 	5)
 		if [ "$(value "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 		               WHERE n.nspname = 'supplychain' AND p.proname = 'propagate_exposure'" "$DB")" = 0 ]; then
