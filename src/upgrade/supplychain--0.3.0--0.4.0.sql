@@ -57,32 +57,17 @@ $$;
 COMMENT ON FUNCTION @extschema@.symbol(@extschema@.impact_score, text) IS
     'the score as the brief draws it: legend ''gear'' (umbrellas, cloud, gears) or ''sun'' (frowning faces, cloud, suns); UTF-8 symbols, converted to the database encoding (an error where it has none)';
 
--- The views, and the functions whose signatures or row types change, are
--- dropped and created again as 60_views.sql, 70_propagation.sql and
--- 80_history.sql define them.
-DROP VIEW @extschema@.tier_exposure;
-DROP FUNCTION @extschema@.disruption(text, double precision, text);
-DROP FUNCTION @extschema@.disruption_rows(text, double precision, text);
-DROP FUNCTION @extschema@.chain_exposure(text, integer);
-DROP FUNCTION @extschema@.stage_risk_at(date);
-DROP FUNCTION @extschema@.country_risk_at(date);
-DROP FUNCTION @extschema@.policy_risk_at(date);
-DROP FUNCTION @extschema@.policy_balance_at(date);
-DROP VIEW @extschema@.weakest_stage;
-DROP VIEW @extschema@.country_risk;
-DROP VIEW @extschema@.stage_supplier_risk;
-DROP VIEW @extschema@.stage_risk;
-DROP VIEW @extschema@.policy_balance;
-DROP VIEW @extschema@.policy_risk;
-DROP VIEW @extschema@.current_policy_impact;
-DROP VIEW @extschema@.current_dependency;
-DROP VIEW @extschema@.current_assessment;
-
+-- The views keep their columns and are replaced in place (user views on
+-- them survive the update); chain_exposure, disruption_rows and disruption
+-- gain a country argument: the new functions are created beside the old
+-- ones, tier_exposure is pointed at the new chain_exposure, and the old
+-- signatures are dropped.  The *_at functions return the same row types
+-- and are unchanged.
 -- Each reads the latest row of each key off its table's primary key, which
 -- leads with the depending country: a backward index scan meets each key's
 -- rows newest first, so DISTINCT ON keeps the first without sorting, and a
 -- condition on country (or on the key's other columns) is an index condition.
-CREATE VIEW @extschema@.current_assessment AS
+CREATE OR REPLACE VIEW @extschema@.current_assessment AS
 SELECT DISTINCT ON (a.country, a.stage) a.*,
        a.rating::text AS rating_label, a.rating::integer AS rating_level
 FROM @extschema@.assessment a
@@ -90,14 +75,14 @@ WHERE a.as_of <= (SELECT @extschema@.as_of_limit())
 ORDER BY a.country DESC, a.stage DESC, a.as_of DESC;
 COMMENT ON VIEW @extschema@.current_assessment IS 'the latest assessment of each (stage, country)';
 
-CREATE VIEW @extschema@.current_dependency AS
+CREATE OR REPLACE VIEW @extschema@.current_dependency AS
 SELECT DISTINCT ON (d.country, d.stage, d.kind, d.item, d.supplier) d.*
 FROM @extschema@.dependency d
 WHERE d.as_of <= (SELECT @extschema@.as_of_limit())
 ORDER BY d.country DESC, d.stage DESC, d.kind DESC, d.item DESC, d.supplier DESC, d.as_of DESC;
 COMMENT ON VIEW @extschema@.current_dependency IS 'the latest row of each dependency (stage, country, supplier, kind, item)';
 
-CREATE VIEW @extschema@.current_policy_impact AS
+CREATE OR REPLACE VIEW @extschema@.current_policy_impact AS
 SELECT DISTINCT ON (i.country, i.policy, i.horizon) i.*,
        i.score::text AS score_label, i.score::integer AS score_value
 FROM @extschema@.policy_impact i
@@ -112,7 +97,7 @@ COMMENT ON VIEW @extschema@.current_policy_impact IS 'the latest impact of each 
 -- country reaches each of its three readers (and the index) rather than
 -- stopping at a materialized CTE.
 
-CREATE VIEW @extschema@.stage_risk AS
+CREATE OR REPLACE VIEW @extschema@.stage_risk AS
 WITH chain AS (
     SELECT DISTINCT a.country, s.sector
     FROM @extschema@.current_assessment a
@@ -174,7 +159,7 @@ COMMENT ON VIEW @extschema@.stage_risk IS
 -- Dependencies with unknown share are counted (unknown_shares) but add
 -- nothing to risk; risk is NULL when no share is known.
 
-CREATE VIEW @extschema@.stage_supplier_risk AS
+CREATE OR REPLACE VIEW @extschema@.stage_supplier_risk AS
 WITH per_kind AS (
     SELECT d.country, s.sector, d.supplier, d.stage, d.kind,
            max(d.share) AS share,
@@ -205,7 +190,7 @@ GROUP BY p.country, p.sector, p.stage, p.supplier, wa.value;
 COMMENT ON VIEW @extschema@.stage_supplier_risk IS
     'one stage''s term of country_risk: weighted = sum over kinds of known share x stage weakness x kind weight; risk = weighted x alignment weight';
 
-CREATE VIEW @extschema@.country_risk AS
+CREATE OR REPLACE VIEW @extschema@.country_risk AS
 WITH summed AS (
     SELECT country, sector, supplier,
            count(*)::integer AS stages,
@@ -241,7 +226,7 @@ COMMENT ON VIEW @extschema@.country_risk IS
 -- policy_risk: per policy and affected country, the short- and long-term
 -- impact, their sum (net), the trend (long - short) and the long-term flag.
 
-CREATE VIEW @extschema@.policy_risk AS
+CREATE OR REPLACE VIEW @extschema@.policy_risk AS
 WITH affected AS (
     SELECT DISTINCT policy, country FROM @extschema@.current_policy_impact
 )
@@ -273,7 +258,7 @@ COMMENT ON VIEW @extschema@.policy_risk IS
 -- policy_balance: per affected country, sector (NULL: all sectors) and
 -- horizon, how many policies help, are neutral or hurt, and their sum.
 
-CREATE VIEW @extschema@.policy_balance AS
+CREATE OR REPLACE VIEW @extschema@.policy_balance AS
 SELECT i.country,
        g.sector,
        i.horizon,
@@ -292,7 +277,7 @@ COMMENT ON VIEW @extschema@.policy_balance IS
 
 -- weakest_stage: the lowest-rated stages of each assessed chain.
 
-CREATE VIEW @extschema@.weakest_stage AS
+CREATE OR REPLACE VIEW @extschema@.weakest_stage AS
 SELECT r.country, r.sector, r.stage, r.position, r.rating, r.rating_label, r.rating_level
 FROM (SELECT r.*, min(r.rating_level) OVER (PARTITION BY r.country, r.sector) AS weakest
       FROM @extschema@.stage_risk r) r
@@ -387,7 +372,7 @@ COMMENT ON FUNCTION @extschema@.chain_exposure(text, integer, text) IS
 -- share.  exposure counts known shares only; unknown_shares > 0 marks a
 -- direct dependency without a figure, so exposure is then a lower bound
 -- (NULL when nothing is known).  tier 0 = a direct supplier of the stage.
-CREATE VIEW @extschema@.tier_exposure AS
+CREATE OR REPLACE VIEW @extschema@.tier_exposure AS
 WITH chain AS (
     -- the depending countries with data, one propagation each: the graphs of
     -- two countries share no node, and a condition on country then runs only
@@ -526,38 +511,9 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.disruption(text, double precision, text, text) IS
     'if supplier cuts loss (0..1) of its supply: per stage of each chain (sector NULL: all; country NULL: every depending country), the fraction of supply lost directly (loss x known share) and in total through upstream stages (loss x multi-tier exposure)';
 
-CREATE FUNCTION @extschema@.stage_risk_at(at date) RETURNS SETOF @extschema@.stage_risk
-LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp SET supplychain.as_of = '' AS $$
-BEGIN
-    PERFORM @extschema@.set_as_of(at);
-    RETURN QUERY SELECT * FROM @extschema@.stage_risk;
-END
-$$;
-CREATE FUNCTION @extschema@.country_risk_at(at date) RETURNS SETOF @extschema@.country_risk
-LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp SET supplychain.as_of = '' AS $$
-BEGIN
-    PERFORM @extschema@.set_as_of(at);
-    RETURN QUERY SELECT * FROM @extschema@.country_risk;
-END
-$$;
-CREATE FUNCTION @extschema@.policy_risk_at(at date) RETURNS SETOF @extschema@.policy_risk
-LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp SET supplychain.as_of = '' AS $$
-BEGIN
-    PERFORM @extschema@.set_as_of(at);
-    RETURN QUERY SELECT * FROM @extschema@.policy_risk;
-END
-$$;
-CREATE FUNCTION @extschema@.policy_balance_at(at date) RETURNS SETOF @extschema@.policy_balance
-LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp SET supplychain.as_of = '' AS $$
-BEGIN
-    PERFORM @extschema@.set_as_of(at);
-    RETURN QUERY SELECT * FROM @extschema@.policy_balance;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.stage_risk_at(date) IS 'stage_risk as it was known at a date (rows with as_of <= at)';
-COMMENT ON FUNCTION @extschema@.country_risk_at(date) IS 'country_risk as it was known at a date (rows with as_of <= at)';
-COMMENT ON FUNCTION @extschema@.policy_risk_at(date) IS 'policy_risk as it was known at a date (rows with as_of <= at)';
-COMMENT ON FUNCTION @extschema@.policy_balance_at(date) IS 'policy_balance as it was known at a date (rows with as_of <= at)';
+DROP FUNCTION @extschema@.disruption(text, double precision, text);
+DROP FUNCTION @extschema@.disruption_rows(text, double precision, text);
+DROP FUNCTION @extschema@.chain_exposure(text, integer);
 
 GRANT SELECT ON ALL TABLES IN SCHEMA @extschema@ TO PUBLIC;
 

@@ -13,9 +13,9 @@ SELECT is((SELECT provolatile::text || proparallel::text || proisstrict::text ||
            FROM pg_proc WHERE oid = 'supplychain.propagate_exposure(text, text, integer)'::regprocedure),
           'vutruefalse', 'propagate_exposure is VOLATILE, PARALLEL UNSAFE, STRICT, not SECURITY DEFINER');
 SELECT is((SELECT count(*) FROM pg_proc
-           WHERE oid IN ('supplychain.disruption(text, double precision, text)'::regprocedure,
-                         'supplychain.disruption_rows(text, double precision, text)'::regprocedure,
-                         'supplychain.chain_exposure(text, integer)'::regprocedure)
+           WHERE oid IN ('supplychain.disruption(text, double precision, text, text)'::regprocedure,
+                         'supplychain.disruption_rows(text, double precision, text, text)'::regprocedure,
+                         'supplychain.chain_exposure(text, integer, text)'::regprocedure)
              AND provolatile = 's' AND proparallel = 'u' AND NOT prosecdef
              AND 'search_path=pg_catalog, pg_temp' = ANY (proconfig)), 3::bigint,
           'disruption and chain_exposure are STABLE, PARALLEL UNSAFE, with a pinned search_path');

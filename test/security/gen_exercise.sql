@@ -36,11 +36,12 @@ INSERT INTO sample VALUES
 CREATE TEMP TABLE fn_sample (fn text PRIMARY KEY, args text NOT NULL);
 INSERT INTO fn_sample VALUES
     -- a known supplier country; the whole loss; every sector (NULL), then one
-    ('supplychain.disruption(text,double precision,text)',
-     $$'CN'::text, 1.0::double precision, NULL::text$$),
-    ('supplychain.disruption_rows(text,double precision,text)',
-     $$'CN'::text, 0.5::double precision, 'batteries'::text$$),
-    ('supplychain.chain_exposure(text,integer)', $$'CN'::text, 64$$),
+    -- (every depending country, then one)
+    ('supplychain.disruption(text,double precision,text,text)',
+     $$'CN'::text, 1.0::double precision, NULL::text, NULL::text$$),
+    ('supplychain.disruption_rows(text,double precision,text,text)',
+     $$'CN'::text, 0.5::double precision, 'batteries'::text, 'US'::text$$),
+    ('supplychain.chain_exposure(text,integer,text)', $$'CN'::text, 64, 'US'::text$$),
     -- a country with assessed chains, all sectors
     ('supplychain.heatmap_svg(text,text)', $$'US'::text, NULL::text$$),
     -- two tiny graphs over VALUES (no operator or function to resolve):
