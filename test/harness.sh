@@ -35,6 +35,11 @@ exec 9>/tmp/supplychain-harness.lock
 flock 9
 say "building with $PG_CONFIG ($("$PG_CONFIG" --version))"
 make -s PG_CONFIG="$PG_CONFIG" >/dev/null
+# make install adds files and removes none: a script another checkout
+# installed (another version, or a full script where this tree has a chain
+# of updates) would be what CREATE EXTENSION runs
+sharedir=$("$PG_CONFIG" --sharedir)
+rm -f "$sharedir"/extension/supplychain.control "$sharedir"/extension/supplychain--*.sql
 make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 
 # --- throwaway cluster -------------------------------------------------------
