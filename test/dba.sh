@@ -4,13 +4,15 @@
 # older version (then the full suites on the updated database), DROP and
 # CREATE, and the PGXN metadata and release archive.
 #
-# A stage of make test: test/harness.sh exports PGHOST, PGPORT, PGUSER,
-# SC_BINDIR and PG_CONFIG for its throwaway cluster.  Versions come from the
-# control file and pg_available_extension_versions, never from this file.
+# A stage of make test, reporting TAP: test/harness.sh exports PGHOST, PGPORT,
+# PGUSER, SC_BINDIR and PG_CONFIG for its throwaway cluster.  Versions come
+# from the control file and pg_available_extension_versions, never from this
+# file.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+. test/lib/tap.sh
 : "${PGHOST:?run through test/harness.sh, which starts the cluster}"
 bindir=${SC_BINDIR:-$("${PG_CONFIG:-pg_config}" --bindir)}
 PG_CONFIG=${PG_CONFIG:-$bindir/pg_config}
@@ -27,12 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok - $*"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
-note() { echo "# $*"; }
-section() { printf '\n# --- %s\n' "$*"; }
+section() { printf '#\n# --- %s\n' "$*"; }
 # same DESCRIPTION GOT WANT
 same() {
 	if [ "$2" == "$3" ]; then ok "$1"; else not_ok "$1: got '$2', want '$3'"; fi
@@ -85,7 +82,9 @@ default=$(sed -n "s/^[[:space:]]*default_version[[:space:]]*=[[:space:]]*'\([^']
 same "installed default_version is the control file's ($default)" \
 	"$(q postgres "SELECT default_version FROM pg_available_extensions WHERE name = 'supplychain'")" "$default"
 mapfile -t versions < <(q postgres "SELECT version FROM pg_available_extension_versions WHERE name = 'supplychain'" | sort -V)
-tree_versions=$(for f in supplychain--*.sql; do f=${f#supplychain--}; f=${f%.sql}; printf '%s\n' "${f//--/$'\n'}"; done | sort -uV)
+# the tree's scripts wherever the layout keeps them, hand-written or built
+tree_versions=$(find . \( -path ./.git -o -path ./results -o -path ./test \) -prune -o -name 'supplychain--*.sql' -printf '%f\n' |
+	while read -r f; do f=${f#supplychain--}; f=${f%.sql}; printf '%s\n' "${f//--/$'\n'}"; done | sort -uV)
 same "pg_available_extension_versions lists exactly the versions the tree's scripts name" \
 	"$(printf '%s\n' "${versions[@]}")" "$tree_versions"
 older=()
@@ -492,9 +491,7 @@ meta_out=$(python3 - "$default" "$control_comment" "$server_version" <<-'EOF'
 	check('tags are strings of 1..255 characters', all(isinstance(t, str) and 0 < len(t) < 256 for t in m.get('tags', [])))
 EOF
 )
-echo "$meta_out"
-passed=$((passed + $(grep -c '^ok - ' <<<"$meta_out")))
-failed=$((failed + $(grep -c '^not ok - ' <<<"$meta_out")))
+relay <<<"$meta_out"
 
 # The archive make dist builds (see the Makefile's dist target): git archive
 # of HEAD, prefixed supplychain-VERSION/, zip.  It must hold what PGXN and
@@ -506,7 +503,7 @@ if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 		python3 -c 'import sys, zipfile; [print(n) for n in zipfile.ZipFile(sys.argv[1]).namelist()]' "$zip" >"$work/zip.list"
 		missing=""
 		uncommitted=""
-		for f in META.json supplychain.control Makefile README.md supplychain--*.sql src/*.c; do
+		for f in META.json supplychain.control Makefile README.md $(git -C "$top" ls-files '*supplychain--*.sql' 'src/*.c'); do
 			if ! grep -qxF "supplychain-$default/$f" "$work/zip.list"; then
 				if git -C "$top" cat-file -e "HEAD:$f" 2>/dev/null; then missing+=" $f"; else uncommitted+=" $f"; fi
 			fi
@@ -529,6 +526,5 @@ else
 	note "not a git work tree: release archive not checked"
 fi
 
-echo
-echo "dba.sh: $passed passed, $failed failed ($((SECONDS - started)) s)"
-[ "$failed" -eq 0 ]
+note "dba.sh: $((tap_tests - tap_failed)) passed, $tap_failed failed ($((SECONDS - started)) s)"
+done_testing
