@@ -36,6 +36,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/.."
 
 bindir=${SC_BINDIR:-$("${PG_CONFIG:-pg_config}" --bindir)}
+SC_BINDIR=$bindir
+. test/lib/cluster.sh
 say() { printf '\n== %s\n' "$*"; }
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -104,7 +106,7 @@ mkdir -p "$RESULTS"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 started=$(date +%s)
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+cluster_on_exit 'rm -rf "$tmp"'
 
 # --- the server --------------------------------------------------------------
 # In the harness's throwaway cluster: shared_buffers large enough that every
@@ -124,13 +126,8 @@ if [ "$SERVER" = 1 ] && [ -n "${SC_DIR:-}" ] && [[ $datadir == "$SC_DIR"/* ]]; t
 	value "ALTER SYSTEM SET autovacuum = off" >/dev/null
 	value "ALTER SYSTEM SET max_wal_size = '8GB'" >/dev/null
 	if [ "$restart" = 1 ]; then
-		owner=$(stat -c %U "$datadir")
-		restart_cmd=("$bindir/pg_ctl" -D "$datadir" -l "$(dirname "$datadir")/server.log" -w -m fast restart)
-		if [ "$(id -u)" -eq 0 ] && [ "$owner" != root ]; then
-			(cd / && runuser -u "$owner" -- "${restart_cmd[@]}") >/dev/null
-		else
-			"${restart_cmd[@]}" >/dev/null
-		fi
+		cluster_adopt main "$(dirname "$datadir")"
+		cluster_restart main
 	else
 		value "SELECT pg_reload_conf()" >/dev/null
 	fi

@@ -1,6 +1,29 @@
 #!/usr/bin/env bash
-# bench.sh - the benchmark's smoke run (tiny sizes): every case runs and
-# checks its two sides agree; figures are printed, never judged here.
-set -euo pipefail
+# bench.sh - the benchmark's smoke run (tiny sizes), as TAP: bench/run.sh runs
+# to its end and every case runs and finds its two sides agree (else
+# bench/run.sh records an error for the case); figures are printed as
+# comments, never judged here.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-BENCH_QUICK=1 bash bench/run.sh
+. test/lib/tap.sh
+: "${SC_BINDIR:?run through test/harness.sh}"
+db=${BENCH_DB:-supplychain_bench}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+BENCH_QUICK=1 bash bench/run.sh >"$log" 2>&1
+rc=$?
+note <"$log"
+if [ "$rc" -eq 0 ]; then ok "bench/run.sh (BENCH_QUICK=1) exits 0"; else not_ok "bench/run.sh (BENCH_QUICK=1) exits 0 (exit $rc)"; fi
+for c in ${BENCH_CASES:-1 2 3 4 5}; do
+	# case 2's rows include "2s", the symbols' COPY
+	got=$("$SC_BINDIR/psql" -X -At -d "$db" -c "
+		SELECT count(*) || ' rows, ' || count(error) || ' errors' || COALESCE(': ' || string_agg(error, '; '), '')
+		FROM bench.result WHERE \"case\" ~ '^$c[a-z]*\$'" 2>&1)
+	if [[ $got =~ ^([0-9]+)\ rows,\ 0\ errors$ ]] && [ "${BASH_REMATCH[1]}" -gt 0 ]; then
+		ok "case $c ran to its end, its sides agree ($got)"
+	else
+		not_ok "case $c ran to its end, its sides agree: $got"
+	fi
+done
+done_testing

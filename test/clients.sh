@@ -10,9 +10,10 @@
 #                                  test/clients/odbc_types.py (SQLDescribeCol)
 #   4. binary protocol (libpq)    test/clients/binary_check.c, and binary COPY
 #
-# Each program prints "ok - ..." / "not ok - ..." lines.  Everything built
-# (classes, binaries, ODBC configuration) goes to a temporary directory.
-# Exits non-zero when any step fails.
+# Each program prints "ok - ..." / "not ok - ..." lines, which this stage
+# numbers into its TAP, with one more test per step (built, ran to its end).
+# Everything built (classes, binaries, ODBC configuration) goes to a
+# temporary directory.
 set -uo pipefail
 
 : "${PGHOST:?run through test/harness.sh}" "${PGPORT:?}" "${PGUSER:?}" "${SC_BINDIR:?}"
@@ -25,17 +26,22 @@ jar=/usr/share/java/postgresql.jar
 tmp=$(mktemp -d /tmp/supplychain-clients.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 psql=("$SC_BINDIR/psql" -X -q -v ON_ERROR_STOP=1)
+. "$here/lib/tap.sh"
 
-failed=()
+# step NAME FUNCTION: the function's checks, then whether it ran to its end
 step() {
-	local name=$1 t0=$SECONDS
+	local name=$1 t0=$SECONDS rc
 	shift
-	printf '\n-- %s\n' "$name"
-	if "$@"; then
-		echo "-- $name: passed ($((SECONDS - t0)) s)"
+	note "-- $name"
+	"$@" >"$tmp/step.out" 2>"$tmp/step.err"
+	rc=$?
+	relay <"$tmp/step.out"
+	if [ "$rc" -eq 0 ]; then
+		note <"$tmp/step.err"
+		ok "$name: built, ran to its end, every check passed ($((SECONDS - t0)) s)"
 	else
-		echo "-- $name: FAILED"
-		failed+=("$name")
+		not_ok "$name: built, ran to its end, every check passed (exit $rc)"
+		diag <"$tmp/step.err"
 	fi
 }
 need() {
@@ -48,7 +54,7 @@ need() {
 	done
 }
 
-echo "database $db on 127.0.0.1:$PGPORT (socket $PGHOST), user $PGUSER"
+note "database $db on 127.0.0.1:$PGPORT (socket $PGHOST), user $PGUSER"
 # As the README says: the operators are found through search_path, so the
 # database puts the schema on it, after public (what a DBA does for BI users).
 if ! "${psql[@]}" -d postgres -c "SET client_min_messages = warning" \
@@ -57,9 +63,10 @@ if ! "${psql[@]}" -d postgres -c "SET client_min_messages = warning" \
 		-c "ALTER DATABASE $db SET search_path = \"\$user\", public, supplychain" \
 		-c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$reader')
 		    THEN CREATE ROLE $reader NOLOGIN; END IF; END \$\$"; then
-	echo "FAILED: could not create database $db with the extension"
+	not_ok "database $db with the extension, schema supplychain on its search_path, role $reader"
 	exit 1
 fi
+ok "database $db with the extension, schema supplychain on its search_path, role $reader"
 
 # 1. JDBC ------------------------------------------------------------------
 jdbc() {
@@ -180,15 +187,8 @@ binary() {
 	return $rc
 }
 
-t0=$SECONDS
 step "JDBC (pgjdbc)" jdbc
 step "psycopg2" psycopg
 step "ODBC (psqlODBC via unixODBC)" odbc
 step "binary protocol (libpq resultFormat = 1, binary parameters, binary COPY)" binary
-
-echo
-if [ ${#failed[@]} -ne 0 ]; then
-	echo "clients: ${#failed[@]} of 4 steps FAILED: ${failed[*]} ($((SECONDS - t0)) s)"
-	exit 1
-fi
-echo "clients: all 4 steps passed ($((SECONDS - t0)) s)"
+done_testing

@@ -2,22 +2,19 @@
 # crash.sh - SIGKILL the postmaster and its backends during a bulk load of
 # dependency rows in committed batches; after crash recovery every
 # committed batch is whole, no partial batch is there, and the constraints
-# and running totals hold.  Runs in its own cluster.
-set -euo pipefail
+# and running totals hold.  Runs in its own cluster (test/lib/cluster.sh);
+# a stage of make test, reporting TAP.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib/tap.sh"
+. "$here/lib/cluster.sh"
 batches=${CRASH_BATCHES:-400}
-dir=$(mktemp -d /tmp/supplychain-crash.XXXXXX)
-chmod 755 "$dir"
-as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
-[ "$(id -u)" -eq 0 ] && chown postgres "$dir"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-pg() { as_pg "$SC_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "-k $dir -p $port -c listen_addresses=''" "$@"; }
-cleanup() { as_pg "$SC_BINDIR/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$dir"; }
-trap cleanup EXIT
-as_pg "$SC_BINDIR/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C >/dev/null
-pg start >/dev/null
-q() { "$SC_BINDIR/psql" -X -q -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"; }
 
-q <<'SQL'
+q() { cluster_psql crash "$@"; }
+check "a cluster of its own: initdb" cluster_init crash || exit 1
+check "the cluster starts" cluster_start crash || exit 1
+
+check "set-up: the extension, a sector and a stage, the ledger of committed batches" q <<'SQL' || exit 1
 CREATE EXTENSION supplychain;
 SET search_path = public, supplychain;
 INSERT INTO sector (code, name) VALUES ('crash', 'Crash test');
@@ -41,30 +38,31 @@ SQL
 loader=$!
 
 # wait until some batches have committed, then kill everything at once
+n=0
 for _ in $(seq 1 200); do
 	n=$(q -At -c "SELECT count(*) FROM batch_done" 2>/dev/null || echo 0)
 	[ "$n" -ge 20 ] && break
 	sleep 0.05
 done
-pm=$(head -1 "$dir/data/postmaster.pid")
-kids=$(pgrep -P "$pm" || true)
-kill -9 "$pm" $kids
-wait "$loader" || true
-# SIGKILL is asynchronous: wait until no process of the old server is left
-for _ in $(seq 1 100); do
-	alive=0
-	for p in $pm $kids; do kill -0 "$p" 2>/dev/null && alive=1; done
-	[ $alive -eq 0 ] && break
-	sleep 0.1
-done
-echo "killed the postmaster (pid $pm) and $(echo $kids | wc -w) children with SIGKILL after $n committed batches"
+if cluster_kill9 crash; then
+	ok "SIGKILL of the postmaster (pid $cluster_killed_pid) and its $cluster_killed_children children after $n committed batches: no process left"
+else
+	not_ok "SIGKILL of the postmaster and its children: processes still alive after 10 s"
+fi
+wait "$loader"
 
 # crash recovery
-rm -f "$dir"/.s.PGSQL.*
-pg start >/dev/null || { tail -20 "$dir/server.log"; exit 1; }
-grep -q "database system was interrupted\|not properly shut down" "$dir/server.log" && echo "server restarted with crash recovery"
+log=$(cluster_dir crash)/server.log
+logsize=$(stat -c %s "$log")
+check "the server starts again" cluster_start crash || exit 1
+if tail -c +$((logsize + 1)) "$log" | grep -q "database system was interrupted\|not properly shut down"; then
+	ok "it ran crash recovery (server log: the database system was interrupted)"
+else
+	not_ok "it ran crash recovery: the server log does not say so"
+	tail -n 20 "$log" | diag
+fi
 
-q -At <<'SQL' | tee "$dir/result"
+result=$(q -At <<'SQL'
 SET search_path = public, supplychain;
 SELECT 'committed batches: ' || count(*) FROM batch_done;
 SELECT 'rows: ' || count(*) FROM dependency WHERE stage = 'crash.1';
@@ -88,11 +86,22 @@ SELECT 'indexes checked: ' || count(bt_index_check(c.oid, true))
 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
 WHERE a.amname = 'btree' AND c.relnamespace = 'supplychain'::regnamespace;
 SQL
-grep -q "^committed batches: [1-9]" "$dir/result" || { echo "no batch committed before the kill"; exit 1; }
-for k in "incomplete batches" "rows of uncommitted batches" "keys above 1" "totals wrong"; do
-	grep -q "^$k: 0$" "$dir/result" || { echo "FAILED: $k"; exit 1; }
-done
-rows=$(sed -n 's/^rows: //p' "$dir/result")
-done_=$(sed -n 's/^committed batches: //p' "$dir/result")
-[ "$rows" -eq $((done_ * 100)) ] || { echo "FAILED: $rows rows for $done_ batches"; exit 1; }
-echo "crash test passed"
+)
+rc=$?
+note "$result"
+value() { sed -n "s/^$1: //p" <<<"$result"; }
+done_=$(value "committed batches")
+rows=$(value "rows")
+if [ "${done_:-0}" -gt 0 ]; then ok "batches committed before the kill are there ($done_)"; else not_ok "no batch committed before the kill"; fi
+is "every committed batch is whole (100 rows)" "$(value "incomplete batches")" 0
+is "no row of a batch that did not commit" "$(value "rows of uncommitted batches")" 0
+is "no key's known shares above 1" "$(value "keys above 1")" 0
+is "share_total agrees with the rows" "$(value "totals wrong")" 0
+is "rows = 100 x committed batches" "${rows:-none}" "$((${done_:-0} * 100))"
+checked=$(value "indexes checked")
+if [ "$rc" -eq 0 ] && [ "${checked:-0}" -gt 0 ]; then
+	ok "amcheck bt_index_check(heapallindexed) passes on the extension's $checked btree indexes"
+else
+	not_ok "amcheck bt_index_check on the extension's btree indexes (psql exit $rc)"
+fi
+done_testing

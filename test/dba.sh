@@ -4,13 +4,15 @@
 # older version (then the full suites on the updated database), DROP and
 # CREATE, and the PGXN metadata and release archive.
 #
-# A stage of make test: test/harness.sh exports PGHOST, PGPORT, PGUSER,
-# SC_BINDIR and PG_CONFIG for its throwaway cluster.  Versions come from the
-# control file and pg_available_extension_versions, never from this file.
+# A stage of make test, reporting TAP: test/harness.sh exports PGHOST, PGPORT,
+# PGUSER, SC_BINDIR and PG_CONFIG for its throwaway cluster.  Versions come
+# from the control file and pg_available_extension_versions, never from this
+# file.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+. test/lib/tap.sh
 : "${PGHOST:?run through test/harness.sh, which starts the cluster}"
 bindir=${SC_BINDIR:-$("${PG_CONFIG:-pg_config}" --bindir)}
 PG_CONFIG=${PG_CONFIG:-$bindir/pg_config}
@@ -27,12 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok - $*"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
-note() { echo "# $*"; }
-section() { printf '\n# --- %s\n' "$*"; }
+section() { printf '#\n# --- %s\n' "$*"; }
 # same DESCRIPTION GOT WANT
 same() {
 	if [ "$2" == "$3" ]; then ok "$1"; else not_ok "$1: got '$2', want '$3'"; fi
@@ -106,6 +103,15 @@ done
 newdb dba_fresh && psql_ -d dba_fresh -c "CREATE EXTENSION supplychain"
 fingerprint dba_fresh >"$work/fp_fresh"
 psql_ -At -d dba_fresh -f "$dir/catalog.sql" >"$work/catalog_fresh"
+# what the upgrade comparison below compares: every kind of fact must be
+# there (a join gone wrong in catalog.sql would compare nothing)
+kinds="extension|dump config|schema|member|comment|relation|column|constraint|index|trigger|view|function|functiondef|aggregate|type|operator|opclass|amop|amproc|cast|init privs"
+counts=$(sed -n -E "s/^($kinds) .*/\1/p" "$work/catalog_fresh" | sort | uniq -c | awk '{ n = $1; $1 = ""; printf "%s%s %d", sep, substr($0, 2), n; sep = ", " }')
+missing=$(tr '|' '\n' <<<"$kinds" | while read -r k; do grep -q "^$k " "$work/catalog_fresh" || printf '%s; ' "$k"; done)
+same "catalog.sql sees every kind of fact on a fresh install ($(wc -l <"$work/catalog_fresh") lines: $counts)" "$missing" ""
+same "catalog.sql: column comments and table and schema privileges are among the facts" \
+	"$(grep -c "^column .* comment='" "$work/catalog_fresh" | awk '$1 > 0 { print "comments" }') $(grep -c '^\(relation\|schema\) .*acl={' "$work/catalog_fresh" | awk '$1 > 0 { print "acls" }')" \
+	"comments acls"
 
 # ---------------------------------------------------------------------------
 section "pg_dump / pg_restore: users' rows in every table"
@@ -238,6 +244,45 @@ pg_regress="$(dirname "$pgxs")/../../src/test/regress/pg_regress"
 mapfile -t regress_tests < <(for f in sql/*.sql; do basename "$f" .sql; done | sort)
 have_amcheck=$(q postgres "SELECT count(*) FROM pg_available_extensions WHERE name = 'amcheck'")
 
+# The negative control of the two comparisons below: a copy of the fresh
+# install that differs in one comment.  Compared with an upgraded database as
+# the fresh install is, it must differ there, and only there.
+plant="COMMENT ON VIEW supplychain.stage_risk IS 'planted'"
+"$bindir/createdb" -T dba_fresh dba_planted && dbs+=(dba_planted)
+psql_ -d dba_planted -c "$plant"
+psql_ -At -d dba_planted -f "$dir/catalog.sql" >"$work/catalog_planted"
+binary_upgrade_schema dba_planted >"$work/bu_planted"
+# only_one_side FILE1 FILE2 [SEPARATOR]: each entry (a line, or a part between
+# SEPARATORs: its first line and its first SQL line) found in one file and not
+# the other, "<" for FILE1, ">" for FILE2
+only_one_side() {
+	python3 - "$@" <<-'EOF'
+		import collections, sys
+		sep = sys.argv[3] if len(sys.argv) > 3 else "\n"
+		a, b = (collections.Counter(open(f).read().split(sep)) for f in sys.argv[1:3])
+		for mark, only in (("<", a - b), (">", b - a)):
+		    for entry in sorted(only.elements()):
+		        lines = entry.strip("\n").split("\n")
+		        sql = [l for l in lines[1:] if l and not l.startswith("--")]
+		        print(mark, (lines[0] + (" | " + sql[0] if sql else ""))[:200])
+	EOF
+}
+# planted DESCRIPTION FILE1 FILE2 PATTERN [SEPARATOR]: the comparison of
+# same_file finds FILE1 (the planted copy) and FILE2 differ, and only in one
+# entry on each side, both matching PATTERN: the planted one and the original
+planted() {
+	local what=$1 a=$2 b=$3 re=$4 sep=${5:-$'\n'} found
+	found=$(only_one_side "$a" "$b" "$sep")
+	if ! diff -q "$a" "$b" >/dev/null && [ "$(grep -c . <<<"$found")" -eq 2 ] &&
+		grep -qE "^< $re.*planted" <<<"$found" && grep -qE "^> $re" <<<"$found"; then
+		ok "$what"
+	else
+		not_ok "$what"
+	fi
+	note "  the comparison reports (< the planted copy, > the upgraded database):"
+	sed 's/^/    /' <<<"$found" | note
+}
+
 for v in "${older[@]}"; do
 	section "upgrade from $v to $default"
 	db=dba_up_${v//[^0-9A-Za-z]/_}
@@ -277,6 +322,10 @@ for v in "${older[@]}"; do
 	binary_upgrade_schema "$db" >"$work/bu_$db"
 	same_file "$v: pg_dump --binary-upgrade --schema-only (every member's DDL) as in a fresh install" \
 		"$work/bu_fresh" "$work/bu_$db"
+	planted "$v: negative control: with $plant in the fresh install, the catalog comparison reports that comment, and only it" \
+		"$work/catalog_planted" "$work/catalog_$db" "comment view supplychain\.stage_risk: "
+	planted "$v: negative control: so does the pg_dump --binary-upgrade comparison" \
+		"$work/bu_planted" "$work/bu_$db" "VIEW stage_risk; Type: COMMENT; Schema: supplychain;" $'\n--\n-- Name: '
 
 	explain=$(psql_ -At -d "$db" -c "SET search_path = public, supplychain" -c "SET enable_seqscan = off" \
 		-c "EXPLAIN (COSTS OFF) SELECT count(*) FROM public.dba_ratings WHERE rating = 'weak' AND score >= 'positive'")
@@ -492,9 +541,7 @@ meta_out=$(python3 - "$default" "$control_comment" "$server_version" <<-'EOF'
 	check('tags are strings of 1..255 characters', all(isinstance(t, str) and 0 < len(t) < 256 for t in m.get('tags', [])))
 EOF
 )
-echo "$meta_out"
-passed=$((passed + $(grep -c '^ok - ' <<<"$meta_out")))
-failed=$((failed + $(grep -c '^not ok - ' <<<"$meta_out")))
+relay <<<"$meta_out"
 
 # The archive make dist builds (see the Makefile's dist target): git archive
 # of HEAD, prefixed supplychain-VERSION/, zip.  It must hold what PGXN and
@@ -529,6 +576,5 @@ else
 	note "not a git work tree: release archive not checked"
 fi
 
-echo
-echo "dba.sh: $passed passed, $failed failed ($((SECONDS - started)) s)"
-[ "$failed" -eq 0 ]
+note "dba.sh: $((tap_tests - tap_failed)) passed, $tap_failed failed ($((SECONDS - started)) s)"
+done_testing

@@ -5,8 +5,7 @@
 #
 # Run by test/harness.sh (make test), which exports PGHOST, PGPORT, PGUSER,
 # SC_BINDIR: that cluster is the coordinator.  This stage starts the two shards
-# itself (initdb as the cluster user, private socket directories, free
-# loopback ports, fsync=off) and stops them on every exit path.
+# itself with test/lib/cluster.sh, and reports TAP.
 #
 # Asserts (details in test/fdw/*.sql):
 #  (a) comparisons on stage_rating and impact_score are in the shards' Remote
@@ -28,7 +27,7 @@
 #      inserts through the partitioned table reach the right shard, whose
 #      trigger still rejects shares above 1.
 # The README text on scaling this backs is the README's Scaling section.
-set -euo pipefail
+set -uo pipefail
 
 : "${PGHOST:?run through test/harness.sh}" "${PGPORT:?}" "${SC_BINDIR:?}"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,9 +35,9 @@ sql=$here/fdw
 bindir=$SC_BINDIR
 pguser=${PGUSER:-postgres}
 start=$SECONDS
+. "$here/lib/tap.sh"
+. "$here/lib/cluster.sh"
 
-as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u "$pguser" -- "$@"); else "$@"; fi; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 psql_q() { "$bindir/psql" -X -v ON_ERROR_STOP=1 -q "$@"; }
 
 # Shard 1 holds these depending countries; shard 2 (the DEFAULT partition)
@@ -49,67 +48,33 @@ S1="'US', 'KR', 'TW', 'CN'"
 AT=2022-06-01
 
 work=$(mktemp -d /tmp/supplychain-fdw.XXXXXX)
-shard_dir() { echo "$work/s$1"; }
-
-cleanup() {
-	local i
-	for i in 1 2; do
-		if [ -f "$(shard_dir "$i")/data/postmaster.pid" ]; then
-			as_pg "$bindir/pg_ctl" -D "$(shard_dir "$i")/data" -m immediate stop >/dev/null 2>&1 || true
-		fi
-	done
-	psql_q -d postgres -c "DROP DATABASE IF EXISTS fdw_coord WITH (FORCE)" >/dev/null 2>&1 || true
-	psql_q -d postgres -c "DROP DATABASE IF EXISTS fdw_single WITH (FORCE)" >/dev/null 2>&1 || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-chmod 755 "$work"
-if [ "$(id -u)" -eq 0 ]; then chown "$pguser" "$work"; fi
+cluster_on_exit 'rm -rf "$work"'
+cluster_on_exit 'psql_q -d postgres -c "DROP DATABASE IF EXISTS fdw_coord WITH (FORCE)" -c "DROP DATABASE IF EXISTS fdw_single WITH (FORCE)"'
 
 # --- two shard clusters ------------------------------------------------------
-declare -A port
 for i in 1 2; do
-	d=$(shard_dir "$i")
-	as_pg mkdir -p "$d"
-	as_pg "$bindir/initdb" -D "$d/data" -U "$pguser" -A trust -E UTF8 --locale=C --no-sync >/dev/null
-	ok=
-	for _ in 1 2 3; do   # a free port can be taken between the probe and the start
-		port[$i]=$(free_port)
-		if as_pg "$bindir/pg_ctl" -D "$d/data" -l "$d/server.log" -w -t 60 \
-			-o "-k $d -p ${port[$i]} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=20 -c shared_buffers=16MB" \
-			start >/dev/null; then
-			ok=1
-			break
-		fi
-	done
-	if [ -z "$ok" ]; then
-		echo "shard $i did not start:" >&2
-		cat "$d/server.log" >&2 || true
-		exit 1
-	fi
-	echo "shard $i: socket $d, port ${port[$i]}"
-done
-
-for i in 1 2; do
-	psql_q -h "$(shard_dir "$i")" -p "${port[$i]}" -d postgres -At \
-		-v shard="$i" -v s1="$S1" -f "$sql/shard.sql"
+	check "shard $i: a cluster of its own" cluster_init "s$i" -c fsync=off -c max_connections=20 -c shared_buffers=16MB &&
+		check "shard $i starts" cluster_start "s$i" -t 60 || exit 1
+	note "shard $i: socket $(cluster_dir "s$i"), port $(cluster_port "s$i")"
+	check "shard $i: extension, schema shard, its countries' rows" \
+		cluster_psql "s$i" -At -v shard="$i" -v s1="$S1" -f "$sql/shard.sql" || exit 1
 done
 
 # --- coordinator and single-server baseline (the harness's cluster) ---------
-PGOPTIONS='-c client_min_messages=warning' psql_q -d postgres \
-	-c "DROP DATABASE IF EXISTS fdw_coord WITH (FORCE)" -c "DROP DATABASE IF EXISTS fdw_single WITH (FORCE)"
-psql_q -d postgres -c "CREATE DATABASE fdw_single" -c "CREATE DATABASE fdw_coord"
-psql_q -d postgres -c "ALTER DATABASE fdw_coord SET search_path = public, supplychain" \
+check "coordinator and single-server databases" psql_q -d postgres -c "SET client_min_messages = warning" \
+	-c "DROP DATABASE IF EXISTS fdw_coord WITH (FORCE)" -c "DROP DATABASE IF EXISTS fdw_single WITH (FORCE)" \
+	-c "CREATE DATABASE fdw_single" -c "CREATE DATABASE fdw_coord" \
+	-c "ALTER DATABASE fdw_coord SET search_path = public, supplychain" \
 	-c "ALTER DATABASE fdw_coord SET enable_partitionwise_aggregate = on" \
-	-c "ALTER DATABASE fdw_coord SET enable_partitionwise_join = on"
-psql_q -d fdw_single -At -v at="$AT" -f "$sql/single.sql"
-psql_q -d fdw_coord -At -v s1host="$(shard_dir 1)" -v s1port="${port[1]}" \
-	-v s2host="$(shard_dir 2)" -v s2port="${port[2]}" \
+	-c "ALTER DATABASE fdw_coord SET enable_partitionwise_join = on" || exit 1
+check "single server: the same rows in one database" psql_q -d fdw_single -At -v at="$AT" -f "$sql/single.sql" || exit 1
+check "coordinator: partitioned tables over the shards, the views and functions re-created over them" \
+	psql_q -d fdw_coord -At -v s1host="$(cluster_dir s1)" -v s1port="$(cluster_port s1)" \
+	-v s2host="$(cluster_dir s2)" -v s2port="$(cluster_port s2)" \
 	-v cohost="$PGHOST" -v coport="$PGPORT" -v pguser="$pguser" -v s1="$S1" \
-	-f "$sql/coordinator.sql"
-psql_q -d fdw_coord -f "$sql/queries.sql"
-echo "set-up: $((SECONDS - start)) s"
+	-f "$sql/coordinator.sql" || exit 1
+check "coordinator: the queries and their plans" psql_q -d fdw_coord -f "$sql/queries.sql" || exit 1
+note "set-up: $((SECONDS - start)) s"
 
 # --- plans: the Remote SQL ---------------------------------------------------
 plans=$work/plans
@@ -118,24 +83,22 @@ for name in $(psql_q -d fdw_coord -At -c "SELECT name FROM fdwtest.query ORDER B
 	psql_q -d fdw_coord -At -c "SELECT line FROM fdwtest.plan WHERE name = '$name' ORDER BY n" >"$plans/$name"
 done
 
-failures=0
 # expect PLAN OP N REGEX WHAT: the number of plan lines matching the extended
 # regular expression REGEX compares with N by OP (eq, ge).
 expect() {
 	local plan=$1 op=$2 want=$3 re=$4 what=$5 got
 	got=$(grep -cE -- "$re" "$plans/$plan" || true)
 	if case $op in eq) [ "$got" -eq "$want" ] ;; ge) [ "$got" -ge "$want" ] ;; *) false ;; esac; then
-		echo "ok   $plan: $what ($got)"
+		ok "$plan: $what ($got)"
 	else
-		echo "FAIL $plan: $what: $got lines match /$re/, want $op $want"
-		failures=$((failures + 1))
+		not_ok "$plan: $what: $got lines match /$re/, want $op $want"
 	fi
 }
 show() {
 	local re='Remote SQL|Relations:|Foreign Scan|Aggregate|Append|Filter:'
 	case $1 in v_*) re='Remote SQL|Foreign Scan' ;; esac
-	echo "---- EXPLAIN VERBOSE (dist): $1"
-	grep -E "$re" "$plans/$1" | sed -E 's/^ {20,}/                    /' | cut -c1-250 | sed 's/^/  /'
+	note "---- EXPLAIN VERBOSE (dist): $1"
+	grep -E "$re" "$plans/$1" | sed -E 's/^ {20,}/                    /' | cut -c1-250 | sed 's/^/  /' | note
 }
 
 # (a) comparisons on the custom types are shipped
@@ -181,7 +144,7 @@ expect c_per_stage eq 2 '^ *Remote SQL: SELECT .*array_agg\(share ORDER BY as_of
 # the extension's views over dist: informational (see the README, Scaling)
 for plan in v_country_risk v_stage_risk; do
 	expect "$plan" ge 2 '^ *Remote SQL: SELECT ' "the view reads the shards"
-	echo "note $plan: $(grep -cE '^ *Remote SQL: .*GROUP BY' "$plans/$plan" || true) Remote SQL statements with GROUP BY, $(grep -cE '^ *Remote SQL: ' "$plans/$plan" || true) in all"
+	note "$plan: $(grep -cE '^ *Remote SQL: .*GROUP BY' "$plans/$plan" || true) Remote SQL statements with GROUP BY, $(grep -cE '^ *Remote SQL: ' "$plans/$plan" || true) in all"
 done
 
 # (c) the views computed on the shards: the view is the Remote SQL; a
@@ -197,11 +160,15 @@ for plan in a_rating_lt a_score_ge a_noext b_hhi_key b_rating b_score b_hhi_supp
 done
 
 # --- results: distributed = single server -------------------------------------
-compare_rc=0
-psql_q -d fdw_coord -v at="$AT" -f "$sql/compare.sql" || compare_rc=$?
-
-echo "fdw stage: $((SECONDS - start)) s"
-if [ "$failures" -ne 0 ] || [ "$compare_rc" -ne 0 ]; then
-	echo "fdw: $failures plan assertion(s) failed; comparisons rc $compare_rc" >&2
-	exit 1
+# compare.sql prints one TAP line per comparison
+psql_q -d fdw_coord -At -v at="$AT" -f "$sql/compare.sql" >"$work/compare.out" 2>"$work/compare.err"
+rc=$?
+relay <"$work/compare.out"
+if [ "$rc" -eq 0 ]; then
+	ok "compare.sql ran to its end, no comparison failed"
+else
+	not_ok "compare.sql ran to its end, no comparison failed (exit $rc)"
+	diag <"$work/compare.err"
 fi
+note "fdw stage: $((SECONDS - start)) s"
+done_testing

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # harness.sh - the set-up behind make demo / make test: packages, build,
-# install, a throwaway cluster, then the job.  Usage: harness.sh demo|test|valgrind|shell
+# install, a throwaway cluster, then the job.
+# Usage: harness.sh demo | test [FILE...] | valgrind | shell COMMAND...
 set -euo pipefail
 
-job=${1:?usage: harness.sh demo|test|valgrind|shell [command...]}
+job=${1:?usage: harness.sh demo | test [FILE...] | valgrind | shell COMMAND...}
 shift || true
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -35,31 +36,21 @@ exec 9>/tmp/supplychain-harness.lock
 flock 9
 say "building with $PG_CONFIG ($("$PG_CONFIG" --version))"
 make -s PG_CONFIG="$PG_CONFIG" >/dev/null
+# make install adds files and removes none: a script another checkout
+# installed (another version, or a full script where this tree has a chain
+# of updates) would be what CREATE EXTENSION runs
+sharedir=$("$PG_CONFIG" --sharedir)
+rm -f "$sharedir"/extension/supplychain.control "$sharedir"/extension/supplychain--*.sql
 make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 
 # --- throwaway cluster -------------------------------------------------------
-# PostgreSQL refuses to run as root: the cluster belongs to an unprivileged
-# user, in a private directory, on a free loopback port, and is stopped on
-# every exit path.
-bindir=$("$PG_CONFIG" --bindir)
-pguser=postgres
-[ "$(id -u)" -ne 0 ] && pguser=$(id -un)
-as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u "$pguser" -- "$@"); else "$@"; fi; }
-
-SC_DIR=$(mktemp -d /tmp/supplychain.XXXXXX)
-chmod 755 "$SC_DIR"
-[ "$(id -u)" -eq 0 ] && chown "$pguser" "$SC_DIR"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-SC_PORT=$(free_port)
-
-stop_cluster() {
-	as_pg "$bindir/pg_ctl" -D "$SC_DIR/data" -m immediate stop >/dev/null 2>&1 || true
-	rm -rf "$SC_DIR"
-}
-trap stop_cluster EXIT
-trap 'exit 130' INT TERM
-
-as_pg "$bindir/initdb" -D "$SC_DIR/data" -U "$pguser" -A trust -E UTF8 --locale=C --no-sync >/dev/null
+# test/lib/cluster.sh: an unprivileged owner, a private directory, a free
+# loopback port, stopped and removed on every exit path
+SC_BINDIR=$("$PG_CONFIG" --bindir)
+. test/lib/cluster.sh
+bindir=$SC_BINDIR
+cluster_init main -c fsync=off -c max_worker_processes=16
+SC_DIR=$(cluster_dir main)
 # make valgrind: the server runs under memcheck, through a wrapper that
 # pg_ctl starts in place of the postgres binary (backends are forks of it)
 server=()
@@ -74,10 +65,10 @@ WRAP
 	chmod 755 "$SC_DIR/postgres-valgrind"
 	server=(-p "$SC_DIR/postgres-valgrind" -t 600)
 fi
-as_pg "$bindir/pg_ctl" -D "$SC_DIR/data" -l "$SC_DIR/server.log" -w "${server[@]}" \
-	-o "-k $SC_DIR -p $SC_PORT -c listen_addresses=127.0.0.1 -c fsync=off -c max_worker_processes=16" start >/dev/null
-export PGHOST=$SC_DIR PGPORT=$SC_PORT PGUSER=$pguser PGDATABASE=postgres
-export SC_DIR SC_PORT SC_BINDIR=$bindir PG_CONFIG
+cluster_start main "${server[@]}"
+cluster_env main
+SC_PORT=$(cluster_port main)
+export PGDATABASE=postgres SC_DIR SC_PORT SC_BINDIR PG_CONFIG
 say "throwaway cluster: $("$bindir/postgres" --version)"
 echo "   socket $SC_DIR, port $SC_PORT, fsync=off"
 
@@ -89,31 +80,27 @@ demo)
 	PGDATABASE=supplychain_demo psql_q -f test/demo.sql
 	;;
 test)
-	passed=0
-	failed=0
-	stage() {
-		local name=$1
-		shift
-		say "$name"
-		if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name"; fi
-	}
-	regress() {
-		if make -s PG_CONFIG="$PG_CONFIG" installcheck; then return 0; fi
-		[ -f regression.diffs ] && cat regression.diffs
-		return 1
-	}
-	stage "pg_regress (sql/ -> expected/)" regress
-	for t in test/*.sh; do
-		[ "$t" = test/harness.sh ] && continue
-		stage "$(basename "$t")" bash "$t"
-	done
-	say "before pg_prove: $passed passed, $failed failed"
+	# Every stage prints TAP and prove runs them one after the other (never in
+	# parallel: they share this cluster and the machine), so one summary
+	# counts them all: pg_regress (test/regress.sh), each test/*.sh, and each
+	# pgTAP file through pg_prove's source handler.  Arguments: a subset.
 	psql_q -c "CREATE DATABASE supplychain_tap"
 	PGDATABASE=supplychain_tap psql_q -c "CREATE EXTENSION pgtap"
-	say "pgTAP (test/pgtap)"
-	prove_rc=0
-	pg_prove -d supplychain_tap test/pgtap/*.sql || prove_rc=$?
-	if [ "$failed" -ne 0 ] || [ "$prove_rc" -ne 0 ]; then exit 1; fi
+	stages=("$@")
+	if [ ${#stages[@]} -eq 0 ]; then
+		stages=(test/regress.sh)
+		for t in test/*.sh; do
+			case $t in test/harness.sh | test/regress.sh) continue ;; esac
+			stages+=("$t")
+		done
+		stages+=(test/pgtap/*.sql)
+	fi
+	say "prove: ${#stages[@]} files"
+	# PROVE_FLAGS: prove's options (make test PROVE_FLAGS=--timer: one line per file)
+	prove_flags=${PROVE_FLAGS-"--verbose --timer"}
+	# shellcheck disable=SC2086
+	prove $prove_flags --source pgTAP --pgtap-option psql="$bindir/psql" \
+		--pgtap-option dbname=supplychain_tap "${stages[@]}"
 	;;
 shell)
 	"$@"
@@ -123,7 +110,7 @@ valgrind)
 	# with a frame in the extension's library fail the run
 	rc=0
 	make -s PG_CONFIG="$PG_CONFIG" installcheck || { rc=1; [ -f regression.diffs ] && cat regression.diffs; }
-	as_pg "$bindir/pg_ctl" -D "$SC_DIR/data" -m fast -t 600 stop >/dev/null || true
+	cluster_stop main fast -t 600 || true
 	bash test/valgrind/scan.sh "$SC_DIR" || rc=1
 	exit $rc
 	;;

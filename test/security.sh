@@ -7,10 +7,11 @@
 #
 # Runs in the cluster of test/harness.sh (PGHOST, PGPORT, PGUSER = a
 # superuser, SC_BINDIR), in databases and roles of its own (sec_*), which it
-# drops on exit (SC_SECURITY_KEEP=1 keeps them, with the logs).
+# drops on exit (SC_SECURITY_KEEP=1 keeps them, with the logs).  Reports TAP.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/test/lib/tap.sh"
 sec=$top/test/security
 psql=${SC_BINDIR:?run under test/harness.sh}/psql
 work=$(mktemp -d /tmp/supplychain-security.XXXXXX)
@@ -22,11 +23,9 @@ writer=sec_writer
 hostile_path='mallory_schema, public, supplychain'
 dbs=(sec_install sec_demo sec_precreated sec_nonsuper sec_shadow)
 
-failures=0
-ok() { printf 'ok    %s\n' "$*"; }
-fail() { printf 'FAIL  %s\n' "$*"; failures=$((failures + 1)); }
-warn() { printf 'WARN  %s\n' "$*"; }
-note() { printf '      %s\n' "$*"; }
+fail() { not_ok "$@"; }
+# advisory: reported, not a failure
+warn() { note "WARN $*"; }
 
 # psql as a role, under a search_path, output appended to a log
 #   as ROLE DB PATH LOG psql-args...
@@ -59,13 +58,17 @@ no_hijack() {
 		ok "$what: no trojan called"
 	else
 		fail "$what: trojan called (log $work/$log.log)"
-		[ -n "$h" ] && printf '%s\n' "$h" | sed 's/^/        /'
-		[ -n "$c" ] && printf '%s\n' "$c" | sed 's/^/        /'
+		[ -n "$h" ] && printf '%s\n' "$h" | sed 's/^/        /' | diag
+		[ -n "$c" ] && printf '%s\n' "$c" | sed 's/^/        /' | diag
 	fi
 }
 # expect_state ROLE DB SQLSTATE WHAT SQL: the statement fails with SQLSTATE
 # (or succeeds, for SQLSTATE 00000), under the hostile search_path
 expect_state() {
+	if state_verdict "$@"; then ok "$verdict"; else fail "$verdict"; fi
+}
+# state_verdict: expect_state's judgement, in $verdict, without reporting it
+state_verdict() {
 	local role=$1 db=$2 want=$3 what=$4 sql=$5 out got
 	out=$(PGOPTIONS="-c search_path=${hostile_path// /}" "$psql" -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose \
 		-U "$role" -d "$db" -c "$sql" 2>&1 >/dev/null)
@@ -73,11 +76,13 @@ expect_state() {
 	got=$(printf '%s\n' "$out" | sed -n 's/^\(psql:[^ ]* \)\{0,1\}ERROR:  \([0-9A-Z]\{5\}\):.*/\2/p' | head -1)
 	got=${got:-00000}
 	if printf '%s\n' "$out" | grep -q 'hijacked:'; then
-		fail "$what: trojan called: $(printf '%s\n' "$out" | grep -o 'hijacked: .*' | head -1)"
+		verdict="$what: trojan called: $(printf '%s\n' "$out" | grep -o 'hijacked: .*' | head -1)"
+		return 1
 	elif [ "$got" = "$want" ]; then
-		ok "$what ($want)"
+		verdict="$what ($want)"
 	else
-		fail "$what: SQLSTATE $got, expected $want: $(printf '%s\n' "$out" | grep -m1 'ERROR' || true)"
+		verdict="$what: SQLSTATE $got, expected $want: $(printf '%s\n' "$out" | grep -m1 'ERROR' || true)"
+		return 1
 	fi
 }
 
@@ -91,10 +96,10 @@ drop_all() {
 }
 cleanup() {
 	if [ "${SC_SECURITY_KEEP:-}" = 1 ]; then
-		echo "kept: databases ${dbs[*]}, roles $mallory $reader $writer, logs in $work"
+		note "kept: databases ${dbs[*]}, roles $mallory $reader $writer, logs in $work"
 		return
 	fi
-	[ "$failures" -eq 0 ] && rm -rf "$work"
+	[ "$tap_failed" -eq 0 ] && rm -rf "$work"
 	drop_all 2>/dev/null
 }
 trap cleanup EXIT
@@ -124,7 +129,7 @@ plant_ext() {
 catalog() {
 	local what=$1 db=$2 out problems line
 	out=$(super -d "$db" -f "$sec/catalog_checks.sql" 2>&1) || { fail "$what: catalog checks did not run: $out"; return; }
-	printf '%s\n' "$out" | sed -n 's/^checked: /      checked: /p'
+	printf '%s\n' "$out" | sed -n 's/^checked: /      checked: /p' | note
 	problems=$(printf '%s\n' "$out" | grep '^problem: ' || true)
 	if [ -n "$problems" ]; then
 		while IFS= read -r line; do fail "$what: ${line#problem: }"; done <<<"$problems"
@@ -166,9 +171,9 @@ exercise() {
 	fi
 }
 
-echo "trojans: operators = <> < > <= >= + - * / || ~ on text, numeric, integer, bigint, date, boolean, double precision and mixed pairs;"
-echo "  aggregates sum avg max min count hhi; lower upper left round format text() numeric() int4() pg_extension_config_dump ...;"
-echo "  planted by the non-superuser $mallory in public and mallory_schema; sessions use search_path '$hostile_path'"
+note "trojans: operators = <> < > <= >= + - * / || ~ on text, numeric, integer, bigint, date, boolean, double precision and mixed pairs;"
+note "  aggregates sum avg max min count hhi; lower upper left round format text() numeric() int4() pg_extension_config_dump ...;"
+note "  planted by the non-superuser $mallory in public and mallory_schema; sessions use search_path '$hostile_path'"
 serverlog=${SC_DIR:-}/server.log
 [ -r "$serverlog" ] && logstart=$(wc -c <"$serverlog") || logstart=
 
@@ -178,11 +183,11 @@ super -d postgres -c "CREATE ROLE $mallory LOGIN; CREATE ROLE $reader LOGIN; CRE
 
 default=$(super -d postgres -c "SELECT default_version FROM pg_available_extensions WHERE name = 'supplychain'")
 trusted=$(super -d postgres -c "SELECT trusted FROM pg_available_extension_versions WHERE name = 'supplychain' AND version = '$default'")
-echo "supplychain $default (control file: trusted = $trusted)"
+note "supplychain $default (control file: trusted = $trusted)"
 
 # --- 1. CREATE EXTENSION among trojans; then everything a user does ----------
-echo
-echo "-- CREATE EXTENSION supplychain, then views, functions, triggers"
+note ""
+note "-- CREATE EXTENSION supplychain, then views, functions, triggers"
 db=sec_install
 if new_db $db; then
 	if as "$PGUSER" $db "$hostile_path" install -c 'CREATE EXTENSION supplychain'; then
@@ -228,8 +233,8 @@ if new_db $db; then
 fi
 
 # --- 2. privileges ------------------------------------------------------------
-echo
-echo "-- privileges: $reader (PUBLIC only), $writer (INSERT, UPDATE, DELETE granted)"
+note ""
+note "-- privileges: $reader (PUBLIC only), $writer (INSERT, UPDATE, DELETE granted)"
 if [ -n "$(super -d $db -c "SELECT 1 FROM pg_extension WHERE extname = 'supplychain'" 2>/dev/null)" ]; then
 	: >"$work/reader.log"
 	exercise "reader" $db $reader reader
@@ -245,11 +250,9 @@ if [ -n "$(super -d $db -c "SELECT 1 FROM pg_extension WHERE extname = 'supplych
 			"DELETE FROM supplychain.$t" \
 			"TRUNCATE supplychain.$t"; do
 			case $t in share_total) stmt=${stmt/SET builtin = builtin/SET total = total} ;; esac
-			out=$(expect_state $reader $db 42501 "reader: $stmt" "$stmt")
-			case $out in ok*) n=$((n + 1)) ;; *) printf '%s\n' "$out"; m=$((m + 1)) ;; esac
+			if state_verdict $reader $db 42501 "reader: $stmt" "$stmt"; then n=$((n + 1)); else fail "$verdict"; m=$((m + 1)); fi
 		done
 	done
-	failures=$((failures + m))
 	[ "$m" -eq 0 ] && ok "reader: all $n INSERT, UPDATE, DELETE and TRUNCATE statements on every table fail with 42501"
 	expect_state $reader $db 42501 "reader: a realistic dependency insert" \
 		"INSERT INTO supplychain.dependency (stage, country, supplier, kind, item, share, as_of)
@@ -292,8 +295,8 @@ fi
 # --- 3. ALTER EXTENSION UPDATE from every older version -------------------------
 # From each version, to the version farthest from it, one step at a time: in
 # a chain of versions that runs every update script, from every start.
-echo
-echo "-- CREATE EXTENSION at each version, trojans planted, then ALTER EXTENSION UPDATE step by step to the farthest version"
+note ""
+note "-- CREATE EXTENSION at each version, trojans planted, then ALTER EXTENSION UPDATE step by step to the farthest version"
 i=0
 while read -r v path; do
 	[ -n "$v" ] || continue
@@ -326,8 +329,8 @@ done < <(super -d postgres -F ' ' -c "SELECT DISTINCT ON (source) source, path
 [ "$i" -eq 0 ] && note "no version to update from"
 
 # --- 4. the demo report -------------------------------------------------------
-echo
-echo "-- the demo report (test/demo.sql)"
+note ""
+note "-- the demo report (test/demo.sql)"
 db=sec_demo
 if new_db $db; then
 	# as it is: it creates the extension and sets its own search_path; the
@@ -360,8 +363,8 @@ fi
 # mallory put there are candidates for every unqualified name in the
 # scripts.  Her trojans here return pg_catalog's answer after reporting, so
 # that the installation runs to its end and every one it reaches is listed.
-echo
-echo "-- CREATE EXTENSION when $mallory created the schema supplychain beforehand and planted trojans in it"
+note ""
+note "-- CREATE EXTENSION when $mallory created the schema supplychain beforehand and planted trojans in it"
 db=sec_precreated
 if new_db $db && as "$mallory" $db pg_catalog plant -c 'CREATE SCHEMA supplychain' &&
 	as "$mallory" $db pg_catalog plant -v schema=supplychain -v mode=warn -v extension_names=off -f "$sec/plant.sql"; then
@@ -381,8 +384,8 @@ if new_db $db && as "$mallory" $db pg_catalog plant -c 'CREATE SCHEMA supplychai
 fi
 
 # --- 6. who may install ---------------------------------------------------------
-echo
-echo "-- CREATE EXTENSION by a non-superuser"
+note ""
+note "-- CREATE EXTENSION by a non-superuser"
 db=sec_nonsuper
 if new_db $db; then
 	if [ "$trusted" = t ]; then
@@ -410,8 +413,8 @@ if [ -n "${logstart:-}" ]; then
 fi
 
 # --- 7. the trojans are live (else the steps above prove nothing) ----------------
-echo
-echo "-- control: the same trojans do fire when a query leaves the choice to search_path"
+note ""
+note "-- control: the same trojans do fire when a query leaves the choice to search_path"
 db=sec_install
 for probe in "SELECT 1 < 1.5" "SELECT count(x) FROM (VALUES ('a'::text)) v(x)" "SELECT 1.0 / 3" \
 	"SELECT format('%s %s %s %s %s', 'a'::text, 'b'::text, 'c'::text, 'd'::text, current_date)"; do
@@ -424,8 +427,8 @@ for probe in "SELECT 1 < 1.5" "SELECT count(x) FROM (VALUES ('a'::text)) v(x)" "
 done
 
 # --- 8. advisory: objects that shadow the extension's own names ------------------
-echo
-echo "-- advisory: trojans in public named like the extension's own objects, and demo.sql's search_path (\"\$user\", public, supplychain)"
+note ""
+note "-- advisory: trojans in public named like the extension's own objects, and demo.sql's search_path (\"\$user\", public, supplychain)"
 db=sec_shadow
 if new_db $db && as "$PGUSER" $db pg_catalog shadow -c 'CREATE EXTENSION supplychain' &&
 	as "$mallory" $db pg_catalog shadow -f "$sec/plant_shadow_ext.sql"; then
@@ -434,17 +437,16 @@ if new_db $db && as "$PGUSER" $db pg_catalog shadow -c 'CREATE EXTENSION supplyc
 	h=$(hijacks shadow_demo)
 	if [ -n "$h" ]; then
 		warn "demo.sql puts public before supplychain on its search_path: a user who may create in public captures its unqualified names:"
-		printf '%s\n' "$h" | sed 's/^/        /'
+		printf '%s\n' "$h" | sed 's/^/        /' | note
 		note "(not a failure of the extension: its own code never resolves these; on PostgreSQL 15 public is not writable by default)"
 	else
 		ok "demo.sql resolves none of the look-alikes in public"
 	fi
 fi
 
-echo
-if [ "$failures" -eq 0 ]; then
-	echo "security: all checks passed"
+if [ "$tap_failed" -eq 0 ]; then
+	note "security: all checks passed"
 else
-	echo "security: $failures check(s) failed (logs kept in $work; SC_SECURITY_KEEP=1 keeps the databases too)"
-	exit 1
+	diag "security: $tap_failed check(s) failed (logs kept in $work; SC_SECURITY_KEEP=1 keeps the databases too)"
 fi
+done_testing

@@ -1,32 +1,37 @@
 #!/usr/bin/env bash
 # soak.sh - concurrent writers racing to push a stage's shares above 1, plus
 # readers of every view, with pgbench (8 clients, loopback); then the
-# invariants.  make test runs SOAK_SECONDS=10; make soak runs 60.
-set -euo pipefail
+# invariants, as TAP.  make test runs SOAK_SECONDS=10; make soak runs 60.
+set -uo pipefail
 cd "$(dirname "$0")/soak"
+. ../lib/tap.sh
 seconds=${SOAK_SECONDS:-10}
 db=supplychain_soak
 psql() { "$SC_BINDIR/psql" -X -q "$@"; }
-psql -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
-psql -d $db -f setup.sql
-start=$(psql -d $db -At -c "SELECT pg_postmaster_start_time()")
-echo "pgbench: 8 clients, ${seconds}s: writers (read committed and repeatable read), deleters, readers of every view"
 log=$(mktemp)
-set +e
+trap 'rm -f "$log"' EXIT
+check "database $db: stages, the ledger of committed writes, the pgbench scripts' helpers" \
+	psql -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" \
+	-c "CREATE DATABASE $db" -c "\\connect $db" -f setup.sql || exit 1
+start=$(psql -d $db -At -c "SELECT pg_postmaster_start_time()")
+note "pgbench: 8 clients, ${seconds}s: writers (read committed and repeatable read), deleters, readers of every view"
 "$SC_BINDIR/pgbench" -n -c 8 -j 2 -T "$seconds" --max-tries=20 --failures-detailed \
 	-f write_rc.sql@4 -f write_rr.sql@2 -f delete.sql@1 -f read.sql@2 $db >"$log" 2>&1
 rc=$?
-set -e
-grep -E "^(number of|total number|tps|latency average)" "$log" || true
-if [ $rc -ne 0 ] || grep -q "aborted in command" "$log"; then
-	echo "pgbench failed (exit $rc): an undocumented error aborted a client"
-	cat "$log"
-	exit 1
+grep -E "^(number of|total number|tps|latency average)" "$log" | note
+if [ $rc -eq 0 ] && ! grep -q "aborted in command" "$log"; then
+	ok "pgbench ran ${seconds}s: no client aborted by an undocumented error"
+else
+	not_ok "pgbench ran ${seconds}s: no client aborted by an undocumented error (exit $rc)"
+	diag <"$log"
 fi
 failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$log")
-rm -f "$log"
-psql -d $db -f check.sql
-now=$(psql -d $db -At -c "SELECT pg_postmaster_start_time()")
-[ "$start" = "$now" ] || { echo "the server restarted during the soak"; exit 1; }
-echo "failed transactions after retries: ${failed:-0} (serialization failures out of retries only)"
+# check.sql prints one TAP line per invariant
+psql -d $db -At -f check.sql >"$log" 2>&1
+rc=$?
+relay <"$log"
+if [ $? -eq 0 ] && [ $rc -ne 0 ]; then not_ok "check.sql ran to its end (exit $rc)"; diag <"$log"; fi
+is "the server did not restart during the soak" "$(psql -d $db -At -c "SELECT pg_postmaster_start_time()")" "$start"
+note "failed transactions after retries: ${failed:-0} (serialization failures out of retries only)"
 psql -c "DROP DATABASE $db"
+done_testing

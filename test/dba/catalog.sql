@@ -1,16 +1,20 @@
 -- catalog.sql - the extension's objects as the catalog holds them, one sorted
--- line per fact, with no OIDs: every member (pg_depend deptype 'e') and, for
--- each, what an upgrade script could get wrong (columns and their order,
--- defaults, constraints, indexes, triggers, view bodies, function markings and
--- bodies, type, operator, operator-class, cast and aggregate details, comments,
--- privileges, dump registration).  test/dba.sh diffs it between a database
--- that was updated from an older version and a fresh install.
+-- line per fact, with no OIDs: every member (pg_describe_object over pg_depend
+-- deptype 'e') and, for each, what an upgrade script could get wrong: columns
+-- (order, types, defaults, comments, privileges), constraints, indexes
+-- (pg_get_indexdef), triggers (pg_get_triggerdef), view bodies, functions
+-- (markings and pg_get_functiondef), aggregates, types, operators, operator
+-- classes and families, casts, owners, comments, privileges (tables, columns,
+-- functions, types, schema, and the initial privileges pg_dump compares
+-- with), dump registration (extconfig/extcondition by table name), and any
+-- object left in the schema that is not a member.  test/dba.sh diffs it
+-- between a database updated from an older version and a fresh install.
 \set ON_ERROR_STOP 1
 SET search_path = pg_catalog;
 SET extra_float_digits = 3;
 
 WITH ext AS (
-    SELECT oid, extname, extversion, extrelocatable, extnamespace, extconfig, extcondition
+    SELECT oid, extname, extversion, extowner, extrelocatable, extnamespace, extconfig, extcondition
     FROM pg_extension WHERE extname = 'supplychain'
 ), member AS (
     SELECT d.classid, d.objid, d.objsubid
@@ -25,7 +29,11 @@ WITH ext AS (
 ), opr AS (
     SELECT o.* FROM pg_operator o JOIN member m ON m.classid = 'pg_operator'::regclass AND m.objid = o.oid
 ), fact(line) AS (
-    SELECT format('extension %s relocatable=%s schema=%s', extname, extrelocatable, extnamespace::regnamespace)
+    SELECT format('extension %s version=%s owner=%s relocatable=%s schema=%s', extname, extversion,
+                  extowner::regrole, extrelocatable, extnamespace::regnamespace)
+    FROM ext
+    UNION ALL
+    SELECT format('dump config count %s tables %s conditions', cardinality(extconfig), cardinality(extcondition))
     FROM ext
     UNION ALL
     SELECT format('dump config %s %L', c.cfg::regclass, c.cond)
@@ -41,10 +49,14 @@ WITH ext AS (
     FROM member
     -- relations
     UNION ALL
-    SELECT format('relation %s kind=%s persistence=%s options=%s rls=%s/%s replident=%s acl=%s',
-                  oid::regclass, relkind, relpersistence, reloptions, relrowsecurity, relforcerowsecurity,
-                  relreplident, relacl)
+    SELECT format('relation %s kind=%s owner=%s persistence=%s options=%s rls=%s/%s replident=%s partkey=%s partition=%s acl=%s',
+                  oid::regclass, relkind, relowner::regrole, relpersistence, reloptions, relrowsecurity,
+                  relforcerowsecurity, relreplident, pg_get_partkeydef(oid),
+                  CASE WHEN relispartition THEN pg_get_expr(relpartbound, oid) END, relacl)
     FROM rel
+    UNION ALL
+    SELECT format('inherits %s from %s #%s', i.inhrelid::regclass, i.inhparent::regclass, i.inhseqno)
+    FROM rel c JOIN pg_inherits i ON i.inhrelid = c.oid
     UNION ALL
     SELECT format('column %s #%s %s %s notnull=%s default=%s identity=%L generated=%L collation=%s storage=%s stats=%s acl=%s comment=%L',
                   c.oid::regclass, row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum), a.attname,
@@ -59,17 +71,22 @@ WITH ext AS (
                   obj_description(k.oid, 'pg_constraint'))
     FROM rel c JOIN pg_constraint k ON k.conrelid = c.oid
     UNION ALL
-    SELECT format('index %s: %s valid=%s', c.oid::regclass, pg_get_indexdef(i.indexrelid), i.indisvalid)
+    SELECT format('index %s: %s valid=%s primary=%s clustered=%s replident=%s comment=%L', c.oid::regclass,
+                  pg_get_indexdef(i.indexrelid), i.indisvalid, i.indisprimary, i.indisclustered, i.indisreplident,
+                  obj_description(i.indexrelid, 'pg_class'))
     FROM rel c JOIN pg_index i ON i.indrelid = c.oid
     UNION ALL
     SELECT format('trigger %s %s enabled=%s comment=%L', c.oid::regclass, pg_get_triggerdef(g.oid), g.tgenabled,
                   obj_description(g.oid, 'pg_trigger'))
     FROM rel c JOIN pg_trigger g ON g.tgrelid = c.oid AND NOT g.tgisinternal
     UNION ALL
-    SELECT format('policy %s %s %s', c.oid::regclass, p.polname, pg_get_expr(p.polqual, p.polrelid))
+    SELECT format('policy %s %s cmd=%s permissive=%s roles=%s using=%s check=%s comment=%L', c.oid::regclass,
+                  p.polname, p.polcmd, p.polpermissive, p.polroles::regrole[], pg_get_expr(p.polqual, p.polrelid),
+                  pg_get_expr(p.polwithcheck, p.polrelid), obj_description(p.oid, 'pg_policy'))
     FROM rel c JOIN pg_policy p ON p.polrelid = c.oid
     UNION ALL
-    SELECT format('rule %s %s', c.oid::regclass, pg_get_ruledef(r.oid))
+    SELECT format('rule %s %s enabled=%s comment=%L', c.oid::regclass, pg_get_ruledef(r.oid), r.ev_enabled,
+                  obj_description(r.oid, 'pg_rewrite'))
     FROM rel c JOIN pg_rewrite r ON r.ev_class = c.oid AND r.rulename <> '_RETURN'
     UNION ALL
     SELECT format('view %s: %s', oid::regclass, pg_get_viewdef(oid)) FROM rel WHERE relkind IN ('v', 'm')
@@ -78,28 +95,42 @@ WITH ext AS (
     FROM rel c JOIN pg_sequence s ON s.seqrelid = c.oid
     -- functions, procedures, aggregates
     UNION ALL
-    SELECT format('function %s returns %s kind=%s lang=%s volatile=%s strict=%s parallel=%s secdef=%s leakproof=%s cost=%s rows=%s support=%s config=%s acl=%s src=%s bin=%s',
-                  p.oid::regprocedure, pg_get_function_result(p.oid), p.prokind, l.lanname, p.provolatile,
-                  p.proisstrict, p.proparallel, p.prosecdef, p.proleakproof, p.procost, p.prorows,
+    SELECT format('function %s returns %s kind=%s owner=%s lang=%s volatile=%s strict=%s parallel=%s secdef=%s leakproof=%s cost=%s rows=%s support=%s config=%s acl=%s src=%s bin=%s',
+                  p.oid::regprocedure, pg_get_function_result(p.oid), p.prokind, p.proowner::regrole, l.lanname,
+                  p.provolatile, p.proisstrict, p.proparallel, p.prosecdef, p.proleakproof, p.procost, p.prorows,
                   p.prosupport, p.proconfig, p.proacl, p.prosrc, p.probin)
     FROM fn p JOIN pg_language l ON l.oid = p.prolang
+    UNION ALL
+    SELECT format('functiondef %s: %s', p.oid::regprocedure, pg_get_functiondef(p.oid))
+    FROM fn p WHERE p.prokind <> 'a'
     UNION ALL
     SELECT format('function %s defaults %s', p.oid::regprocedure, pg_get_expr(p.proargdefaults, 0))
     FROM fn p WHERE p.proargdefaults IS NOT NULL
     UNION ALL
-    SELECT format('aggregate %s kind=%s trans=%s final=%s combine=%s serial=%s deserial=%s mtrans=%s sortop=%s stype=%s init=%L',
-                  a.aggfnoid::regprocedure, a.aggkind, a.aggtransfn::regprocedure, a.aggfinalfn,
-                  a.aggcombinefn, a.aggserialfn, a.aggdeserialfn, a.aggmtransfn, a.aggsortop::regoperator,
-                  a.aggtranstype::regtype, a.agginitval)
+    SELECT format('aggregate %s kind=%s direct=%s trans=%s final=%s finalextra=%s finalmodify=%s combine=%s serial=%s deserial=%s sortop=%s stype=%s sspace=%s init=%L',
+                  a.aggfnoid::regprocedure, a.aggkind, a.aggnumdirectargs, a.aggtransfn::regprocedure,
+                  a.aggfinalfn::regprocedure, a.aggfinalextra, a.aggfinalmodify, a.aggcombinefn::regprocedure,
+                  a.aggserialfn::regprocedure, a.aggdeserialfn::regprocedure, a.aggsortop::regoperator,
+                  a.aggtranstype::regtype, a.aggtransspace, a.agginitval)
+    FROM fn p JOIN pg_aggregate a ON a.aggfnoid = p.oid
+    UNION ALL
+    SELECT format('aggregate %s moving trans=%s inverse=%s final=%s finalextra=%s finalmodify=%s stype=%s sspace=%s init=%L',
+                  a.aggfnoid::regprocedure, a.aggmtransfn::regprocedure, a.aggminvtransfn::regprocedure,
+                  a.aggmfinalfn::regprocedure, a.aggmfinalextra, a.aggmfinalmodify, a.aggmtranstype::regtype,
+                  a.aggmtransspace, a.aggminitval)
     FROM fn p JOIN pg_aggregate a ON a.aggfnoid = p.oid
     -- types
     UNION ALL
-    SELECT format('type %s len=%s byval=%s type=%s category=%s preferred=%s delim=%s in=%s out=%s recv=%s send=%s modin=%s modout=%s analyze=%s align=%s storage=%s notnull=%s basetype=%s collation=%s default=%L acl=%s',
-                  t.oid::regtype, t.typlen, t.typbyval, t.typtype, t.typcategory, t.typispreferred, t.typdelim,
-                  t.typinput, t.typoutput, t.typreceive, t.typsend, t.typmodin, t.typmodout, t.typanalyze,
-                  t.typalign, t.typstorage, t.typnotnull, t.typbasetype::regtype, t.typcollation,
-                  t.typdefault, t.typacl)
+    SELECT format('type %s owner=%s len=%s byval=%s type=%s category=%s preferred=%s delim=%s in=%s out=%s recv=%s send=%s modin=%s modout=%s analyze=%s subscript=%s align=%s storage=%s notnull=%s basetype=%s collation=%s default=%L acl=%s',
+                  t.oid::regtype, t.typowner::regrole, t.typlen, t.typbyval, t.typtype, t.typcategory,
+                  t.typispreferred, t.typdelim, t.typinput, t.typoutput, t.typreceive, t.typsend, t.typmodin,
+                  t.typmodout, t.typanalyze, t.typsubscript, t.typalign, t.typstorage, t.typnotnull,
+                  t.typbasetype::regtype, t.typcollation::regcollation, t.typdefault, t.typacl)
     FROM typ t
+    UNION ALL
+    SELECT format('domain constraint %s %s %s valid=%s comment=%L', t.oid::regtype, k.conname,
+                  pg_get_constraintdef(k.oid), k.convalidated, obj_description(k.oid, 'pg_constraint'))
+    FROM typ t JOIN pg_constraint k ON k.contypid = t.oid
     UNION ALL
     SELECT format('type %s array=%s', t.oid::regtype, t.typarray::regtype) FROM typ t
     UNION ALL
@@ -107,13 +138,14 @@ WITH ext AS (
     FROM typ t JOIN pg_enum e ON e.enumtypid = t.oid
     -- operators, operator classes and families, casts
     UNION ALL
-    SELECT format('operator %s kind=%s result=%s code=%s commutator=%s negator=%s restrict=%s join=%s merges=%s hashes=%s',
-                  o.oid::regoperator, o.oprkind, o.oprresult::regtype, o.oprcode, o.oprcom::regoperator,
-                  o.oprnegate::regoperator, o.oprrest, o.oprjoin, o.oprcanmerge, o.oprcanhash)
+    SELECT format('operator %s kind=%s owner=%s result=%s code=%s commutator=%s negator=%s restrict=%s join=%s merges=%s hashes=%s',
+                  o.oid::regoperator, o.oprkind, o.oprowner::regrole, o.oprresult::regtype,
+                  o.oprcode::regprocedure, o.oprcom::regoperator, o.oprnegate::regoperator,
+                  o.oprrest::regprocedure, o.oprjoin::regprocedure, o.oprcanmerge, o.oprcanhash)
     FROM opr o
     UNION ALL
     SELECT format('opclass %s %s family=%s type=%s default=%s keytype=%s', am.amname, c.opcname,
-                  f.opfname, c.opcintype::regtype, c.opcdefault, c.opckeytype)
+                  f.opfname, c.opcintype::regtype, c.opcdefault, c.opckeytype::regtype)
     FROM pg_opclass c JOIN pg_am am ON am.oid = c.opcmethod JOIN pg_opfamily f ON f.oid = c.opcfamily
     JOIN member m ON m.classid = 'pg_opclass'::regclass AND m.objid = c.oid
     UNION ALL
@@ -134,6 +166,23 @@ WITH ext AS (
     UNION ALL
     SELECT format('init privs %s: %s', pg_describe_object(i.classoid, i.objoid, i.objsubid), i.initprivs)
     FROM pg_init_privs i JOIN member m ON m.classid = i.classoid AND m.objid = i.objoid
+    -- objects in the extension's schema that are neither members nor parts of
+    -- one (an index, a row or array type, a sequence owned by a column): left
+    -- behind by an upgrade script, they would survive in upgraded databases only
+    UNION ALL
+    SELECT 'not a member: ' || pg_describe_object(o.classid, o.objid, 0)
+    FROM ext, LATERAL (
+        SELECT 'pg_class'::regclass, oid FROM pg_class WHERE relnamespace = ext.extnamespace
+        UNION ALL SELECT 'pg_proc'::regclass, oid FROM pg_proc WHERE pronamespace = ext.extnamespace
+        UNION ALL SELECT 'pg_type'::regclass, oid FROM pg_type WHERE typnamespace = ext.extnamespace
+        UNION ALL SELECT 'pg_operator'::regclass, oid FROM pg_operator WHERE oprnamespace = ext.extnamespace
+        UNION ALL SELECT 'pg_opclass'::regclass, oid FROM pg_opclass WHERE opcnamespace = ext.extnamespace
+        UNION ALL SELECT 'pg_opfamily'::regclass, oid FROM pg_opfamily WHERE opfnamespace = ext.extnamespace
+        UNION ALL SELECT 'pg_collation'::regclass, oid FROM pg_collation WHERE collnamespace = ext.extnamespace
+        UNION ALL SELECT 'pg_conversion'::regclass, oid FROM pg_conversion WHERE connamespace = ext.extnamespace
+    ) o(classid, objid)
+    WHERE NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = o.classid AND d.objid = o.objid
+                      AND d.deptype IN ('e', 'i', 'a'))
 )
 -- one line per fact: newlines inside view bodies, sources and comments are escaped
 SELECT l FROM (SELECT replace(line, E'\n', '\n') FROM fact) f(l) ORDER BY l COLLATE "C";

@@ -1,6 +1,7 @@
--- compare.sql - results of the postgres_fdw scale-out test (test/fdw.sh):
--- every comparison is EXCEPT ALL both ways (rows missing on either side and
--- duplicates both count), and every compared set must be non-empty.
+-- compare.sql - results of the postgres_fdw scale-out test (test/fdw.sh), one
+-- TAP line each (psql -At): every comparison is EXCEPT ALL both ways (rows
+-- missing on either side and duplicates both count), and every compared set
+-- must be non-empty.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 
@@ -171,10 +172,10 @@ SELECT pg_temp.diff('function chain_exposure(): loaded coordinator = single serv
                     'SELECT country, stage_id, supplier, round(exposure::numeric, 12), tier FROM single_fn.chain_exposure');
 
 \o
-\pset footer off
-SELECT check_ AS "check", rows_a, rows_b, only_a, only_b,
-       CASE WHEN info THEN 'info'
-            WHEN only_a = 0 AND only_b = 0 AND rows_a > 0 AND rows_b > 0 THEN 'ok' ELSE 'FAIL' END AS result
+-- one TAP line per comparison (test/fdw.sh relays them); info rows as comments
+SELECT CASE WHEN info THEN '# info: '
+            WHEN only_a = 0 AND only_b = 0 AND rows_a > 0 AND rows_b > 0 THEN 'ok - ' ELSE 'not ok - ' END
+       || format('%s (rows %s and %s, only on one side %s and %s)', check_, rows_a, rows_b, only_a, only_b)
 FROM result ORDER BY n;
 
 DO $$

@@ -7,7 +7,7 @@ payloads of 0..3 bytes go to both types' recv.  Every text input must either par
 value the README's grammar gives (and its output must parse back to the same value) or fail
 with 22P02 naming the type, or with 22021 when it is not valid UTF-8 (the server rejects it
 before the type sees it).  Every payload must load the value its byte encodes or fail with
-22P03 naming the type.  The backend must never restart.
+22P03 naming the type.  The backend must never restart.  It reports one TAP line per check.
 
 Run by test/fuzz/run.sh inside test/harness.sh's cluster (PGHOST, PGPORT, PGUSER; SC_DIR
 for the server log).  Environment: MUTATIONS (default 20000), MUTATION_SEED, FUZZ_DB
@@ -178,9 +178,13 @@ class Fuzz:
     def __init__(self):
         self.counts = collections.Counter()
         self.failures = []
+        self.phase = "setup"           # the check a failure counts against
+        self.by_phase = collections.Counter()
+        self.done = set()              # the phases that ran to their end
 
     def fail(self, what, typname, raw, detail=""):
         self.counts["FAILURES"] += 1
+        self.by_phase[self.phase] += 1
         if len(self.failures) < 25:
             self.failures.append("%s: %s %r %s" % (typname, what, raw, detail))
 
@@ -299,16 +303,23 @@ def main():
             cur.execute("SET log_min_error_statement = panic")
             for typname in TYPES:
                 cur.execute("CREATE UNLOGGED TABLE fuzz_%s (v supplychain.%s)" % (typname, typname))
+            fz.done.add("setup")
+            fz.phase = "text"
             for raw in texts:
                 for typname in TYPES:
                     current = (typname, raw)
                     fz.text_input(cur, typname, raw)
+            fz.done.add(fz.phase)
+            fz.phase = "binary"
             for field in fields:
                 for typname in TYPES:
                     current = (typname, field)
                     fz.binary_input(cur, typname, field)
+            fz.done.add(fz.phase)
+            fz.phase = "send"
             current = ("send", b"")
             fz.send_format(cur)
+            fz.done.add(fz.phase)
     except psycopg2.Error as e:
         fz.fail("stopped by %s (%s)" % (e.pgcode or "a lost connection", str(e).strip()), *(current or ("setup", b"")))
     finally:
@@ -317,12 +328,14 @@ def main():
     # a fresh connection: a crash would have ended every session, and the server
     # refuses connections while it recovers
     server = []
+    fz.phase = "session"
     try:
         with sentinel.cursor() as cur:
             cur.execute("SELECT 1")
         server.append("the idle session survived")
     except psycopg2.Error:
         fz.fail("the idle session was ended: the server reset", "server", b"")
+    fz.done.add(fz.phase)
     sentinel.close()
     for attempt in range(60):
         try:
@@ -333,6 +346,7 @@ def main():
                 raise
             time.sleep(1)
     admin.autocommit = True
+    fz.phase = "restart"
     with admin.cursor() as cur:
         cur.execute("SELECT pg_postmaster_start_time()")
         if cur.fetchone()[0] != started:
@@ -341,6 +355,8 @@ def main():
             server.append("pg_postmaster_start_time() unchanged")
         cur.execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % DB)
     admin.close()
+    fz.done.add(fz.phase)
+    fz.phase = "log"
     if log_from is not None:
         with open(SERVER_LOG, "rb") as f:
             f.seek(log_from)
@@ -351,24 +367,43 @@ def main():
             fz.fail("server log: %s" % ", ".join(found), "server", b"")
         else:
             server.append("no crash in the server log")
+        fz.done.add(fz.phase)
     else:
         server.append("server log not checked ($SC_DIR unset)")
 
     c = fz.counts
-    print("text input: %d inputs (%d literals, %d mutants, rest prefixes/deletions) x 2 types = %d tried, "
+    print("# text input: %d inputs (%d literals, %d mutants, rest prefixes/deletions) x 2 types = %d tried, "
           "%d parsed" % (len(texts), len(literals), MUTATIONS, c["text inputs"], c["text parsed"]))
     for k in sorted(k for k in c if k.startswith("text rejected")):
-        print("  %s: %d" % (k, c[k]))
-    print("binary COPY: %d payloads tried, %d loaded" % (c["binary payloads"], c["binary loaded"]))
+        print("#   %s: %d" % (k, c[k]))
+    print("# binary COPY: %d payloads tried, %d loaded" % (c["binary payloads"], c["binary loaded"]))
     for k in sorted(k for k in c if k.startswith("binary rejected")):
-        print("  %s: %d" % (k, c[k]))
-    print("server: " + ", ".join(server))
+        print("#   %s: %d" % (k, c[k]))
+    print("# server: " + ", ".join(server))
+    checks = [
+        ("setup", "SQL fuzzer: database %s with the extension and a table per type" % DB),
+        ("text", "text input: %d inputs x 2 types, each parsed to the grammar's value and back, or rejected "
+                 "with 22P02 naming the type (22021: not UTF-8)" % len(texts)),
+        ("binary", "binary COPY: %d payloads x 2 types, each loaded as its byte's value or rejected with "
+                   "22P03 naming the type" % len(fields)),
+        ("send", "send writes every value as one two's-complement byte"),
+        ("session", "the idle session survived (no server reset)"),
+        ("restart", "pg_postmaster_start_time() unchanged"),
+    ]
+    if log_from is not None:
+        checks.append(("log", "no crash in the server log"))
+    for phase, what in checks:
+        bad = fz.by_phase[phase]
+        if bad == 0 and phase in fz.done:
+            print("ok - " + what)
+        else:
+            print("not ok - %s: %s" % (what, "%d failures" % bad if bad else "not run to its end"))
     if fz.failures:
-        print("FAILED: %d failures; first ones:" % c["FAILURES"])
+        print("# FAILED: %d failures; first ones:" % c["FAILURES"])
         for f in fz.failures:
-            print("  " + f)
+            print("#   " + f)
         return 1
-    print("SQL fuzzer: 0 failures")
+    print("# SQL fuzzer: 0 failures")
     return 0
 
 

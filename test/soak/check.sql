@@ -1,7 +1,7 @@
--- check.sql - after the soak: invariants hold and every committed write is there.
+-- check.sql - after the soak: invariants hold and every committed write is
+-- there; one TAP line each (psql -At), exit status 1 when one fails.
 \set ON_ERROR_STOP 1
 SET search_path = public, supplychain;
-\pset footer off
 -- known shares per key never above 1 (recomputed from the rows themselves)
 SELECT count(*) AS keys_above_one FROM (
     SELECT stage, country, kind, item, as_of FROM dependency
@@ -22,15 +22,20 @@ WHERE (l.op = 'write' AND (d.share IS DISTINCT FROM l.share))
 SELECT count(*) AS rows_without_ledger FROM dependency d
 WHERE d.stage LIKE 'soak.%'
   AND NOT EXISTS (SELECT 1 FROM soak_ledger l WHERE l.stage = d.stage AND l.supplier = d.supplier) \gset
-SELECT (SELECT count(*) FROM soak_ledger WHERE op = 'write') AS writes,
-       (SELECT count(*) FROM soak_ledger WHERE op = 'delete') AS deletes,
-       (SELECT COALESCE(sum(n), 0) FROM soak_errors WHERE sqlstate = '23514') AS rejected_23514,
-       (SELECT count(*) FROM dependency WHERE stage LIKE 'soak.%') AS rows_now;
-\echo keys above 1: :keys_above_one, share_total wrong: :totals_wrong, ledger mismatches: :ledger_mismatch, rows without ledger: :rows_without_ledger
-SELECT (:keys_above_one + :totals_wrong + :ledger_mismatch + :rows_without_ledger) = 0 AS ok \gset
-\if :ok
-\echo soak invariants hold
-\else
-\echo soak invariants VIOLATED
-\quit 1
+SELECT format('# writes %s, deletes %s, rejected with 23514 %s, rows now %s',
+              (SELECT count(*) FROM soak_ledger WHERE op = 'write'),
+              (SELECT count(*) FROM soak_ledger WHERE op = 'delete'),
+              (SELECT COALESCE(sum(n), 0) FROM soak_errors WHERE sqlstate = '23514'),
+              (SELECT count(*) FROM dependency WHERE stage LIKE 'soak.%'));
+-- one TAP line per invariant (test/soak.sh numbers them)
+SELECT CASE WHEN n = 0 THEN 'ok - ' ELSE 'not ok - ' END || what || ' (' || n || ')'
+FROM (VALUES (1, :keys_above_one, 'no key''s known shares above 1'),
+             (2, :totals_wrong, 'share_total agrees with the rows'),
+             (3, :ledger_mismatch, 'the last committed write or delete of each stage and supplier is what the table holds'),
+             (4, :rows_without_ledger, 'no row without a committed write in the ledger')) v(i, n, what)
+ORDER BY i;
+SELECT (:keys_above_one + :totals_wrong + :ledger_mismatch + :rows_without_ledger) > 0 AS violated \gset
+-- (\quit takes no exit status: an error, with ON_ERROR_STOP, is what sets it)
+\if :violated
+DO $$ BEGIN RAISE EXCEPTION 'soak invariants violated'; END $$;
 \endif
