@@ -120,7 +120,11 @@ new_db() {
 # trojans on the extension's types, once mallory may use them
 plant_ext() {
 	local db=$1
-	if [ "$(super -d "$db" -c "SELECT has_schema_privilege('$mallory', 'supplychain', 'USAGE')")" = t ]; then
+	# once per database: an update path of several steps plants before each
+	# step, and a second planting would only fail on existing names
+	if [ "$(super -d "$db" -c "SELECT has_schema_privilege('$mallory', 'supplychain', 'USAGE')
+	                            AND NOT EXISTS (SELECT FROM pg_proc WHERE proname = 'trojan_ext_op_1'
+	                                            AND pronamespace = 'mallory_schema'::regnamespace)")" = t ]; then
 		as "$mallory" "$db" pg_catalog plant -v schema=mallory_schema -f "$sec/plant_ext.sql" &&
 			as "$mallory" "$db" pg_catalog plant -v schema=public -f "$sec/plant_ext.sql"
 	fi
