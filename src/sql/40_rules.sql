@@ -27,9 +27,13 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     keys text;
     bad record;
+    -- the table the trigger fires on, and share_total beside it: on a Citus
+    -- worker, a shard and its colocated shard (95_citus.sql)
+    dep constant regclass := TG_RELID::regclass;
+    tot constant regclass := @extschema@.shard_of('@extschema@.share_total', TG_RELID::regclass);
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
-        DELETE FROM @extschema@.share_total;
+        EXECUTE pg_catalog.format('DELETE FROM %s', tot);
         RETURN NULL;
     END IF;
     keys := CASE TG_OP
@@ -40,24 +44,24 @@ BEGIN
 
     -- lock the keys, in a fixed order so that writers never deadlock
     EXECUTE format($q$
-        INSERT INTO @extschema@.share_total AS t (stage, country, kind, item, total)
-        SELECT DISTINCT stage, country, kind, item, 0 FROM (%s) k
+        INSERT INTO %2$s AS t (stage, country, kind, item, total)
+        SELECT DISTINCT stage, country, kind, item, 0 FROM (%1$s) k
         ORDER BY stage, country, kind, item
         ON CONFLICT (stage, country, kind, item) DO UPDATE SET total = t.total
-    $q$, keys);
+    $q$, keys, tot);
 
     -- each row adds its share minus the same supplier's previous share from
     -- its date on; the running sum is the key's total at each date.  (The
     -- cached current total is written by joining the latest date's total to
     -- share_total through its primary key: linear in the statement's keys.)
     EXECUTE format($q$
-        WITH k AS (SELECT DISTINCT stage, country, kind, item FROM (%s) k),
+        WITH k AS (SELECT DISTINCT stage, country, kind, item FROM (%1$s) k),
         delta AS (
             SELECT d.stage, d.country, d.kind, d.item, d.as_of,
                    COALESCE(d.share, 0) - COALESCE(lag(d.share) OVER (
                        PARTITION BY d.stage, d.country, d.kind, d.item, d.supplier
                        ORDER BY d.as_of), 0) AS delta
-            FROM @extschema@.dependency d JOIN k USING (stage, country, kind, item)
+            FROM %3$s d JOIN k USING (stage, country, kind, item)
         ), per_date AS (
             SELECT stage, country, kind, item, as_of, sum(delta) AS delta
             FROM delta GROUP BY stage, country, kind, item, as_of
@@ -67,24 +71,24 @@ BEGIN
                    row_number() OVER (PARTITION BY stage, country, kind, item ORDER BY as_of DESC) AS latest
             FROM per_date
         ), updated AS (
-            UPDATE @extschema@.share_total t SET total = r.total
+            UPDATE %2$s t SET total = r.total
             FROM running r
             WHERE r.latest = 1
               AND (t.stage, t.country, t.kind, t.item) = (r.stage, r.country, r.kind, r.item)
         )
         SELECT stage, country, kind, item, as_of, total FROM running
         WHERE total > 1 ORDER BY stage, country, kind, item, as_of LIMIT 1
-    $q$, keys) INTO bad;
+    $q$, keys, tot, dep) INTO bad;
 
     -- keys whose rows are all gone now hold nothing
     IF TG_OP <> 'INSERT' THEN
         EXECUTE format($q$
-            UPDATE @extschema@.share_total t SET total = 0
-            FROM (SELECT DISTINCT stage, country, kind, item FROM (%s) k) k
+            UPDATE %2$s t SET total = 0
+            FROM (SELECT DISTINCT stage, country, kind, item FROM (%1$s) k) k
             WHERE (t.stage, t.country, t.kind, t.item) = (k.stage, k.country, k.kind, k.item)
-              AND NOT EXISTS (SELECT FROM @extschema@.dependency d
+              AND NOT EXISTS (SELECT FROM %3$s d
                               WHERE (d.stage, d.country, d.kind, d.item) = (k.stage, k.country, k.kind, k.item))
-        $q$, keys);
+        $q$, keys, tot, dep);
     END IF;
 
     IF bad.stage IS NOT NULL THEN
@@ -124,17 +128,17 @@ BEGIN
         RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
     END IF;
     IF TG_OP = 'TRUNCATE' THEN
-        RAISE EXCEPTION 'cannot truncate %.%: it holds shipped reference rows', TG_TABLE_SCHEMA, TG_TABLE_NAME
+        RAISE EXCEPTION 'cannot truncate %: it holds shipped reference rows', @extschema@.table_label(TG_RELID::regclass)
             USING ERRCODE = 'restrict_violation',
                   HINT = 'DELETE FROM the table WHERE NOT builtin removes your rows only.';
     END IF;
     IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NOT OLD.builtin) THEN
-        RAISE EXCEPTION 'cannot mark a row of %.% as shipped reference data', TG_TABLE_SCHEMA, TG_TABLE_NAME
+        RAISE EXCEPTION 'cannot mark a row of % as shipped reference data', @extschema@.table_label(TG_RELID::regclass)
             USING ERRCODE = 'restrict_violation',
                   DETAIL = 'builtin = true marks the rows that come with the extension; pg_dump does not keep them.',
                   HINT = 'Leave builtin false (the default) for your own rows.';
     END IF;
-    RAISE EXCEPTION 'cannot % a shipped reference row of %.%', pg_catalog.lower(TG_OP), TG_TABLE_SCHEMA, TG_TABLE_NAME
+    RAISE EXCEPTION 'cannot % a shipped reference row of %', pg_catalog.lower(TG_OP), @extschema@.table_label(TG_RELID::regclass)
         USING ERRCODE = 'restrict_violation',
               DETAIL = 'Rows with builtin = true come with the extension; pg_dump would not keep a change to them.',
               HINT = 'Add your own row instead: in dated tables, a row with a later as_of takes precedence in the views.';
@@ -149,6 +153,8 @@ COMMENT ON FUNCTION @extschema@.builtin_readonly() IS
 -- inserted, in place.
 CREATE FUNCTION @extschema@.weight_ownership() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    taken bigint;
 BEGIN
     IF pg_catalog.current_setting('supplychain.maintenance', true) = 'on' THEN
         RETURN NEW;         -- upgrade scripts correct shipped weights as shipped
@@ -163,10 +169,13 @@ BEGIN
             NEW.builtin := false;
         END IF;
     ELSIF NOT NEW.builtin THEN
-        -- a user row named like a shipped default takes the default over in place
-        UPDATE @extschema@.weight SET value = NEW.value, description = NEW.description, builtin = false
-        WHERE name = NEW.name AND builtin;
-        IF FOUND THEN
+        -- a user row named like a shipped default takes the default over in
+        -- place (in the table the trigger fires on: on Citus, each placement)
+        EXECUTE pg_catalog.format('UPDATE %s SET value = $1, description = $2, builtin = false '
+                                  'WHERE name = $3 AND builtin', TG_RELID::regclass)
+            USING NEW.value, NEW.description, NEW.name;
+        GET DIAGNOSTICS taken = ROW_COUNT;
+        IF taken > 0 THEN
             RETURN NULL;
         END IF;
     END IF;

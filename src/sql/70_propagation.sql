@@ -162,6 +162,10 @@ RETURNS TABLE (country text, sector text, stage text,
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
+DECLARE
+    ex_country text[];
+    ex_stage text[];
+    ex_exposure double precision[];
 BEGIN
     IF for_supplier IS NULL
        OR NOT EXISTS (SELECT FROM @extschema@.country k WHERE k.code OPERATOR(pg_catalog.=) for_supplier) THEN
@@ -189,6 +193,13 @@ BEGIN
                   HINT = 'Give a code of supplychain.sector, e.g. ''batteries'', or NULL for all.';
     END IF;
 
+    -- the exposures first, in a statement of their own: on Citus a query that
+    -- reads one country's rows runs on its worker, where chain_exposure()
+    -- could not read the distributed tables
+    SELECT pg_catalog.array_agg(e.country), pg_catalog.array_agg(e.stage_id), pg_catalog.array_agg(e.exposure)
+      INTO ex_country, ex_stage, ex_exposure
+      FROM @extschema@.chain_exposure(for_supplier, 64, for_country) e;
+
     RETURN QUERY
     WITH chain AS (
         SELECT d.country AS chain_country, s.sector AS chain_sector
@@ -209,8 +220,9 @@ BEGIN
           AND (for_country IS NULL OR d.country OPERATOR(pg_catalog.=) for_country)
         GROUP BY d.country, d.stage
     ), x AS (
-        SELECT e.country AS x_country, e.stage_id AS x_stage, e.exposure AS x_exposure
-        FROM @extschema@.chain_exposure(for_supplier, 64, for_country) e
+        SELECT u.x_country, u.x_stage, u.x_exposure
+        FROM ROWS FROM (pg_catalog.unnest(ex_country), pg_catalog.unnest(ex_stage), pg_catalog.unnest(ex_exposure))
+             AS u (x_country, x_stage, x_exposure)
     )
     SELECT c.chain_country, s.sector, s.name,
            loss_fraction OPERATOR(pg_catalog.*) COALESCE(di.direct_share, 0::pg_catalog.float8),

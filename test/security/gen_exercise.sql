@@ -25,6 +25,8 @@ INSERT INTO sample VALUES
     ('numeric', '0.5::numeric', '0.3::numeric', NULL),
     -- a date of the reference data (the *_at functions: history)
     ('date', $$'2021-06-01'::date$$, $$'2024-01-01'::date$$, NULL),
+    -- tables of the extension (the Citus helpers; here without Citus)
+    ('regclass', $$'supplychain.dependency'::regclass$$, $$'supplychain.share_total'::regclass$$, NULL),
     -- input functions: a valid literal of the type they return
     ('cstring', $$'Very_Weak'::cstring$$, $$'satisfactory'::cstring$$, 'supplychain.stage_rating'),
     ('cstring', $$'☀☀'::cstring$$, $$'-1'::cstring$$, 'supplychain.impact_score');
@@ -55,6 +57,14 @@ INSERT INTO fn_sample VALUES
      '2.416::double precision, 1.9::double precision, 0.6::double precision, 0.1::double precision, 0.9::double precision'),
     -- a WGI estimate (-2.5 .. 2.5)
     ('supplychain.wgi_scaled(double precision)', '-0.5::double precision');
+
+-- Functions that, called here, must raise one error: the Citus commands on
+-- a server without Citus.  They are called inside a block that expects it.
+CREATE TEMP TABLE fn_error (fn text PRIMARY KEY, sqlstate text NOT NULL);
+INSERT INTO fn_error VALUES
+    ('supplychain.distribute()', '55000'),
+    ('supplychain.undistribute()', '55000'),
+    ('supplychain.ensure_citus_coordinator(text)', '55000');
 
 CREATE TEMP VIEW member AS
 SELECT d.classid, d.objid
@@ -100,10 +110,16 @@ JOIN member m ON m.classid = 'pg_class'::regclass AND m.objid = c.oid
 WHERE c.relkind IN ('r', 'v', 'm', 'p')
 ORDER BY c.relkind DESC, c.relname;
 \else
--- functions (trigger functions are exercised by the DML; internal arguments
--- cannot be passed from SQL)
+-- functions (trigger functions are exercised by the DML, the event trigger
+-- by DROP; internal arguments cannot be passed from SQL)
 SELECT CASE WHEN array_position(args, NULL) IS NOT NULL
             THEN format('-- MISSING SAMPLE: %s', oid::regprocedure)
+            WHEN e.sqlstate IS NOT NULL
+            THEN format($f$DO $d$BEGIN PERFORM %I.%I(%s); RAISE EXCEPTION 'no error'; EXCEPTION WHEN SQLSTATE '%s' THEN NULL; END$d$;$f$,
+                        nspname, proname, array_to_string(args, ', '), e.sqlstate) || E'\n' ||
+                 CASE WHEN shadowed THEN format('-- SHADOWED: %s', oid::regprocedure)
+                      ELSE format($f$DO $d$BEGIN PERFORM %I(%s); RAISE EXCEPTION 'no error'; EXCEPTION WHEN SQLSTATE '%s' THEN NULL; END$d$;$f$,
+                                  proname, array_to_string(args, ', '), e.sqlstate) END
             WHEN shadowed
             THEN format('SELECT %I.%I(%s);', nspname, proname, array_to_string(args, ', ')) || E'\n' ||
                  format('-- SHADOWED: %s', oid::regprocedure)
@@ -111,7 +127,8 @@ SELECT CASE WHEN array_position(args, NULL) IS NOT NULL
                  format('SELECT %I(%s);', proname, array_to_string(args, ', '))
        END
 FROM call
-WHERE prokind = 'f' AND prorettype <> 'trigger'::regtype AND NOT coalesce(internal, false)
+LEFT JOIN fn_error e ON e.fn = call.oid::regprocedure::text
+WHERE prokind = 'f' AND prorettype NOT IN ('trigger'::regtype, 'event_trigger'::regtype) AND NOT coalesce(internal, false)
 ORDER BY oid::regprocedure::text;
 
 -- aggregates over two rows, and over none (final functions still run); an
