@@ -448,6 +448,8 @@ is "DROP EXTENSION supplychain while distributed: refused, pointing to undistrib
 	"$(try "DROP EXTENSION supplychain")" "$refusal"
 is "DROP EXTENSION supplychain CASCADE while distributed: refused too (it would leave the shards)" \
 	"$(try "DROP EXTENSION supplychain CASCADE")" "$refusal"
+is "DROP SCHEMA supplychain CASCADE while distributed: refused too" \
+	"$(try "DROP SCHEMA supplychain CASCADE")" "$refusal"
 hint=$(qc -c "DROP EXTENSION supplychain" 2>&1 | grep '^HINT')
 is "the refusal's hint" "$hint" "HINT:  SELECT supplychain.undistribute() first: it brings the rows back into the coordinator's tables."
 before=$(qc -c "SELECT * FROM citustest.tables()")
