@@ -325,7 +325,7 @@ DECLARE
     keys text;
     bad record;
     -- the table the trigger fires on, and share_total beside it: on a Citus
-    -- worker, a shard and its colocated shard (95_citus.sql)
+    -- worker, a shard and its colocated shard (45_citus.sql)
     dep constant regclass := TG_RELID::regclass;
     tot constant regclass := @extschema@.shard_of('@extschema@.share_total', TG_RELID::regclass);
 BEGIN
