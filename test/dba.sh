@@ -393,7 +393,7 @@ psql_ -d dba_drop 2>"$work/err" <<-'EOF'
 	CREATE TABLE public.dba_scores (id integer PRIMARY KEY, score supplychain.impact_score);
 	INSERT INTO public.dba_scores VALUES (1, '+2');
 	CREATE VIEW public.dba_us_risk AS SELECT * FROM supplychain.country_risk WHERE country = 'US';
-	INSERT INTO supplychain.country (code, name) VALUES ('MX', 'Mexico');
+	INSERT INTO supplychain.country (code, name) VALUES ('XM', 'User land');
 EOF
 quiet_ok "a database with user tables on both types, a view on a risk view and a user row" $? "$work/err"
 psql_ -d dba_drop -v VERBOSITY=verbose -c "DROP EXTENSION supplychain" >/dev/null 2>"$work/err"
