@@ -110,7 +110,7 @@ psql_ -At -d dba_fresh -f "$dir/catalog.sql" >"$work/catalog_fresh"
 # ---------------------------------------------------------------------------
 section "pg_dump / pg_restore: users' rows in every table"
 newdb dba_src
-psql_ -d dba_src -c "CREATE EXTENSION supplychain" -f "$dir/user_data.sql" 2>"$work/err"
+psql_ -d dba_src -c "CREATE EXTENSION supplychain" -f "$dir/user_data.sql" -f "$dir/user_data_trade.sql" 2>"$work/err"
 quiet_ok "user rows loaded into every table ($dir/user_data.sql)" $? "$work/err"
 fingerprint dba_src >"$work/fp_src"
 user_objects dba_src >"$work/uo_src"
@@ -254,6 +254,7 @@ for v in "${older[@]}"; do
 	{ psql_ -At -d "$db" -f "$work/user_rows_$db.sql"; user_objects "$db"; } >"$work/before_$db"
 
 	had_material=$(q "$db" "SELECT to_regclass('supplychain.material') IS NOT NULL")
+	had_trade=$(q "$db" "SELECT to_regclass('supplychain.trade_flow') IS NOT NULL")
 	psql_ -d "$db" -c "ALTER EXTENSION supplychain UPDATE" 2>"$work/err"
 	quiet_ok "$v: ALTER EXTENSION supplychain UPDATE" $? "$work/err"
 	same "$v: extversion is the default_version" \
@@ -268,6 +269,11 @@ for v in "${older[@]}"; do
 		quiet_ok "$v: user rows in the tables the update created ($dir/user_data_material.sql)" $? "$work/err"
 		same "$v: material_risk on the updated database sees them (hand-computed)" \
 			"$(material_risk_check "$db")" "$material_risk_want"
+	fi
+	if [ -s "$work/user_rows_$db.sql" ] && [ "$had_trade" = f ] &&
+		[ "$(q "$db" "SELECT to_regclass('supplychain.trade_flow') IS NOT NULL")" = t ]; then
+		psql_ -d "$db" -f "$dir/user_data_trade.sql" >/dev/null 2>"$work/err"
+		quiet_ok "$v: user rows in the trade tables the update created ($dir/user_data_trade.sql)" $? "$work/err"
 	fi
 
 	psql_ -At -d "$db" -f "$dir/catalog.sql" >"$work/catalog_$db"

@@ -471,6 +471,11 @@ INSERT INTO @extschema@.product_stage (product, stage, note, source, builtin) VA
     ('854233', 'semiconductors.fabrication', 'Integrated circuits (amplifiers): the output of fabrication.', 'wco-hs-2017', true),
     ('854239', 'semiconductors.fabrication', 'Integrated circuits (other): the output of fabrication.', 'wco-hs-2017', true);
 
+-- Statistics from the start: autovacuum would not analyze tables this small,
+-- and without statistics the planner takes country_group for a table of
+-- hundreds of rows and hashes trade_flow to join it.
+ANALYZE @extschema@.country, @extschema@.country_group, @extschema@.product, @extschema@.product_stage;
+
 -- The thresholds of the strategic-dependency test (ec-swd-2021-352)
 INSERT INTO @extschema@.weight (name, value, description, builtin) VALUES
     ('trade.hhi_above', 0.4, 'import_dependency: concentrated when the HHI of the partners'' shares of imports is above this (European Commission, SWD(2021) 352)', true),
@@ -478,27 +483,45 @@ INSERT INTO @extschema@.weight (name, value, description, builtin) VALUES
     ('trade.import_export_ratio_above', 1, 'import_dependency: hard_to_substitute when imports are above this multiple of exports, or exports are 0 (SWD(2021) 352)', true);
 UPDATE @extschema@.weight SET default_value = value WHERE builtin AND name LIKE 'trade.%';
 
--- import_partner: the imports of each importer from each partner, per product
--- and year.  A country's rows are its flows.  A group's rows sum its members'
--- imports from each partner; inside marks a partner that is itself a member
--- that year (the members' trade with each other).  Membership is by the
--- flow's year (country_group).  Filters on importer, product, year or
--- partner reach trade_flow through its indexes.
-CREATE VIEW @extschema@.import_partner AS
-SELECT f.importer, f.product, f.year, f.exporter AS partner, f.value, false AS inside
-FROM @extschema@.trade_flow f
-UNION ALL
-SELECT g.group_code, f.product, f.year, f.exporter, sum(f.value),
-       EXISTS (SELECT FROM @extschema@.country_group x
-               WHERE x.group_code = g.group_code AND x.member = f.exporter
-                 AND x.since <= make_date(f.year, 12, 31)
-                 AND (x.until IS NULL OR x.until >= make_date(f.year, 1, 1)))
+-- group_import_partner: a group's imports from each partner, per product
+-- and year: the sum over the members that year of their imports from the
+-- partner; inside marks a partner that is itself a member that year (the
+-- members' trade with each other).  Membership is by the flow's year
+-- (country_group).
+-- (A member's periods do not overlap, so the outer join finds at most one
+-- row: a hash join, where a subquery would run once per partner.)
+CREATE VIEW @extschema@.group_import_partner AS
+SELECT g.group_code AS importer, f.product, f.year, f.exporter AS partner, sum(f.value) AS value,
+       x.member IS NOT NULL AS inside
 FROM @extschema@.trade_flow f
 JOIN @extschema@.country_group g
   ON g.member = f.importer
  AND g.since <= make_date(f.year, 12, 31)
  AND (g.until IS NULL OR g.until >= make_date(f.year, 1, 1))
-GROUP BY g.group_code, f.product, f.year, f.exporter;
+LEFT JOIN @extschema@.country_group x
+  ON x.group_code = g.group_code AND x.member = f.exporter
+ AND x.since <= make_date(f.year, 12, 31)
+ AND (x.until IS NULL OR x.until >= make_date(f.year, 1, 1))
+GROUP BY g.group_code, f.product, f.year, f.exporter, x.member IS NOT NULL;
+COMMENT ON VIEW @extschema@.group_import_partner IS
+    'imports of each country group (its members together, by the flow''s year) from each partner, per product and year; inside = the partner is a member';
+COMMENT ON COLUMN @extschema@.group_import_partner.importer IS 'the group (country_group.group_code)';
+COMMENT ON COLUMN @extschema@.group_import_partner.product IS 'the product (product.code)';
+COMMENT ON COLUMN @extschema@.group_import_partner.year IS 'the year of the flows';
+COMMENT ON COLUMN @extschema@.group_import_partner.partner IS 'the exporting country';
+COMMENT ON COLUMN @extschema@.group_import_partner.value IS 'the imports from the partner into all members that year';
+COMMENT ON COLUMN @extschema@.group_import_partner.inside IS 'true when the partner is a member of the group that year';
+
+-- import_partner: the imports of each importer from each partner, per product
+-- and year: a country's flows, and the groups' rows of group_import_partner.
+-- Filters on importer, product, year or partner reach trade_flow through its
+-- indexes.
+CREATE VIEW @extschema@.import_partner AS
+SELECT f.importer, f.product, f.year, f.exporter AS partner, f.value, false AS inside
+FROM @extschema@.trade_flow f
+UNION ALL
+SELECT g.importer, g.product, g.year, g.partner, g.value, g.inside
+FROM @extschema@.group_import_partner g;
 COMMENT ON VIEW @extschema@.import_partner IS
     'imports of each importer (a country, or a group: its members together) from each partner, per product and year; inside = the partner is a member of the group';
 COMMENT ON COLUMN @extschema@.import_partner.importer IS 'the importing country, or a group (country_group.group_code)';
@@ -527,14 +550,25 @@ COMMENT ON COLUMN @extschema@.import_partner.inside IS 'true when the partner is
 -- (country codes are two capital letters, so the code is a number).
 CREATE VIEW @extschema@.import_dependency AS
 WITH imports AS (
+    -- a country: its flows, one per partner (no filters to evaluate)
+    SELECT f.importer, f.product, f.year,
+           sum(f.value) AS imports,
+           count(*) FILTER (WHERE f.value > 0) AS partners,
+           sum(f.value * f.value) AS squares,
+           max(ARRAY[f.value, (-256 * ascii(f.exporter) - ascii(substr(f.exporter, 2)))::numeric])
+               FILTER (WHERE f.value > 0) AS top,
+           0::numeric AS inside_imports
+    FROM @extschema@.trade_flow f
+    GROUP BY f.importer, f.product, f.year
+    UNION ALL
     SELECT p.importer, p.product, p.year,
-           COALESCE(sum(p.value) FILTER (WHERE NOT p.inside), 0) AS imports,
-           count(*) FILTER (WHERE NOT p.inside AND p.value > 0) AS partners,
-           sum(p.value * p.value) FILTER (WHERE NOT p.inside) AS squares,
+           COALESCE(sum(p.value) FILTER (WHERE NOT p.inside), 0),
+           count(*) FILTER (WHERE NOT p.inside AND p.value > 0),
+           sum(p.value * p.value) FILTER (WHERE NOT p.inside),
            max(ARRAY[p.value, (-256 * ascii(p.partner) - ascii(substr(p.partner, 2)))::numeric])
-               FILTER (WHERE NOT p.inside AND p.value > 0) AS top,
-           COALESCE(sum(p.value) FILTER (WHERE p.inside), 0) AS inside_imports
-    FROM @extschema@.import_partner p
+               FILTER (WHERE NOT p.inside AND p.value > 0),
+           COALESCE(sum(p.value) FILTER (WHERE p.inside), 0)
+    FROM @extschema@.group_import_partner p
     GROUP BY p.importer, p.product, p.year
 ), exports AS (
     SELECT f.exporter, f.product, f.year, sum(f.value) AS exports
@@ -682,7 +716,7 @@ BEGIN
                                          $2, s.value, s.total, s.importer, s.products) AS note
                 FROM (SELECT v.*, pg_catalog.sum(v.value) OVER (PARTITION BY v.importer, v.stage, v.item) AS total
                       FROM (SELECT p.importer, ps.stage, ps.item, p.partner, pg_catalog.sum(p.value) AS value,
-                                   pg_catalog.string_agg(DISTINCT p.product, ' ') AS products
+                                   pg_catalog.string_agg(DISTINCT p.product, ' ' ORDER BY p.product) AS products
                             FROM @extschema@.import_partner p
                             JOIN @extschema@.product_stage ps ON ps.product OPERATOR(pg_catalog.=) p.product
                             WHERE p.year OPERATOR(pg_catalog.=) $2 AND NOT p.inside

@@ -69,11 +69,11 @@ CREATE TABLE local.dependency (LIKE supplychain.dependency INCLUDING ALL);
 CREATE TABLE local.assessment (LIKE supplychain.assessment INCLUDING ALL);
 CREATE TABLE local.policy_impact (LIKE supplychain.policy_impact INCLUDING ALL);
 INSERT INTO local.dependency SELECT * FROM supplychain.dependency
-    UNION ALL SELECT * FROM fdwtest.dependency_rows(ARRAY(SELECT code FROM supplychain.country));
+    UNION ALL SELECT * FROM fdwtest.dependency_rows(ARRAY(SELECT code FROM fdwtest.country));
 INSERT INTO local.assessment SELECT * FROM supplychain.assessment
-    UNION ALL SELECT * FROM fdwtest.assessment_rows(ARRAY(SELECT code FROM supplychain.country));
+    UNION ALL SELECT * FROM fdwtest.assessment_rows(ARRAY(SELECT code FROM fdwtest.country));
 INSERT INTO local.policy_impact SELECT * FROM supplychain.policy_impact
-    UNION ALL SELECT * FROM fdwtest.policy_impact_rows(ARRAY(SELECT code FROM supplychain.country));
+    UNION ALL SELECT * FROM fdwtest.policy_impact_rows(ARRAY(SELECT code FROM fdwtest.country));
 
 IMPORT FOREIGN SCHEMA supplychain FROM SERVER single INTO single;
 -- the single server's function results (single.sql)
