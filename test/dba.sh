@@ -217,9 +217,9 @@ verify_restore dba_dataonly "data-only restore"
 user_rows_queries() {
 	q "$1" "
 	SELECT format('SELECT %L || %L || count(*) || %L || coalesce(md5(string_agg(r::text, %L ORDER BY r::text)), %L)
-	               FROM (SELECT %s FROM %s WHERE NOT builtin) r;',
-	              cfg::regclass::text, ' rows=', ' md5=', ',', 'empty', cols, cfg::regclass)
-	FROM pg_extension e, unnest(e.extconfig) cfg,
+	               FROM (SELECT %s FROM %s %s) r;',
+	              cfg::regclass::text, ' rows=', ' md5=', ',', 'empty', cols, cfg::regclass, cond)
+	FROM pg_extension e, unnest(e.extconfig, e.extcondition) u(cfg, cond),
 	     LATERAL (SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) AS cols
 	              FROM pg_attribute WHERE attrelid = cfg AND attnum > 0 AND NOT attisdropped) a
 	WHERE e.extname = 'supplychain' ORDER BY cfg::regclass::text"
@@ -332,13 +332,16 @@ for v in "${older[@]}"; do
 		DO $$
 		DECLARE
 		    cfg regclass;
+		    cond text;
 		    blocked integer;
 		BEGIN
 		    FOR pass IN 1 .. 20 LOOP    -- until no foreign key holds a row back
 		        blocked := 0;
-		        FOR cfg IN SELECT unnest(extconfig) FROM pg_extension WHERE extname = 'supplychain' LOOP
+		        -- the registered condition selects the user's rows (trade_flow: all)
+		        FOR cfg, cond IN SELECT u.cfg, u.cond FROM pg_extension e, unnest(e.extconfig, e.extcondition) u(cfg, cond)
+		                         WHERE e.extname = 'supplychain' LOOP
 		            BEGIN
-		                EXECUTE format('DELETE FROM %s WHERE NOT builtin', cfg);
+		                EXECUTE format('DELETE FROM %s %s', cfg, cond);
 		            EXCEPTION WHEN foreign_key_violation THEN
 		                blocked := blocked + 1;
 		            END;

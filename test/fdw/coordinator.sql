@@ -75,6 +75,9 @@ INSERT INTO local.assessment SELECT * FROM supplychain.assessment
 INSERT INTO local.policy_impact SELECT * FROM supplychain.policy_impact
     UNION ALL SELECT * FROM fdwtest.policy_impact_rows(ARRAY(SELECT code FROM fdwtest.country));
 
+-- the same trade flows as the single server's (not distributed)
+INSERT INTO supplychain.trade_flow SELECT * FROM fdwtest.trade_flow_rows();
+
 IMPORT FOREIGN SCHEMA supplychain FROM SERVER single INTO single;
 -- the single server's function results (single.sql)
 CREATE SCHEMA single_fn;

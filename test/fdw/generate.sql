@@ -77,6 +77,22 @@ WHERE c.code = ANY (countries) AND x.h % 3 <> 0
 ORDER BY 1, 2, 3, 5
 $$;
 
+-- trade flows of one year among the countries (the EU and ZZ apart), every
+-- ordered pair, each shipped HS code.  trade_flow has no depending-country
+-- column and is not distributed here: the single server and the
+-- coordinator hold the same flows, so that the trade views are compared
+-- like the others.
+CREATE FUNCTION fdwtest.trade_flow_rows() RETURNS SETOF supplychain.trade_flow
+LANGUAGE sql STABLE
+AS $$
+SELECT 2022, e.code, i.code, p.code, (fdwtest.h(e.code, i.code, p.code) % 100000) / 100.0, NULL::numeric, NULL::text
+FROM fdwtest.country e
+CROSS JOIN fdwtest.country i
+CROSS JOIN (SELECT code FROM supplychain.product WHERE builtin) p
+WHERE e.code <> i.code AND e.code NOT IN ('EU', 'ZZ') AND i.code NOT IN ('EU', 'ZZ')
+ORDER BY 1, 2, 3, 4
+$$;
+
 -- the views of the extension (every one, or those with a country column:
 -- each of their rows depends on one depending/affected country, so a shard
 -- computes them for its own countries)
