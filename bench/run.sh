@@ -11,7 +11,7 @@
 # Sizes and knobs (environment):
 #   BENCH_QUICK=1          tiny sizes: a smoke run of well under a minute
 #   BENCH_SCALE=f          multiply every default row count by f
-#   BENCH_CASES="1 2 3 4 5"
+#   BENCH_CASES="1 2 3 4 5 6"
 #   BENCH_RUNS=5 BENCH_WARMUP=1     measured rounds, warm-up rounds
 #   BENCH_C1_ROWS BENCH_C2_ROWS BENCH_C3_ROWS
 #   BENCH_C4_SMALL BENCH_C4_LARGE BENCH_C4_COUNTRIES BENCH_C4_STAGES
@@ -20,6 +20,7 @@
 #   BENCH_C4_LOAD_BUDGET   seconds of loading through the constraints per
 #                          size; the rest goes in with triggers off, checked
 #   BENCH_C5_EDGES BENCH_C5_FANIN BENCH_C5_TIERS
+#   BENCH_C6_FLOWS BENCH_C6_COUNTRIES (trade flows of one year; products = flows / (10 x countries))
 #   BENCH_WORK_MEM=2GB BENCH_WORKERS=2 BENCH_SEED=0.42
 #   BENCH_SHARED_BUFFERS=2GB (keep: leave the server's)
 #   BENCH_SERVER=1         change the throwaway cluster's settings (default 0
@@ -46,10 +47,12 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	d_c1=200000 d_c2=200000 d_c3=500000
 	d_c4_small=20000 d_c4_large=200000 d_c4_countries=50 d_c4_stages=200 d_c4_sectors=5
 	d_c5_edges=20000 d_c4_budget=15 d_c4_batch=10000 d_server=0
+	d_c6_flows=20000 d_c6_countries=50
 else
 	d_c1=5000000 d_c2=5000000 d_c3=10000000
 	d_c4_small=1000000 d_c4_large=10000000 d_c4_countries=200 d_c4_stages=2000 d_c4_sectors=20
 	d_c5_edges=1000000 d_c4_budget=60 d_c4_batch=100000 d_server=1
+	d_c6_flows=10000000 d_c6_countries=200
 fi
 scale=${BENCH_SCALE:-1}
 scaled() { awk -v n="$1" -v s="$scale" 'BEGIN { v = int(n * s + 0.5); print (v < 1 ? 1 : v) }'; }
@@ -69,9 +72,11 @@ C4_COPY=${BENCH_C4_COPY:-$C4_SMALL}
 C5_EDGES=${BENCH_C5_EDGES:-$(scaled $d_c5_edges)}
 C5_FANIN=${BENCH_C5_FANIN:-2}
 C5_TIERS=${BENCH_C5_TIERS:-4}
+C6_FLOWS=${BENCH_C6_FLOWS:-$(scaled $d_c6_flows)}
+C6_COUNTRIES=${BENCH_C6_COUNTRIES:-$d_c6_countries}
 RUNS=${BENCH_RUNS:-5}
 WARMUP=${BENCH_WARMUP:-1}
-CASES=${BENCH_CASES:-"1 2 3 4 5"}
+CASES=${BENCH_CASES:-"1 2 3 4 5 6"}
 WORK_MEM=${BENCH_WORK_MEM:-2GB}
 WORKERS=${BENCH_WORKERS:-2}
 SEED=${BENCH_SEED:-0.42}
@@ -83,7 +88,7 @@ PERSISTENCE=UNLOGGED
 [ "${BENCH_COPY_LOGGED:-0}" = 1 ] && PERSISTENCE=
 
 for v in C1_ROWS C2_ROWS C3_ROWS C4_SMALL C4_LARGE C4_COPY C4_COUNTRIES C4_STAGES C4_SECTORS C4_SUPPLIERS \
-	C4_BATCH C4_BUDGET C5_EDGES C5_FANIN C5_TIERS RUNS WARMUP WORKERS; do
+	C4_BATCH C4_BUDGET C5_EDGES C5_FANIN C5_TIERS C6_FLOWS C6_COUNTRIES RUNS WARMUP WORKERS; do
 	[[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, not '${!v}'"
 done
 [[ $SEED =~ ^-?[01](\.[0-9]+)?$ ]] || die "BENCH_SEED must be between -1 and 1"
@@ -96,6 +101,7 @@ done
 	die "BENCH_C4_LARGE + BENCH_C4_COPY: $(((C4_LARGE + C4_COPY) / C4_SUPPLIERS)) share keys do not fit $C4_STAGES stages x $C4_COUNTRIES countries"
 [ "$C4_STAGES" -ge "$C4_SECTORS" ] || die "BENCH_C4_STAGES must be at least BENCH_C4_SECTORS"
 [ "$C5_EDGES" -ge $((C5_FANIN * C5_TIERS)) ] || die "BENCH_C5_EDGES too small for the fan-in and tiers"
+[ "$C6_COUNTRIES" -ge 12 ] && [ "$C6_COUNTRIES" -le 249 ] || die "BENCH_C6_COUNTRIES must be between 12 and 249 (ISO 3166-1 codes)"
 
 export PGOPTIONS="-c work_mem=$WORK_MEM -c jit=off -c max_parallel_workers_per_gather=0 -c search_path=public,supplychain"
 psql_() { "$bindir/psql" -X -v ON_ERROR_STOP=1 -q "$@"; }
@@ -149,7 +155,8 @@ fi
 	echo "sizes: case 1 $C1_ROWS rows, case 2 $C2_ROWS rows ($( [ -n "$PERSISTENCE" ] && echo unlogged || echo logged) tables), case 3 $C3_ROWS rows,"
 	echo "       case 4 $C4_SMALL and $C4_LARGE dependency rows ($C4_COUNTRIES countries, $C4_STAGES stages in $C4_SECTORS sectors, $C4_SUPPLIERS suppliers per share key,"
 	echo "       loaded $C4_BATCH rows per INSERT, at most $C4_BUDGET s per size through the constraints),"
-	echo "       case 5 $C5_EDGES edges (fan-in $C5_FANIN, $C5_TIERS tiers above the raw nodes)"
+	echo "       case 5 $C5_EDGES edges (fan-in $C5_FANIN, $C5_TIERS tiers above the raw nodes),"
+	echo "       case 6 $C6_FLOWS trade flows of one year ($C6_COUNTRIES countries, 10 exporters per importer and product)"
 	echo "method: $WARMUP warm-up round(s), then the median of $RUNS rounds; the sides of a comparison alternate"
 	echo "        (A B C, C B A, ...); EXPLAIN (ANALYZE, TIMING OFF) execution time, COPY by clock_timestamp(); seed $SEED"
 } >"$tmp/header.txt"
@@ -204,6 +211,7 @@ for c in $CASES; do
 			run_case 5 -v edges="$C5_EDGES" -v fanin="$C5_FANIN" -v tiers="$C5_TIERS" -v countries=200
 		fi
 		;;
+	6) run_case 6 -v flows="$C6_FLOWS" -v countries="$C6_COUNTRIES" -v datadir="$datadir" ;;
 	*) die "unknown case '$c' in BENCH_CASES" ;;
 	esac
 done

@@ -35,7 +35,6 @@ SELECT eu_supply_risk(-1, NULL, 0.6, 0.1, 0.9);
 SELECT eu_supply_risk('Infinity', NULL, 0.6, 0.1, 0.9);
 
 -- The view on a user material: the same figures from tables
-INSERT INTO country (code, name) VALUES ('AU', 'Australia');
 INSERT INTO governance (country, year, wgi) VALUES ('CN', 2019, -0.9), ('CN', 2020, -0.5), ('AU', 2020, 1.5);
 INSERT INTO material (id, name, import_reliance, eol_rir, substitution, economic_importance)
 VALUES ('testium', 'Testium', 0.6, 0.1, 0.9, 3.0), ('otherium', 'Otherium', NULL, 0.1, 0.9, 2.0);
@@ -56,11 +55,9 @@ SELECT material, sector, method, supply_risk FROM material_risk WHERE material N
 ORDER BY sector, material;
 DELETE FROM material WHERE id IN ('testium', 'otherium');
 DELETE FROM governance WHERE NOT builtin;
-DELETE FROM country WHERE code = 'AU';
 
 -- an EU mix with a country lacking a governance score: the EU index is
 -- unknown, so the risk is unknown (not the GS-only figure)
-INSERT INTO country (code, name) VALUES ('AU', 'Australia');
 INSERT INTO governance (country, year, wgi) VALUES ('CN', 2020, -0.5), ('AU', 2020, 1.5);
 INSERT INTO material (id, name, import_reliance, eol_rir, substitution, economic_importance)
 VALUES ('testium', 'Testium', 0.6, 0.1, 0.9, 3.0);
@@ -70,4 +67,3 @@ INSERT INTO material_supply (material, scope, country, share) VALUES
 SELECT material, hhi_wgi_gs, hhi_wgi_eu, method, supply_risk, critical FROM material_risk WHERE material = 'testium';
 DELETE FROM material WHERE id = 'testium';
 DELETE FROM governance WHERE NOT builtin;
-DELETE FROM country WHERE code = 'AU';

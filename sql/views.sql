@@ -50,7 +50,6 @@ SELECT stage, upstream, depth FROM stage_closure ORDER BY stage, depth, upstream
 SELECT id, country, metric, qualifier, value, unit, period, source FROM figure ORDER BY id;
 
 -- A user's own chain: widgets, two stages, four supplier countries
-INSERT INTO country (code, name) VALUES ('DE', 'Germany'), ('MX', 'Mexico'), ('VN', 'Viet Nam');
 INSERT INTO sector (code, name) VALUES ('widgets', 'Widgets');
 INSERT INTO stage (id, sector, position, name) VALUES
     ('widgets.parts', 'widgets', 1, 'Parts'), ('widgets.assembly', 'widgets', 2, 'Assembly');
@@ -115,5 +114,4 @@ DELETE FROM alignment WHERE partner IN ('MX', 'DE');
 DELETE FROM stage_link WHERE upstream LIKE 'widgets.%';
 DELETE FROM stage WHERE sector = 'widgets';
 DELETE FROM sector WHERE code = 'widgets';
-DELETE FROM country WHERE code IN ('DE', 'MX', 'VN');
 SELECT count(*) AS user_rows_left FROM dependency WHERE NOT builtin;

@@ -116,7 +116,7 @@ same "catalog.sql: column comments and table and schema privileges are among the
 # ---------------------------------------------------------------------------
 section "pg_dump / pg_restore: users' rows in every table"
 newdb dba_src
-psql_ -d dba_src -c "CREATE EXTENSION supplychain" -f "$dir/user_data.sql" 2>"$work/err"
+psql_ -d dba_src -c "CREATE EXTENSION supplychain" -f "$dir/user_data.sql" -f "$dir/user_data_trade.sql" 2>"$work/err"
 quiet_ok "user rows loaded into every table ($dir/user_data.sql)" $? "$work/err"
 fingerprint dba_src >"$work/fp_src"
 user_objects dba_src >"$work/uo_src"
@@ -223,9 +223,9 @@ verify_restore dba_dataonly "data-only restore"
 user_rows_queries() {
 	q "$1" "
 	SELECT format('SELECT %L || %L || count(*) || %L || coalesce(md5(string_agg(r::text, %L ORDER BY r::text)), %L)
-	               FROM (SELECT %s FROM %s WHERE NOT builtin) r;',
-	              cfg::regclass::text, ' rows=', ' md5=', ',', 'empty', cols, cfg::regclass)
-	FROM pg_extension e, unnest(e.extconfig) cfg,
+	               FROM (SELECT %s FROM %s %s) r;',
+	              cfg::regclass::text, ' rows=', ' md5=', ',', 'empty', cols, cfg::regclass, cond)
+	FROM pg_extension e, unnest(e.extconfig, e.extcondition) u(cfg, cond),
 	     LATERAL (SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) AS cols
 	              FROM pg_attribute WHERE attrelid = cfg AND attnum > 0 AND NOT attisdropped) a
 	WHERE e.extname = 'supplychain' ORDER BY cfg::regclass::text"
@@ -299,6 +299,7 @@ for v in "${older[@]}"; do
 	{ psql_ -At -d "$db" -f "$work/user_rows_$db.sql"; user_objects "$db"; } >"$work/before_$db"
 
 	had_material=$(q "$db" "SELECT to_regclass('supplychain.material') IS NOT NULL")
+	had_trade=$(q "$db" "SELECT to_regclass('supplychain.trade_flow') IS NOT NULL")
 	psql_ -d "$db" -c "ALTER EXTENSION supplychain UPDATE" 2>"$work/err"
 	quiet_ok "$v: ALTER EXTENSION supplychain UPDATE" $? "$work/err"
 	same "$v: extversion is the default_version" \
@@ -313,6 +314,11 @@ for v in "${older[@]}"; do
 		quiet_ok "$v: user rows in the tables the update created ($dir/user_data_material.sql)" $? "$work/err"
 		same "$v: material_risk on the updated database sees them (hand-computed)" \
 			"$(material_risk_check "$db")" "$material_risk_want"
+	fi
+	if [ -s "$work/user_rows_$db.sql" ] && [ "$had_trade" = f ] &&
+		[ "$(q "$db" "SELECT to_regclass('supplychain.trade_flow') IS NOT NULL")" = t ]; then
+		psql_ -d "$db" -f "$dir/user_data_trade.sql" >/dev/null 2>"$work/err"
+		quiet_ok "$v: user rows in the trade tables the update created ($dir/user_data_trade.sql)" $? "$work/err"
 	fi
 
 	psql_ -At -d "$db" -f "$dir/catalog.sql" >"$work/catalog_$db"
@@ -375,13 +381,16 @@ for v in "${older[@]}"; do
 		DO $$
 		DECLARE
 		    cfg regclass;
+		    cond text;
 		    blocked integer;
 		BEGIN
 		    FOR pass IN 1 .. 20 LOOP    -- until no foreign key holds a row back
 		        blocked := 0;
-		        FOR cfg IN SELECT unnest(extconfig) FROM pg_extension WHERE extname = 'supplychain' LOOP
+		        -- the registered condition selects the user's rows (trade_flow: all)
+		        FOR cfg, cond IN SELECT u.cfg, u.cond FROM pg_extension e, unnest(e.extconfig, e.extcondition) u(cfg, cond)
+		                         WHERE e.extname = 'supplychain' LOOP
 		            BEGIN
-		                EXECUTE format('DELETE FROM %s WHERE NOT builtin', cfg);
+		                EXECUTE format('DELETE FROM %s %s', cfg, cond);
 		            EXCEPTION WHEN foreign_key_violation THEN
 		                blocked := blocked + 1;
 		            END;
@@ -442,7 +451,7 @@ psql_ -d dba_drop 2>"$work/err" <<-'EOF'
 	CREATE TABLE public.dba_scores (id integer PRIMARY KEY, score supplychain.impact_score);
 	INSERT INTO public.dba_scores VALUES (1, '+2');
 	CREATE VIEW public.dba_us_risk AS SELECT * FROM supplychain.country_risk WHERE country = 'US';
-	INSERT INTO supplychain.country (code, name) VALUES ('MX', 'Mexico');
+	INSERT INTO supplychain.country (code, name) VALUES ('XM', 'User land');
 EOF
 quiet_ok "a database with user tables on both types, a view on a risk view and a user row" $? "$work/err"
 psql_ -d dba_drop -v VERBOSITY=verbose -c "DROP EXTENSION supplychain" >/dev/null 2>"$work/err"

@@ -135,7 +135,7 @@ CREATE TABLE @extschema@.weight (
 );
 
 COMMENT ON TABLE @extschema@.source IS 'publications the data cites; every reference row names one';
-COMMENT ON TABLE @extschema@.country IS 'countries by ISO 3166-1 alpha-2 code; EU = the European Union as a bloc, ZZ = unspecified foreign countries';
+COMMENT ON TABLE @extschema@.country IS 'countries by ISO 3166-1 alpha-2 code (every officially assigned code ships, with its English short name: source iso-3166-1); EU = the European Union as a bloc, ZZ = unspecified foreign countries';
 COMMENT ON TABLE @extschema@.sector IS 'industries whose supply chains are assessed';
 COMMENT ON TABLE @extschema@.stage IS 'supply-chain stages of a sector, in chain order (position)';
 COMMENT ON TABLE @extschema@.stage_link IS 'which stage feeds which; cycles are allowed (recycling feeds refining)';

@@ -87,16 +87,19 @@ COMMENT ON FUNCTION @extschema@.table_label(regclass) IS
 -- the share rule's triggers on dependency's shards need its colocated shard
 -- while Citus copies the existing rows into them.  A new table is one line.
 CREATE FUNCTION @extschema@.distribution_plan()
-RETURNS TABLE (step integer, table_name regclass, placement text)
+RETURNS TABLE (step integer, table_name regclass, placement text, distribution_column text)
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT r.step::integer, pg_catalog.format('@extschema@.%I', r.name)::regclass, 'reference'
+    SELECT r.step::integer, pg_catalog.format('@extschema@.%I', r.name)::regclass, 'reference', NULL::text
     FROM pg_catalog.unnest(ARRAY['source', 'country', 'sector', 'stage', 'stage_link', 'alignment',
                                  'policy', 'policy_measure', 'figure', 'weight',
-                                 'material', 'material_supply', 'governance']) WITH ORDINALITY AS r(name, step)
+                                 'material', 'material_supply', 'governance',
+                                 'product', 'product_stage', 'country_group']) WITH ORDINALITY AS r(name, step)
     UNION ALL
-    SELECT 100 + d.step::integer, pg_catalog.format('@extschema@.%I', d.name)::regclass, 'distributed'
-    FROM pg_catalog.unnest(ARRAY['share_total', 'dependency', 'assessment', 'policy_impact'])
-         WITH ORDINALITY AS d(name, step)
+    -- the depending country: the importer of a trade flow
+    SELECT 100 + d.step::integer, pg_catalog.format('@extschema@.%I', d.name)::regclass, 'distributed', d.col
+    FROM pg_catalog.unnest(ARRAY['share_total', 'dependency', 'assessment', 'policy_impact', 'trade_flow'],
+                           ARRAY['country', 'country', 'country', 'country', 'importer'])
+         WITH ORDINALITY AS d(name, col, step)
     ORDER BY 1
 $$;
 COMMENT ON FUNCTION @extschema@.distribution_plan() IS
@@ -185,17 +188,18 @@ BEGIN
             END IF;
         ELSE
             IF method IS NULL THEN
-                PERFORM pg_catalog.create_distributed_table(t.table_name, 'country',
+                PERFORM pg_catalog.create_distributed_table(t.table_name, t.distribution_column,
                     colocate_with => COALESCE(anchor::text, 'none'));
                 made_dist := made_dist + 1;
-                RAISE NOTICE '% is now distributed by country', t.table_name;
-            ELSIF method = 'h' AND key = 'country'
+                RAISE NOTICE '% is now distributed by %', t.table_name, t.distribution_column;
+            ELSIF method = 'h' AND key = t.distribution_column
                   AND colocation = COALESCE((SELECT p.colocationid FROM pg_catalog.pg_dist_partition p
                                              WHERE p.logicalrelid = anchor), colocation) THEN
                 kept_dist := kept_dist + 1;
-                RAISE NOTICE '% is distributed by country already', t.table_name;
+                RAISE NOTICE '% is distributed by % already', t.table_name, t.distribution_column;
             ELSE
-                RAISE EXCEPTION '% is a Citus table already, but not distributed by country beside the extension''s other tables', t.table_name
+                RAISE EXCEPTION '% is a Citus table already, but not distributed by % beside the extension''s other tables',
+                                t.table_name, t.distribution_column
                     USING ERRCODE = 'object_not_in_prerequisite_state',
                           HINT = 'SELECT supplychain.undistribute() first, then supplychain.distribute() again.';
             END IF;

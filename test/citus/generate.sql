@@ -25,21 +25,26 @@ SELECT :'part' = 'countries' AS countries \gset
 INSERT INTO supplychain.country (code, name)
 SELECT 'X' || chr(ascii('A') + i), 'Generated country ' || chr(ascii('A') + i)
 FROM generate_series(0, 21) i;
+-- the 30 countries the rows are about: the generated ones and the eight the
+-- brief names (country ships every ISO 3166-1 code)
+CREATE VIEW citustest.countries AS
+SELECT * FROM supplychain.country
+WHERE code LIKE 'X%' OR code IN ('US', 'KR', 'TW', 'CN', 'JP', 'NL', 'EU', 'ZZ');
 -- how the generated countries regard each other and the shipped ones
 INSERT INTO supplychain.alignment (country, partner, relation)
 SELECT c.code, p.code, (ARRAY['ally', 'partner', 'neutral', 'concern'])[1 + citustest.h(c.code, p.code) % 4]
-FROM supplychain.country c CROSS JOIN supplychain.country p
+FROM citustest.countries c CROSS JOIN citustest.countries p
 WHERE c.code LIKE 'X%' AND p.code <> c.code AND citustest.h(c.code, p.code, 'aligned') % 3 = 0
 ORDER BY 1, 2;
 -- the EU indicator's tables: production shares of the shipped materials and
 -- governance scores of every country
 INSERT INTO supplychain.governance (country, year, wgi)
 SELECT c.code, y, round(((citustest.h(c.code, y::text) % 500) / 100.0 - 2.5), 2)
-FROM supplychain.country c CROSS JOIN generate_series(2020, 2022) y
+FROM citustest.countries c CROSS JOIN generate_series(2020, 2022) y
 ORDER BY 1, 2;
 INSERT INTO supplychain.material_supply (material, scope, country, share)
 SELECT m.id, sc.scope, c.code, round(1.0 / 30, 4)
-FROM supplychain.material m CROSS JOIN supplychain.country c CROSS JOIN (VALUES ('global'), ('eu')) sc (scope)
+FROM supplychain.material m CROSS JOIN citustest.countries c CROSS JOIN (VALUES ('global'), ('eu')) sc (scope)
 WHERE citustest.h(m.id, sc.scope, c.code) % 2 = 0
 ORDER BY 1, 2, 3;
 \else
@@ -48,8 +53,8 @@ SELECT s.id, c.code, p.code, k.kind, 'generated item ' || i,
        CASE WHEN x.h % 7 = 0 THEN NULL ELSE round((x.h % 1000) / 1000.0 * 0.9 / 29, 4) END,
        d.as_of, 'generated'
 FROM supplychain.stage s
-CROSS JOIN supplychain.country c
-CROSS JOIN supplychain.country p
+CROSS JOIN citustest.countries c
+CROSS JOIN citustest.countries p
 CROSS JOIN (VALUES ('supply'), ('market'), ('talent')) k (kind)
 CROSS JOIN generate_series(1, 3) i
 CROSS JOIN (VALUES (date '2022-01-01'), (date '2023-01-01')) d (as_of)
@@ -60,7 +65,7 @@ ORDER BY 1, 2, 3, 4, 5, 7;
 INSERT INTO supplychain.assessment (stage, country, rating, as_of, diagnosis)
 SELECT s.id, c.code, ((x.h % 3) + 1)::integer::supplychain.stage_rating, d.as_of, 'generated'
 FROM supplychain.stage s
-CROSS JOIN supplychain.country c
+CROSS JOIN citustest.countries c
 CROSS JOIN (VALUES (date '2022-01-01'), (date '2023-01-01')) d (as_of)
 CROSS JOIN LATERAL (SELECT citustest.h(s.id, c.code, to_char(d.as_of, 'YYYY-MM-DD')) AS h) x
 WHERE c.code BETWEEN :'lo' AND :'hi' AND x.h % 4 <> 0
@@ -69,10 +74,22 @@ ORDER BY 1, 2, 4;
 INSERT INTO supplychain.policy_impact (policy, country, horizon, score, as_of, rationale)
 SELECT p.id, c.code, hz.horizon, ((x.h % 5) - 2)::integer::supplychain.impact_score, d.as_of, 'generated'
 FROM supplychain.policy p
-CROSS JOIN supplychain.country c
+CROSS JOIN citustest.countries c
 CROSS JOIN (VALUES ('short'), ('long')) hz (horizon)
 CROSS JOIN (VALUES (date '2022-01-01'), (date '2023-01-01')) d (as_of)
 CROSS JOIN LATERAL (SELECT citustest.h(p.id, c.code, hz.horizon, to_char(d.as_of, 'YYYY-MM-DD')) AS h) x
 WHERE c.code BETWEEN :'lo' AND :'hi' AND x.h % 3 <> 0
 ORDER BY 1, 2, 3, 5;
+
+-- trade flows into the importers of the range, of the products the
+-- reference data maps to stages, in 2023 (one flow in four left out)
+INSERT INTO supplychain.trade_flow (year, exporter, importer, product, value, quantity)
+SELECT 2023, e.code, c.code, m.product, 1 + x.h % 100000, NULLIF(x.h % 5, 0)
+FROM (SELECT DISTINCT product FROM supplychain.product_stage) m
+CROSS JOIN citustest.countries c
+CROSS JOIN citustest.countries e
+CROSS JOIN LATERAL (SELECT citustest.h(m.product, c.code, e.code, 'flow') AS h) x
+WHERE c.code BETWEEN :'lo' AND :'hi' AND e.code <> c.code AND c.code <> 'EU' AND e.code <> 'EU'
+  AND x.h % 4 <> 0
+ORDER BY 2, 3, 4;
 \endif

@@ -12,7 +12,9 @@ INSERT INTO source (id, title, publisher, published, url, note) VALUES
      'https://example.com/survey', E'internal: "do not cite"\tline 1\nline 2 \\ ☀'),
     ('dba-no-date', 'Undated memo', 'Example Widgets Inc.', NULL, NULL, '');
 
-INSERT INTO country (code, name) VALUES ('MX', 'Mexico'), ('DE', 'Germany'), ('VN', 'Viet Nam');
+-- (released versions up to 0.3.0 lack them; the current one ships every ISO 3166-1 country)
+INSERT INTO country (code, name) VALUES ('MX', 'Mexico'), ('DE', 'Germany'), ('VN', 'Viet Nam')
+ON CONFLICT (code) DO NOTHING;
 
 INSERT INTO sector (code, name) VALUES ('widgets', 'Widgets');
 

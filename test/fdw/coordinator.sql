@@ -69,11 +69,14 @@ CREATE TABLE local.dependency (LIKE supplychain.dependency INCLUDING ALL);
 CREATE TABLE local.assessment (LIKE supplychain.assessment INCLUDING ALL);
 CREATE TABLE local.policy_impact (LIKE supplychain.policy_impact INCLUDING ALL);
 INSERT INTO local.dependency SELECT * FROM supplychain.dependency
-    UNION ALL SELECT * FROM fdwtest.dependency_rows(ARRAY(SELECT code FROM supplychain.country));
+    UNION ALL SELECT * FROM fdwtest.dependency_rows(ARRAY(SELECT code FROM fdwtest.country));
 INSERT INTO local.assessment SELECT * FROM supplychain.assessment
-    UNION ALL SELECT * FROM fdwtest.assessment_rows(ARRAY(SELECT code FROM supplychain.country));
+    UNION ALL SELECT * FROM fdwtest.assessment_rows(ARRAY(SELECT code FROM fdwtest.country));
 INSERT INTO local.policy_impact SELECT * FROM supplychain.policy_impact
-    UNION ALL SELECT * FROM fdwtest.policy_impact_rows(ARRAY(SELECT code FROM supplychain.country));
+    UNION ALL SELECT * FROM fdwtest.policy_impact_rows(ARRAY(SELECT code FROM fdwtest.country));
+
+-- the same trade flows as the single server's (not distributed)
+INSERT INTO supplychain.trade_flow SELECT * FROM fdwtest.trade_flow_rows();
 
 IMPORT FOREIGN SCHEMA supplychain FROM SERVER single INTO single;
 -- the single server's function results (single.sql)

@@ -12,6 +12,12 @@
 
 CREATE SCHEMA fdwtest;
 
+-- The countries that depend and supply: those of the brief's own rows.  The
+-- extension ships every ISO 3166-1 code; with all of them the rows would
+-- grow with the square of 251 countries.
+CREATE VIEW fdwtest.country AS
+SELECT code FROM supplychain.country WHERE code IN ('US', 'KR', 'TW', 'CN', 'JP', 'NL', 'EU', 'ZZ');
+
 CREATE FUNCTION fdwtest.h(VARIADIC parts text[]) RETURNS bigint
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$ SELECT pg_catalog.hashtextextended(pg_catalog.array_to_string(parts, '|'), 0) & 9223372036854775807 $$;
@@ -28,12 +34,12 @@ SELECT s.id, c.code, p.code, k.kind, 'generated item ' || i,
             ELSE round(((x.h % 14) * 7 / (n.n - 1)) / 100.0, 2) END,
        d.as_of, 'generated', NULL, false
 FROM supplychain.stage s
-CROSS JOIN supplychain.country c
-CROSS JOIN supplychain.country p
+CROSS JOIN fdwtest.country c
+CROSS JOIN fdwtest.country p
 CROSS JOIN (VALUES ('supply'), ('market'), ('talent')) k (kind)
 CROSS JOIN generate_series(1, 3) i
 CROSS JOIN (VALUES (date '2022-01-01'), (date '2023-01-01')) d (as_of)
-CROSS JOIN (SELECT count(*)::integer AS n FROM supplychain.country) n
+CROSS JOIN (SELECT count(*)::integer AS n FROM fdwtest.country) n
 CROSS JOIN LATERAL (SELECT fdwtest.h(s.id, c.code, p.code, k.kind, i::text,
                                      to_char(d.as_of, 'YYYY-MM-DD')) AS h) x
 WHERE c.code = ANY (countries) AND p.code <> c.code AND x.h % 3 <> 0
@@ -48,7 +54,7 @@ AS $$
 SELECT s.id, c.code, ((x.h % 3) + 1)::integer::supplychain.stage_rating, d.as_of,
        'generated', NULL, NULL, false
 FROM supplychain.stage s
-CROSS JOIN supplychain.country c
+CROSS JOIN fdwtest.country c
 CROSS JOIN (VALUES (date '2022-01-01'), (date '2023-01-01')) d (as_of)
 CROSS JOIN LATERAL (SELECT fdwtest.h(s.id, c.code, to_char(d.as_of, 'YYYY-MM-DD')) AS h) x
 WHERE c.code = ANY (countries) AND x.h % 4 <> 0
@@ -63,12 +69,28 @@ AS $$
 SELECT p.id, c.code, hz.horizon, ((x.h % 5) - 2)::integer::supplychain.impact_score, d.as_of,
        'generated', NULL, false
 FROM supplychain.policy p
-CROSS JOIN supplychain.country c
+CROSS JOIN fdwtest.country c
 CROSS JOIN (VALUES ('short'), ('long')) hz (horizon)
 CROSS JOIN (VALUES (date '2022-01-01'), (date '2023-01-01')) d (as_of)
 CROSS JOIN LATERAL (SELECT fdwtest.h(p.id, c.code, hz.horizon, to_char(d.as_of, 'YYYY-MM-DD')) AS h) x
 WHERE c.code = ANY (countries) AND x.h % 3 <> 0
 ORDER BY 1, 2, 3, 5
+$$;
+
+-- trade flows of one year among the countries (the EU and ZZ apart), every
+-- ordered pair, each shipped HS code.  trade_flow has no depending-country
+-- column and is not distributed here: the single server and the
+-- coordinator hold the same flows, so that the trade views are compared
+-- like the others.
+CREATE FUNCTION fdwtest.trade_flow_rows() RETURNS SETOF supplychain.trade_flow
+LANGUAGE sql STABLE
+AS $$
+SELECT 2022, e.code, i.code, p.code, (fdwtest.h(e.code, i.code, p.code) % 100000) / 100.0, NULL::numeric, NULL::text
+FROM fdwtest.country e
+CROSS JOIN fdwtest.country i
+CROSS JOIN (SELECT code FROM supplychain.product WHERE builtin) p
+WHERE e.code <> i.code AND e.code NOT IN ('EU', 'ZZ') AND i.code NOT IN ('EU', 'ZZ')
+ORDER BY 1, 2, 3, 4
 $$;
 
 -- the views of the extension (every one, or those with a country column:

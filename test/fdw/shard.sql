@@ -51,7 +51,7 @@ END
 $$;
 
 CREATE TEMP TABLE mine AS
-SELECT code FROM supplychain.country WHERE code :bound (:s1);
+SELECT code FROM fdwtest.country WHERE code :bound (:s1);
 INSERT INTO supplychain.dependency SELECT * FROM fdwtest.dependency_rows(ARRAY(SELECT code FROM mine));
 INSERT INTO supplychain.assessment SELECT * FROM fdwtest.assessment_rows(ARRAY(SELECT code FROM mine));
 INSERT INTO supplychain.policy_impact SELECT * FROM fdwtest.policy_impact_rows(ARRAY(SELECT code FROM mine));

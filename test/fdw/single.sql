@@ -6,9 +6,10 @@
 SET client_min_messages = warning;
 CREATE EXTENSION supplychain;
 \ir generate.sql
-INSERT INTO supplychain.dependency SELECT * FROM fdwtest.dependency_rows(ARRAY(SELECT code FROM supplychain.country));
-INSERT INTO supplychain.assessment SELECT * FROM fdwtest.assessment_rows(ARRAY(SELECT code FROM supplychain.country));
-INSERT INTO supplychain.policy_impact SELECT * FROM fdwtest.policy_impact_rows(ARRAY(SELECT code FROM supplychain.country));
+INSERT INTO supplychain.dependency SELECT * FROM fdwtest.dependency_rows(ARRAY(SELECT code FROM fdwtest.country));
+INSERT INTO supplychain.assessment SELECT * FROM fdwtest.assessment_rows(ARRAY(SELECT code FROM fdwtest.country));
+INSERT INTO supplychain.policy_impact SELECT * FROM fdwtest.policy_impact_rows(ARRAY(SELECT code FROM fdwtest.country));
+INSERT INTO supplychain.trade_flow SELECT * FROM fdwtest.trade_flow_rows();
 ANALYZE;
 -- Results of the extension's functions that read the tables, as views that
 -- the coordinator imports (schema single_fn) and compares with the same

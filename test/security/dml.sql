@@ -61,6 +61,18 @@ INSERT INTO supplychain.material_supply (material, scope, country, share, trade_
     (:'material', 'global', 'XA', 0.6, NULL), (:'material', 'global', 'XB', 0.4, 0.8),
     (:'material', 'eu', 'XA', 0.5, NULL);
 UPDATE supplychain.material_supply SET share = 0.7 WHERE material = :'material' AND scope = 'eu';
+-- trade data: a product, its stage (the item defaults by trigger), a
+-- group (the overlap check), flows (foreign keys, checks), and the load
+\set product :tag '-gadget'
+INSERT INTO supplychain.product (code, name, classification) VALUES (:'product', 'Gadget', 'test');
+INSERT INTO supplychain.product_stage (product, stage) VALUES (:'product', :'assembly');
+INSERT INTO supplychain.country_group (group_code, member, since) VALUES ('XA', 'XB', '2000-01-01')
+ON CONFLICT DO NOTHING;
+INSERT INTO supplychain.trade_flow (year, exporter, importer, product, value) VALUES
+    (2024, 'XB', 'US', :'product', 100), (2024, 'CN', 'US', :'product', 300), (2024, 'US', 'XB', :'product', 50);
+UPDATE supplychain.trade_flow SET value = 200 WHERE product = :'product' AND exporter = 'XB';
+SELECT supplychain.load_trade_dependencies(2024, 'US');
+SELECT supplychain.load_trade_dependencies(2024, 'XA');
 
 -- the views over the new rows
 SELECT stage, rating, suppliers, unknown_shares, hhi, top_supplier, risk, concentrated
@@ -73,6 +85,8 @@ SELECT * FROM supplychain.weakest_stage WHERE sector = :'sector';
 SELECT * FROM supplychain.stage_closure WHERE stage = :'assembly';
 SELECT * FROM supplychain.material_risk WHERE material = :'material';
 SELECT * FROM supplychain.tier_exposure WHERE sector = :'sector';
+SELECT * FROM supplychain.import_dependency WHERE product = :'product';
+SELECT * FROM supplychain.import_partner WHERE importer = 'XA';
 -- the functions over them: multi-tier exposure, disruption, heat map, history
 SELECT * FROM supplychain.chain_exposure('XA') WHERE stage_id = :'assembly';
 SELECT * FROM supplychain.disruption('XA', 0.5, :'sector');

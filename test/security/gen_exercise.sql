@@ -56,7 +56,9 @@ INSERT INTO fn_sample VALUES
     ('supplychain.eu_supply_risk(double precision,double precision,double precision,double precision,double precision)',
      '2.416::double precision, 1.9::double precision, 0.6::double precision, 0.1::double precision, 0.9::double precision'),
     -- a WGI estimate (-2.5 .. 2.5)
-    ('supplychain.wgi_scaled(double precision)', '-0.5::double precision');
+    ('supplychain.wgi_scaled(double precision)', '-0.5::double precision'),
+    -- a year and a country: with no trade flows loaded it writes nothing
+    ('supplychain.load_trade_dependencies(integer,text)', $$2021, 'US'::text$$);
 
 -- Functions that, called here, must raise one error: the Citus commands on
 -- a server without Citus.  They are called inside a block that expects it.

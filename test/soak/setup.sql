@@ -5,7 +5,7 @@ CREATE EXTENSION IF NOT EXISTS supplychain;
 SET search_path = public, supplychain;
 
 INSERT INTO country (code, name)
-SELECT 'S' || chr(65 + i), 'Soak supplier ' || i FROM generate_series(0, 19) i;
+SELECT 'X' || chr(65 + i), 'Soak supplier ' || i FROM generate_series(0, 19) i;
 INSERT INTO sector (code, name) VALUES ('soak', 'Soak test');
 INSERT INTO stage (id, sector, position, name)
 SELECT 'soak.' || i, 'soak', i, 'Soak stage ' || i FROM generate_series(1, 5) i;
@@ -29,7 +29,7 @@ CREATE FUNCTION soak_write(stage_no int, supplier_no int, share numeric) RETURNS
 LANGUAGE plpgsql AS $$
 DECLARE
     st text := 'soak.' || stage_no;
-    sup text := 'S' || chr(65 + supplier_no);
+    sup text := 'X' || chr(65 + supplier_no);
 BEGIN
     INSERT INTO supplychain.dependency (stage, country, supplier, kind, item, share, as_of)
     VALUES (st, 'US', sup, 'supply', 'x', share, '2024-01-01')
@@ -45,7 +45,7 @@ CREATE FUNCTION soak_delete(stage_no int, supplier_no int) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     st text := 'soak.' || stage_no;
-    sup text := 'S' || chr(65 + supplier_no);
+    sup text := 'X' || chr(65 + supplier_no);
 BEGIN
     DELETE FROM supplychain.dependency
     WHERE stage = st AND country = 'US' AND supplier = sup AND kind = 'supply' AND item = 'x';
