@@ -144,7 +144,8 @@ is "Citus cluster: coordinator and two workers" "$(qc -c "SELECT count(*) FILTER
 	qs -c "SET client_min_messages = warning" -c "CREATE EXTENSION supplychain" &&
 		qs -f "$here/helpers.sql" && qs -v part=countries -f "$here/generate.sql" &&
 		qs -v part=rows -v lo=A -v hi=XK -f "$here/generate.sql" &&
-		qs -v part=rows -v lo=XL -v hi=ZZ -f "$here/generate.sql"
+		qs -v part=rows -v lo=XL -v hi=ZZ -f "$here/generate.sql" &&
+		qs -v part=trade -v lo=A -v hi=ZZ -f "$here/generate.sql"
 } 2>"$work/err" || fatal "single server loaded" "$(cat "$work/err")"
 dependency_rows=$(qs -c "SELECT count(*) FROM supplychain.dependency")
 is "single server: distribute() without Citus says what it needs" \
@@ -185,6 +186,10 @@ else
 	echo "ok $tap_tests # SKIP no earlier version of supplychain is available"
 fi
 
+# trade flows (a table of the current version) into the same countries
+qc -v part=trade -v lo=A -v hi=XK -f "$here/generate.sql" 2>"$work/err" ||
+	fatal "trade flows loaded on the coordinator" "$(cat "$work/err")"
+
 # --- distribute() --------------------------------------------------------------
 before=$(qc -c "SELECT * FROM citustest.tables()")
 out=$(qc -c "SELECT supplychain.distribute()" 2>"$work/notices") || fatal "SELECT supplychain.distribute()" "$(cat "$work/notices")"
@@ -213,6 +218,7 @@ is "distribute() on a worker: refused" \
 
 # --- writes through the shards ------------------------------------------------
 qc -v part=rows -v lo=XL -v hi=ZZ -f "$here/generate.sql" 2>"$work/err" &&
+	qc -v part=trade -v lo=XL -v hi=ZZ -f "$here/generate.sql" 2>>"$work/err" &&
 	qc -f "$here/mutations.sql" >/dev/null 2>>"$work/err" &&
 	qs -f "$here/mutations.sql" >/dev/null 2>>"$work/err"
 rc=$?

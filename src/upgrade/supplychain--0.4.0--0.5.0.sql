@@ -596,6 +596,9 @@ INSERT INTO @extschema@.source (id, title, publisher, published, url, note, buil
     ('trade-flow', 'Bilateral trade flows loaded into supplychain.trade_flow', 'the user''s own trade data (for example CEPII BACI or UN Comtrade)', NULL, NULL, 'Cited by the dependency rows that load_trade_dependencies() writes, and only by them: it deletes and rewrites the rows citing this source for the year and importer it loads. Do not cite it in rows of your own.', true);
 
 -- Every ISO 3166-1 alpha-2 code not shipped by 50_reference.sql (source iso-3166-1)
+-- A user row of a code that now ships becomes the shipped row (its ISO
+-- name): the database is then a fresh install's plus the user's other rows,
+-- and its dump does not hold a row that a fresh install would duplicate.
 INSERT INTO @extschema@.country (code, name, builtin) VALUES
     ('AD', 'Andorra', true),
     ('AE', 'United Arab Emirates', true),
@@ -839,7 +842,8 @@ INSERT INTO @extschema@.country (code, name, builtin) VALUES
     ('YT', 'Mayotte', true),
     ('ZA', 'South Africa', true),
     ('ZM', 'Zambia', true),
-    ('ZW', 'Zimbabwe', true);
+    ('ZW', 'Zimbabwe', true)
+ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, builtin = true;
 
 -- Products: HS codes as text, so that leading zeros stay ('010121').  An HS
 -- code is 2, 4 or 6 digits (chapter, heading, subheading): a 5-digit code is

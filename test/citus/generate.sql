@@ -20,7 +20,7 @@ CREATE OR REPLACE FUNCTION citustest.h(VARIADIC parts text[]) RETURNS bigint
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$ SELECT pg_catalog.hashtextextended(pg_catalog.array_to_string(parts, '|'), 0) & 9223372036854775807 $$;
 
-SELECT :'part' = 'countries' AS countries \gset
+SELECT :'part' = 'countries' AS countries, :'part' = 'rows' AS rows, :'part' = 'trade' AS trade \gset
 \if :countries
 INSERT INTO supplychain.country (code, name)
 SELECT 'X' || chr(ascii('A') + i), 'Generated country ' || chr(ascii('A') + i)
@@ -47,7 +47,7 @@ SELECT m.id, sc.scope, c.code, round(1.0 / 30, 4)
 FROM supplychain.material m CROSS JOIN citustest.countries c CROSS JOIN (VALUES ('global'), ('eu')) sc (scope)
 WHERE citustest.h(m.id, sc.scope, c.code) % 2 = 0
 ORDER BY 1, 2, 3;
-\else
+\elif :rows
 INSERT INTO supplychain.dependency (stage, country, supplier, kind, item, share, as_of, note)
 SELECT s.id, c.code, p.code, k.kind, 'generated item ' || i,
        CASE WHEN x.h % 7 = 0 THEN NULL ELSE round((x.h % 1000) / 1000.0 * 0.9 / 29, 4) END,
@@ -80,9 +80,12 @@ CROSS JOIN (VALUES (date '2022-01-01'), (date '2023-01-01')) d (as_of)
 CROSS JOIN LATERAL (SELECT citustest.h(p.id, c.code, hz.horizon, to_char(d.as_of, 'YYYY-MM-DD')) AS h) x
 WHERE c.code BETWEEN :'lo' AND :'hi' AND x.h % 3 <> 0
 ORDER BY 1, 2, 3, 5;
+\endif
 
--- trade flows into the importers of the range, of the products the
--- reference data maps to stages, in 2023 (one flow in four left out)
+-- part = trade: flows into the importers of the range lo..hi, of the
+-- products the reference data maps to stages, in 2023 (one flow in four
+-- left out); a part of its own, for the versions that have trade_flow
+\if :trade
 INSERT INTO supplychain.trade_flow (year, exporter, importer, product, value, quantity)
 SELECT 2023, e.code, c.code, m.product, 1 + x.h % 100000, NULLIF(x.h % 5, 0)
 FROM (SELECT DISTINCT product FROM supplychain.product_stage) m
