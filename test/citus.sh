@@ -42,6 +42,7 @@ SINGLE=citus_single # the baseline, on the harness's cluster
 
 . "$top/test/lib/tap.sh"
 . "$top/test/lib/cluster.sh"
+. "$top/test/lib/packages.sh"
 # todo DESCRIPTION REASON: a known failure, reported and not counted
 todo() {
 	tap_tests=$((tap_tests + 1))
@@ -67,24 +68,15 @@ citus_installed() {
 		[ -f "$("$PG_CONFIG" --sharedir)/extension/citus.control" ]
 }
 build_citus() {
-	local cache src log missing=() p
+	local cache src log
 	if [ "$(id -u)" -eq 0 ]; then cache=${SC_CITUS_CACHE:-/var/cache/supplychain-citus}; else cache=${SC_CITUS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/supplychain-citus}; fi
 	mkdir -p "$cache" || return 1
 	exec 8>"$cache/lock"
 	flock 8
 	citus_installed && return 0   # built by another run meanwhile
 	[ -f "$CITUS_TARBALL" ] || { echo "no $CITUS_TARBALL" >&2; return 1; }
-	for p in $CITUS_BUILD_DEPS; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-	done
-	if [ ${#missing[@]} -gt 0 ]; then
-		if [ "$(id -u)" -ne 0 ]; then
-			echo "missing packages to build Citus: ${missing[*]} (run as root, or install them)" >&2
-			return 1
-		fi
-		diag "installing ${missing[*]}"
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || return 1
-	fi
+	# shellcheck disable=SC2086
+	apt_install_missing "to build Citus" $CITUS_BUILD_DEPS || return 1
 	# one build tree per Citus release and PostgreSQL (pg_config --version)
 	src=$cache/citus-$CITUS_VERSION-pg$("$PG_CONFIG" --version | awk '{print $2}')
 	log=$cache/build.log

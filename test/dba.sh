@@ -228,7 +228,12 @@ user_rows_queries() {
 	FROM pg_extension e, unnest(e.extconfig, e.extcondition) u(cfg, cond),
 	     LATERAL (SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) AS cols
 	              FROM pg_attribute WHERE attrelid = cfg AND attnum > 0 AND NOT attisdropped) a
-	WHERE e.extname = 'supplychain' ORDER BY cfg::regclass::text"
+	WHERE e.extname = 'supplychain' AND cfg <> 'supplychain.country'::regclass ORDER BY cfg::regclass::text"
+}
+# the user's countries: an update that ships a code takes the user's row
+# over as the shipped one, so they are compared by code, shipped or not
+user_country_codes() {
+	q "$1" "SELECT coalesce(string_agg(code, ' ' ORDER BY code), '') FROM supplychain.country WHERE NOT builtin"
 }
 binary_upgrade_schema() {
 	# every member's DDL as pg_upgrade would recreate it, less OIDs, xids and
@@ -297,6 +302,7 @@ for v in "${older[@]}"; do
 	fi
 	user_rows_queries "$db" >"$work/user_rows_$db.sql"
 	{ psql_ -At -d "$db" -f "$work/user_rows_$db.sql"; user_objects "$db"; } >"$work/before_$db"
+	countries_before=$(user_country_codes "$db")
 
 	had_material=$(q "$db" "SELECT to_regclass('supplychain.material') IS NOT NULL")
 	had_trade=$(q "$db" "SELECT to_regclass('supplychain.trade_flow') IS NOT NULL")
@@ -307,6 +313,9 @@ for v in "${older[@]}"; do
 	{ psql_ -At -d "$db" -f "$work/user_rows_$db.sql"; user_objects "$db"; } >"$work/after_$db"
 	same_file "$v: user rows (over their old columns), user table, indexes and view unchanged by the update" \
 		"$work/before_$db" "$work/after_$db"
+	same "$v: the user's countries ($countries_before) kept, as shipped rows where the update ships the code" \
+		"$(q "$db" "SELECT coalesce(string_agg(code, ' ' ORDER BY code), '') FROM supplychain.country
+		            WHERE code = ANY (string_to_array('$countries_before', ' '))")" "$countries_before"
 	# tables the update created take the user's rows beside the old ones
 	# (which they reference: user countries, sector and source)
 	if [ -s "$work/user_rows_$db.sql" ] && [ "$had_material" = f ]; then

@@ -15,19 +15,9 @@ PACKAGES=${PACKAGES:-"postgresql-server-dev-15 postgresql-15-pgtap libtap-parser
 say() { printf '\n== %s\n' "$*"; }
 
 # --- packages: install only what is missing (apt needs root) -------------
-missing=()
-for p in $PACKAGES; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "missing packages: ${missing[*]} (run as root, or install them first)" >&2
-		exit 1
-	fi
-	say "installing ${missing[*]}"
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+. "$top/test/lib/packages.sh"
+# shellcheck disable=SC2086
+apt_install_missing "for the tests" $PACKAGES || exit 1
 
 # --- build and install -----------------------------------------------------
 # One run at a time per machine: each installs into the server's shared

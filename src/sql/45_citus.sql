@@ -97,8 +97,8 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     UNION ALL
     -- the depending country: the importer of a trade flow
     SELECT 100 + d.step::integer, pg_catalog.format('@extschema@.%I', d.name)::regclass, 'distributed', d.col
-    FROM pg_catalog.unnest(ARRAY['share_total', 'dependency', 'assessment', 'policy_impact', 'trade_flow'],
-                           ARRAY['country', 'country', 'country', 'country', 'importer'])
+    FROM ROWS FROM (pg_catalog.unnest(ARRAY['share_total', 'dependency', 'assessment', 'policy_impact', 'trade_flow']),
+                    pg_catalog.unnest(ARRAY['country', 'country', 'country', 'country', 'importer']))
          WITH ORDINALITY AS d(name, col, step)
     ORDER BY 1
 $$;
