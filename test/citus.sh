@@ -453,7 +453,7 @@ is "DROP SCHEMA supplychain CASCADE while distributed: refused too" \
 hint=$(qc -c "DROP EXTENSION supplychain" 2>&1 | grep '^HINT')
 is "the refusal's hint" "$hint" "HINT:  SELECT supplychain.undistribute() first: it brings the rows back into the coordinator's tables."
 before=$(qc -c "SELECT * FROM citustest.tables()")
-is "undistribute(): says what it did" "$(qc -c "SET client_min_messages = warning" -c "SELECT supplychain.undistribute()" 2>&1)" "17 tables undistributed"
+is "undistribute(): says what it did" "$(qc -c "SET client_min_messages = warning" -c "SELECT supplychain.undistribute()" 2>&1)" "21 tables undistributed"
 is "undistribute(): no Citus table of the extension left" \
 	"$(qc -c "SELECT count(*) FROM pg_dist_partition d JOIN supplychain.distribution_plan() p ON p.table_name = d.logicalrelid")" 0
 shards=$(for x in "${nodes[@]}"; do psql_at "$x" -c "SET citus.override_table_visibility = off" \
@@ -468,7 +468,8 @@ check_try_prefix "after undistribute(): the share rule holds" \
 	"INSERT INTO supplychain.dependency (stage, country, supplier, kind, item, share, as_of) VALUES
 	 ('batteries.raw', 'XA', 'CN', 'supply', 'test item', 0.6, '2024-01-01'),
 	 ('batteries.raw', 'XA', 'JP', 'supply', 'test item', 0.6, '2024-01-01')" "$share_msg 1.2 (above 1)"
-qc -c "DROP EXTENSION supplychain" 2>"$work/err"
+# (the test's own view over country goes first: it depends on the extension)
+qc -c "DROP VIEW citustest.countries" -c "DROP EXTENSION supplychain" 2>"$work/err"
 rc=$?
 left=$(for x in "${nodes[@]}"; do psql_at "$x" -c "SET citus.override_table_visibility = off" \
 	-c "SELECT (SELECT count(*) FROM pg_extension WHERE extname = 'supplychain') + (SELECT count(*) FROM pg_class WHERE relnamespace = to_regnamespace('supplychain'))"; done | paste -sd ' ')
