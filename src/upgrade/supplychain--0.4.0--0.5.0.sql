@@ -596,6 +596,10 @@ INSERT INTO @extschema@.source (id, title, publisher, published, url, note, buil
     ('trade-flow', 'Bilateral trade flows loaded into supplychain.trade_flow', 'the user''s own trade data (for example CEPII BACI or UN Comtrade)', NULL, NULL, 'Cited by the dependency rows that load_trade_dependencies() writes, and only by them: it deletes and rewrites the rows citing this source for the year and importer it loads. Do not cite it in rows of your own.', true);
 
 -- Every ISO 3166-1 alpha-2 code not shipped by 50_reference.sql (source iso-3166-1)
+-- The foreign-key checks of dependency and trade_flow rows probe country's
+-- key rather than scan the table once it holds every country (30_tables.sql).
+ALTER TABLE @extschema@.country SET (fillfactor = 10);
+
 -- A user row of a code that now ships becomes the shipped row (its ISO
 -- name): the database is then a fresh install's plus the user's other rows,
 -- and its dump does not hold a row that a fresh install would duplicate.
