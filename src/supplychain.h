@@ -7,9 +7,10 @@
 #include "postgres.h"
 #include "fmgr.h"
 
-/* propagate_exposure streams rows through SPI_execute_plan_extended (14). */
-#if PG_VERSION_NUM < 140000
-#error "supplychain needs PostgreSQL 14 or later"
+/* propagate_exposure streams rows through SPI_execute_plan_extended (14) into
+ * a set that InitMaterializedSRF (15) sets up. */
+#if PG_VERSION_NUM < 150000
+#error "supplychain needs PostgreSQL 15 or later"
 #endif
 
 #include "labels.h"
