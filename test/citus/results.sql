@@ -33,6 +33,8 @@ INSERT INTO citustest.result (name, sql, kind) VALUES
     ('disruption(XA, 1, batteries)', $$SELECT country, sector, stage, round(direct_loss::numeric, 10), round(total_loss::numeric, 10) FROM supplychain.disruption('XA', 1.0, 'batteries')$$, 'function'),
     ('disruption(CN, 0.5, NULL, XQ)', $$SELECT country, sector, stage, round(direct_loss::numeric, 10), round(total_loss::numeric, 10) FROM supplychain.disruption('CN', 0.5, NULL, 'XQ')$$, 'function'),
     ('heatmap_svg(US)', $$SELECT supplychain.heatmap_svg('US')$$, 'function'),
+    ('import_dependency, importer XQ', $$SELECT * FROM supplychain.import_dependency WHERE importer = 'XQ'$$, 'one country'),
+    ('import_dependency, importer EU (a group)', $$SELECT * FROM supplychain.import_dependency WHERE importer = 'EU'$$, 'one country'),
     ('heatmap_svg(XQ, semiconductors)', $$SELECT supplychain.heatmap_svg('XQ', 'semiconductors')$$, 'function'),
     ('hhi(share) by supplier', $$SELECT supplier, kind, round(supplychain.hhi(share)::numeric, 10), count(*) FROM supplychain.dependency GROUP BY supplier, kind$$, 'aggregate'),
     ('min/max(stage_rating) by stage', $$SELECT stage, supplychain.min(rating), supplychain.max(rating), count(*) FILTER (WHERE rating OPERATOR(supplychain.<) 'weak') FROM supplychain.assessment GROUP BY stage$$, 'aggregate'),
