@@ -51,15 +51,20 @@ sc_utf8_to_server(const char *utf8)
  * (in LATIN1, say) never match one.  ASCII input needs no conversion.
  */
 static const char *
-input_as_utf8(const char *str, size_t len)
+input_as_utf8(const char *str, size_t *len)
 {
 	size_t		i;
+	char	   *utf8;
 
 	if (sc_database_is_utf8())
 		return str;
-	for (i = 0; i < len; i++)
+	for (i = 0; i < *len; i++)
 		if (IS_HIGHBIT_SET(str[i]))
-			return pg_server_to_any(str, len, PG_UTF8);
+		{
+			utf8 = pg_server_to_any(str, *len, PG_UTF8);
+			*len = strlen(utf8);
+			return utf8;
+		}
 	return str;
 }
 
@@ -67,8 +72,9 @@ Datum
 sc_ord_in(FunctionCallInfo fcinfo, const sc_ordtype *t)
 {
 	const char *str = PG_GETARG_CSTRING(0);
-	const char *utf8 = input_as_utf8(str, strlen(str));
-	int			level = t->parse(utf8, strlen(utf8));
+	size_t		len = strlen(str);
+	const char *utf8 = input_as_utf8(str, &len);
+	int			level = t->parse(utf8, len);
 
 	if (level == 0)
 		sc_input_error(fcinfo,
