@@ -24,13 +24,14 @@ shift $((OPTIND - 1))
 sql=${1:?usage: profile.sh [-d database] [-s setup-sql] 'SQL' [perf report options]}
 shift
 bindir=${SC_BINDIR:-$("${PG_CONFIG:-pg_config}" --bindir)}
+. "$(dirname "$0")/../test/lib/psql.sh"
 export PGOPTIONS=${PGOPTIONS:-"-c work_mem=2GB -c jit=off -c max_parallel_workers_per_gather=0 -c search_path=public,supplychain"}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 chmod 755 "$out"
 
 # psql's \! runs perf against this very backend; perf stops when told to.
-"$bindir/psql" -X -q -v ON_ERROR_STOP=1 -d "$db" <<EOF
+sc_psql -d "$db" <<EOF
 $setup
 SELECT pg_backend_pid() AS pid \gset
 \setenv BENCH_PROFILE_PID :pid

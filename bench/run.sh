@@ -104,9 +104,8 @@ done
 [ "$C6_COUNTRIES" -ge 12 ] && [ "$C6_COUNTRIES" -le 249 ] || die "BENCH_C6_COUNTRIES must be between 12 and 249 (ISO 3166-1 codes)"
 
 export PGOPTIONS="-c work_mem=$WORK_MEM -c jit=off -c max_parallel_workers_per_gather=0 -c search_path=public,supplychain"
-psql_() { "$bindir/psql" -X -v ON_ERROR_STOP=1 -q "$@"; }
-psql_db() { psql_ -d "$DB" "$@"; }
-value() { psql_ -At -d "${2:-postgres}" -c "$1"; }
+psql_db() { sc_psql -d "$DB" "$@"; }
+value() { sc_psql -At -d "${2:-postgres}" -c "$1"; }
 
 mkdir -p "$RESULTS"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -162,7 +161,7 @@ fi
 } >"$tmp/header.txt"
 cat "$tmp/header.txt"
 say "settings"
-psql_ -d postgres -P footer=off -c "SELECT name, setting, unit, source FROM pg_settings
+sc_psql -d postgres -P footer=off -c "SELECT name, setting, unit, source FROM pg_settings
 	WHERE name IN ('shared_buffers', 'work_mem', 'hash_mem_multiplier', 'maintenance_work_mem',
 	               'max_parallel_workers_per_gather', 'max_parallel_workers', 'max_worker_processes',
 	               'jit', 'autovacuum', 'max_wal_size', 'fsync', 'synchronous_commit', 'lc_collate', 'server_encoding')
@@ -170,7 +169,7 @@ psql_ -d postgres -P footer=off -c "SELECT name, setting, unit, source FROM pg_s
 
 # --- the database ----------------------------------------------------------
 say "database $DB"
-psql_ -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+sc_psql -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 psql_db -c "SET client_min_messages = warning" -c "CREATE EXTENSION supplychain"
 psql_db -f bench/lib.sql
 echo "supplychain $(value "SELECT extversion FROM pg_extension WHERE extname = 'supplychain'" "$DB")"

@@ -13,6 +13,12 @@
 #error "supplychain needs PostgreSQL 15 or later"
 #endif
 
+/* Since PostgreSQL 16 the varlena macros (VARDATA, SET_VARSIZE, ...) live in
+ * varatt.h, which postgres.h no longer includes. */
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"
+#endif
+
 #include "labels.h"
 
 /*

@@ -6,6 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . test/lib/tap.sh
+. test/lib/psql.sh
 : "${SC_BINDIR:?run through test/harness.sh}"
 db=${BENCH_DB:-supplychain_bench}
 log=$(mktemp)
@@ -17,7 +18,7 @@ note <"$log"
 if [ "$rc" -eq 0 ]; then ok "bench/run.sh (BENCH_QUICK=1) exits 0"; else not_ok "bench/run.sh (BENCH_QUICK=1) exits 0 (exit $rc)"; fi
 for c in ${BENCH_CASES:-1 2 3 4 5}; do
 	# case 2's rows include "2s", the symbols' COPY
-	got=$("$SC_BINDIR/psql" -X -At -d "$db" -c "
+	got=$(sc_psql -At -d "$db" -c "
 		SELECT count(*) || ' rows, ' || count(error) || ' errors' || COALESCE(': ' || string_agg(error, '; '), '')
 		FROM bench.result WHERE \"case\" ~ '^$c[a-z]*\$'" 2>&1)
 	if [[ $got =~ ^([0-9]+)\ rows,\ 0\ errors$ ]] && [ "${BASH_REMATCH[1]}" -gt 0 ]; then

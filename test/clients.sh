@@ -25,8 +25,8 @@ python=/usr/bin/python3
 jar=/usr/share/java/postgresql.jar
 tmp=$(mktemp -d /tmp/supplychain-clients.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-psql=("$SC_BINDIR/psql" -X -q -v ON_ERROR_STOP=1)
 . "$here/lib/tap.sh"
+. "$here/lib/psql.sh"
 
 # step NAME FUNCTION: the function's checks, then whether it ran to its end
 step() {
@@ -57,9 +57,9 @@ need() {
 note "database $db on 127.0.0.1:$PGPORT (socket $PGHOST), user $PGUSER"
 # As the README says: the operators are found through search_path, so the
 # database puts the schema on it, after public (what a DBA does for BI users).
-if ! "${psql[@]}" -d postgres -c "SET client_min_messages = warning" \
+if ! sc_psql -d postgres -c "SET client_min_messages = warning" \
 	-c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" ||
-	! "${psql[@]}" -d "$db" -c "CREATE EXTENSION supplychain" \
+	! sc_psql -d "$db" -c "CREATE EXTENSION supplychain" \
 		-c "ALTER DATABASE $db SET search_path = \"\$user\", public, supplychain" \
 		-c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$reader')
 		    THEN CREATE ROLE $reader NOLOGIN; END IF; END \$\$"; then
@@ -156,7 +156,7 @@ binary() {
 	"$tmp/binary_check" "dbname=$db" || rc=1
 
 	# binary COPY: out and back in again, and a bad byte in a COPY file
-	out=$("${psql[@]}" -d "$db" -tA <<-EOF 2>&1
+	out=$(sc_psql -d "$db" -tA <<-EOF 2>&1
 		\copy (SELECT policy, country, horizon, as_of, score FROM supplychain.policy_impact) TO '$tmp/impact.bin' (FORMAT binary)
 		\copy (SELECT stage, country, as_of, rating FROM supplychain.assessment) TO '$tmp/rating.bin' (FORMAT binary)
 		CREATE TEMP TABLE impact_back (policy text, country text, horizon text, as_of date, score supplychain.impact_score);
@@ -176,7 +176,7 @@ binary() {
 
 	# header, flags, extension length; one tuple of one 1-byte field 0x07; trailer
 	printf 'PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0\0\1\0\0\0\1\7\377\377' >"$tmp/bad.bin"
-	out=$("${psql[@]}" -d "$db" -tA <<-EOF 2>&1
+	out=$(sc_psql -d "$db" -tA <<-EOF 2>&1
 		\set VERBOSITY verbose
 		CREATE TEMP TABLE bad (score supplychain.impact_score);
 		\copy bad FROM '$tmp/bad.bin' (FORMAT binary)

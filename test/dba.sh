@@ -53,13 +53,13 @@ quiet_ok() {
 	fi
 }
 
-psql_() { "$bindir/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
-q() { local db=$1; shift; psql_ -At -d "$db" -c "$*"; }
+. test/lib/psql.sh
+q() { local db=$1; shift; sc_psql -At -d "$db" -c "$*"; }
 newdb() { "$bindir/dropdb" --if-exists "$1" >/dev/null 2>&1; "$bindir/createdb" "$1" && dbs+=("$1"); }
-fingerprint() { psql_ -At -d "$1" -f "$dir/fingerprint.sql"; }
+fingerprint() { sc_psql -At -d "$1" -f "$dir/fingerprint.sql"; }
 # rows and view output of the user objects outside the extension
 user_objects() {
-	psql_ -At -d "$1" <<-'EOF'
+	sc_psql -At -d "$1" <<-'EOF'
 		SELECT 'table ' || c.oid::regclass || ' rows=' || (xpath('/row/n/text()',
 		       query_to_xml(format('SELECT count(*) AS n FROM %s', c.oid::regclass), false, true, '')))[1]::text
 		       || ' md5=' || (xpath('/row/h/text()', query_to_xml(format(
@@ -73,7 +73,7 @@ user_objects() {
 	EOF
 }
 # keys of share_total that disagree with a sum over dependency (see the file)
-share_total_mismatches() { psql_ -At -d "$1" -f "$dir/share_total.sql" 2>&1; }
+share_total_mismatches() { sc_psql -At -d "$1" -f "$dir/share_total.sql" 2>&1; }
 
 # ---------------------------------------------------------------------------
 section "versions: control file, installed scripts, update paths"
@@ -100,9 +100,9 @@ for v in "${older[@]}"; do
 	if [ -n "$path" ]; then ok "update path $v -> $default: $path"; else not_ok "no update path from $v to $default"; fi
 done
 
-newdb dba_fresh && psql_ -d dba_fresh -c "CREATE EXTENSION supplychain"
+newdb dba_fresh && sc_psql -d dba_fresh -c "CREATE EXTENSION supplychain"
 fingerprint dba_fresh >"$work/fp_fresh"
-psql_ -At -d dba_fresh -f "$dir/catalog.sql" >"$work/catalog_fresh"
+sc_psql -At -d dba_fresh -f "$dir/catalog.sql" >"$work/catalog_fresh"
 # what the upgrade comparison below compares: every kind of fact must be
 # there (a join gone wrong in catalog.sql would compare nothing)
 kinds="extension|dump config|schema|member|comment|relation|column|constraint|index|trigger|view|function|functiondef|aggregate|type|operator|opclass|amop|amproc|cast|init privs"
@@ -116,7 +116,7 @@ same "catalog.sql: column comments and table and schema privileges are among the
 # ---------------------------------------------------------------------------
 section "pg_dump / pg_restore: users' rows in every table"
 newdb dba_src
-psql_ -d dba_src -c "CREATE EXTENSION supplychain" -f "$dir/user_data.sql" -f "$dir/user_data_trade.sql" 2>"$work/err"
+sc_psql -d dba_src -c "CREATE EXTENSION supplychain" -f "$dir/user_data.sql" -f "$dir/user_data_trade.sql" 2>"$work/err"
 quiet_ok "user rows loaded into every table ($dir/user_data.sql)" $? "$work/err"
 fingerprint dba_src >"$work/fp_src"
 user_objects dba_src >"$work/uo_src"
@@ -193,7 +193,7 @@ quiet_ok "pg_restore into a fresh database: exit 0, no error or warning" $? "$wo
 verify_restore dba_restored "pg_restore" user
 
 newdb dba_plain
-"$bindir/pg_dump" -Fp -d dba_src 2>"$work/err" | psql_ -d dba_plain >/dev/null 2>>"$work/err"
+"$bindir/pg_dump" -Fp -d dba_src 2>"$work/err" | sc_psql -d dba_plain >/dev/null 2>>"$work/err"
 quiet_ok "plain pg_dump | psql -v ON_ERROR_STOP=1" $? "$work/err"
 verify_restore dba_plain "plain dump" user
 
@@ -212,7 +212,7 @@ verify_restore dba_sections "sectioned restore" user
 
 "$bindir/pg_dump" -Fc --data-only -n supplychain -d dba_src -f "$work/data.dump" 2>"$work/err"
 quiet_ok "pg_dump --data-only -n supplychain (users' rows only)" $? "$work/err"
-newdb dba_dataonly && psql_ -d dba_dataonly -c "CREATE EXTENSION supplychain"
+newdb dba_dataonly && sc_psql -d dba_dataonly -c "CREATE EXTENSION supplychain"
 "$bindir/pg_restore" --data-only -d dba_dataonly "$work/data.dump" 2>"$work/err"
 quiet_ok "pg_restore --data-only into a database that already has the extension" $? "$work/err"
 verify_restore dba_dataonly "data-only restore"
@@ -254,8 +254,8 @@ have_amcheck=$(q postgres "SELECT count(*) FROM pg_available_extensions WHERE na
 # the fresh install is, it must differ there, and only there.
 plant="COMMENT ON VIEW supplychain.stage_risk IS 'planted'"
 "$bindir/createdb" -T dba_fresh dba_planted && dbs+=(dba_planted)
-psql_ -d dba_planted -c "$plant"
-psql_ -At -d dba_planted -f "$dir/catalog.sql" >"$work/catalog_planted"
+sc_psql -d dba_planted -c "$plant"
+sc_psql -At -d dba_planted -f "$dir/catalog.sql" >"$work/catalog_planted"
 binary_upgrade_schema dba_planted >"$work/bu_planted"
 # only_one_side FILE1 FILE2 [SEPARATOR]: each entry (a line, or a part between
 # SEPARATORs: its first line and its first SQL line) found in one file and not
@@ -292,25 +292,25 @@ for v in "${older[@]}"; do
 	section "upgrade from $v to $default"
 	db=dba_up_${v//[^0-9A-Za-z]/_}
 	newdb "$db"
-	psql_ -d "$db" -c "CREATE EXTENSION supplychain VERSION '$v'" -f "$dir/types_user_data.sql" 2>"$work/err"
+	sc_psql -d "$db" -c "CREATE EXTENSION supplychain VERSION '$v'" -f "$dir/types_user_data.sql" 2>"$work/err"
 	quiet_ok "$v: CREATE EXTENSION VERSION '$v'; a user table on the types with btree and hash indexes, and a view" $? "$work/err"
 	if [ "$(q "$db" "SELECT coalesce(cardinality(extconfig), 0) FROM pg_extension WHERE extname = 'supplychain'")" -gt 0 ]; then
-		psql_ -d "$db" -f "$dir/user_data.sql" 2>"$work/err"
+		sc_psql -d "$db" -f "$dir/user_data.sql" 2>"$work/err"
 		quiet_ok "$v: user rows in the extension's tables ($dir/user_data.sql)" $? "$work/err"
 	else
 		note "$v has no tables of its own: user data is the table on the types"
 	fi
 	user_rows_queries "$db" >"$work/user_rows_$db.sql"
-	{ psql_ -At -d "$db" -f "$work/user_rows_$db.sql"; user_objects "$db"; } >"$work/before_$db"
+	{ sc_psql -At -d "$db" -f "$work/user_rows_$db.sql"; user_objects "$db"; } >"$work/before_$db"
 	countries_before=$(user_country_codes "$db")
 
 	had_material=$(q "$db" "SELECT to_regclass('supplychain.material') IS NOT NULL")
 	had_trade=$(q "$db" "SELECT to_regclass('supplychain.trade_flow') IS NOT NULL")
-	psql_ -d "$db" -c "ALTER EXTENSION supplychain UPDATE" 2>"$work/err"
+	sc_psql -d "$db" -c "ALTER EXTENSION supplychain UPDATE" 2>"$work/err"
 	quiet_ok "$v: ALTER EXTENSION supplychain UPDATE" $? "$work/err"
 	same "$v: extversion is the default_version" \
 		"$(q "$db" "SELECT extversion FROM pg_extension WHERE extname = 'supplychain'")" "$default"
-	{ psql_ -At -d "$db" -f "$work/user_rows_$db.sql"; user_objects "$db"; } >"$work/after_$db"
+	{ sc_psql -At -d "$db" -f "$work/user_rows_$db.sql"; user_objects "$db"; } >"$work/after_$db"
 	same_file "$v: user rows (over their old columns), user table, indexes and view unchanged by the update" \
 		"$work/before_$db" "$work/after_$db"
 	same "$v: the user's countries ($countries_before) kept, as shipped rows where the update ships the code" \
@@ -319,18 +319,18 @@ for v in "${older[@]}"; do
 	# tables the update created take the user's rows beside the old ones
 	# (which they reference: user countries, sector and source)
 	if [ -s "$work/user_rows_$db.sql" ] && [ "$had_material" = f ]; then
-		psql_ -d "$db" -f "$dir/user_data_material.sql" 2>"$work/err"
+		sc_psql -d "$db" -f "$dir/user_data_material.sql" 2>"$work/err"
 		quiet_ok "$v: user rows in the tables the update created ($dir/user_data_material.sql)" $? "$work/err"
 		same "$v: material_risk on the updated database sees them (hand-computed)" \
 			"$(material_risk_check "$db")" "$material_risk_want"
 	fi
 	if [ -s "$work/user_rows_$db.sql" ] && [ "$had_trade" = f ] &&
 		[ "$(q "$db" "SELECT to_regclass('supplychain.trade_flow') IS NOT NULL")" = t ]; then
-		psql_ -d "$db" -f "$dir/user_data_trade.sql" >/dev/null 2>"$work/err"
+		sc_psql -d "$db" -f "$dir/user_data_trade.sql" >/dev/null 2>"$work/err"
 		quiet_ok "$v: user rows in the trade tables the update created ($dir/user_data_trade.sql)" $? "$work/err"
 	fi
 
-	psql_ -At -d "$db" -f "$dir/catalog.sql" >"$work/catalog_$db"
+	sc_psql -At -d "$db" -f "$dir/catalog.sql" >"$work/catalog_$db"
 	same_file "$v: catalog of the extension's members ($dir/catalog.sql) as in a fresh install" \
 		"$work/catalog_fresh" "$work/catalog_$db"
 	binary_upgrade_schema dba_fresh >"$work/bu_fresh"
@@ -342,7 +342,7 @@ for v in "${older[@]}"; do
 	planted "$v: negative control: so does the pg_dump --binary-upgrade comparison" \
 		"$work/bu_planted" "$work/bu_$db" "VIEW stage_risk; Type: COMMENT; Schema: supplychain;" $'\n--\n-- Name: '
 
-	explain=$(psql_ -At -d "$db" -c "SET search_path = public, supplychain" -c "SET enable_seqscan = off" \
+	explain=$(sc_psql -At -d "$db" -c "SET search_path = public, supplychain" -c "SET enable_seqscan = off" \
 		-c "EXPLAIN (COSTS OFF) SELECT count(*) FROM public.dba_ratings WHERE rating = 'weak' AND score >= 'positive'")
 	if grep -q 'dba_ratings_rating_score' <<<"$explain"; then
 		ok "$v: the btree index on (stage_rating, impact_score) is still used"
@@ -352,8 +352,8 @@ for v in "${older[@]}"; do
 	counts="SELECT count(*) FILTER (WHERE rating = 'weak' AND score >= 'positive') || ' ' ||
 	        count(*) FILTER (WHERE score = 'neutral') || ' ' || count(*) FILTER (WHERE rating < 'satisfactory')
 	        FROM public.dba_ratings"
-	by_index=$(psql_ -At -d "$db" -c "SET search_path = public, supplychain" -c "SET enable_seqscan = off" -c "$counts" 2>&1)
-	by_seqscan=$(psql_ -At -d "$db" -c "SET search_path = public, supplychain" -c "SET enable_indexscan = off" \
+	by_index=$(sc_psql -At -d "$db" -c "SET search_path = public, supplychain" -c "SET enable_seqscan = off" -c "$counts" 2>&1)
+	by_seqscan=$(sc_psql -At -d "$db" -c "SET search_path = public, supplychain" -c "SET enable_indexscan = off" \
 		-c "SET enable_bitmapscan = off" -c "$counts" 2>&1)
 	if [[ "$by_index" =~ ^[0-9]+\ [0-9]+\ [0-9]+$ ]] && [ "$by_index" = "$by_seqscan" ]; then
 		ok "$v: with and without index scans the same counts ($by_index)"
@@ -361,7 +361,7 @@ for v in "${older[@]}"; do
 		not_ok "$v: index scans give '$by_index', a sequential scan '$by_seqscan'"
 	fi
 	if [ "$have_amcheck" = 1 ]; then
-		checked=$(psql_ -At -d "$db" -c "CREATE SCHEMA dba_tools" -c "CREATE EXTENSION amcheck SCHEMA dba_tools" -c "
+		checked=$(sc_psql -At -d "$db" -c "CREATE SCHEMA dba_tools" -c "CREATE EXTENSION amcheck SCHEMA dba_tools" -c "
 			SELECT string_agg(c.relname, ' ' ORDER BY c.relname)
 			FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
 			CROSS JOIN LATERAL dba_tools.bt_index_check(c.oid, true)
@@ -382,7 +382,7 @@ for v in "${older[@]}"; do
 	# undeletable as a default the views need), so the cleanup runs in
 	# maintenance mode, as the upgrade scripts do: it deletes the changed
 	# default and re-creates the shipped row.
-	psql_ -d "$db" 2>"$work/err" <<-'EOF'
+	sc_psql -d "$db" 2>"$work/err" <<-'EOF'
 		SET client_min_messages = warning;
 		SET supplychain.maintenance = on;
 		DROP VIEW IF EXISTS public.dba_weak_stages;
@@ -420,7 +420,7 @@ for v in "${older[@]}"; do
 	EOF
 	if [ -n "$(q "$db" "SELECT to_regclass('supplychain.weight')")" ]; then
 		q dba_fresh "COPY (SELECT * FROM supplychain.weight WHERE builtin) TO STDOUT" |
-			psql_ -d "$db" -c "CREATE TEMP TABLE w (LIKE supplychain.weight)" -c "COPY w FROM STDIN" \
+			sc_psql -d "$db" -c "CREATE TEMP TABLE w (LIKE supplychain.weight)" -c "COPY w FROM STDIN" \
 				-c "SET supplychain.maintenance = on" \
 				-c "INSERT INTO supplychain.weight SELECT * FROM w WHERE name NOT IN (SELECT name FROM supplychain.weight)" \
 				2>>"$work/err"
@@ -431,7 +431,7 @@ for v in "${older[@]}"; do
 	same "$v: share_total equals the sum of known shares per key" "$(share_total_mismatches "$db")" 0
 
 	# pgTAP first: the regression suites leave user rows' traces behind
-	psql_ -d "$db" -c "CREATE EXTENSION IF NOT EXISTS pgtap" 2>"$work/err"
+	sc_psql -d "$db" -c "CREATE EXTENSION IF NOT EXISTS pgtap" 2>"$work/err"
 	if pg_prove -d "$db" test/pgtap/*.sql >"$work/prove.log" 2>&1; then
 		ok "$v: pg_prove test/pgtap on the updated database ($(tail -n 1 "$work/prove.log"))"
 	else
@@ -453,7 +453,7 @@ done
 # ---------------------------------------------------------------------------
 section "DROP EXTENSION and CREATE again"
 newdb dba_drop
-psql_ -d dba_drop 2>"$work/err" <<-'EOF'
+sc_psql -d dba_drop 2>"$work/err" <<-'EOF'
 	CREATE EXTENSION supplychain;
 	CREATE TABLE public.dba_plan (id integer PRIMARY KEY, rating supplychain.stage_rating);
 	INSERT INTO public.dba_plan VALUES (1, 'weak'), (2, 'very weak'), (3, NULL);
@@ -463,7 +463,7 @@ psql_ -d dba_drop 2>"$work/err" <<-'EOF'
 	INSERT INTO supplychain.country (code, name) VALUES ('XM', 'User land');
 EOF
 quiet_ok "a database with user tables on both types, a view on a risk view and a user row" $? "$work/err"
-psql_ -d dba_drop -v VERBOSITY=verbose -c "DROP EXTENSION supplychain" >/dev/null 2>"$work/err"
+sc_psql -d dba_drop -v VERBOSITY=verbose -c "DROP EXTENSION supplychain" >/dev/null 2>"$work/err"
 rc=$?
 if [ $rc -ne 0 ] && grep -q '^ERROR:  2BP01: cannot drop extension supplychain because other objects depend on it$' "$work/err" &&
 	grep -q 'column rating of table dba_plan depends on type supplychain.stage_rating' "$work/err" &&
@@ -480,7 +480,7 @@ same "after the refused DROP: extension, user rows and view intact" \
 	               || ' ' || (SELECT count(*) FROM public.dba_plan WHERE rating IS NOT NULL)
 	               || ' ' || (SELECT count(*) FROM supplychain.country WHERE NOT builtin)
 	               || ' ' || (SELECT count(*) > 0 FROM public.dba_us_risk)")" "$default 2 1 true"
-psql_ -d dba_drop -c "DROP EXTENSION supplychain CASCADE" >/dev/null 2>"$work/notices"
+sc_psql -d dba_drop -c "DROP EXTENSION supplychain CASCADE" >/dev/null 2>"$work/notices"
 rc=$?
 grep -v '^NOTICE: \|^DETAIL: \|^drop cascades to ' "$work/notices" >"$work/err"
 quiet_ok "DROP EXTENSION supplychain CASCADE ($(grep -c 'drop cascades to\|^DETAIL' "$work/notices") notice lines)" $rc "$work/err"
@@ -496,13 +496,13 @@ same "after CASCADE: no extension, nothing left in schema supplychain; user tabl
 	               || ' ' || (SELECT count(*) FROM public.dba_scores)
 	               || ' ' || (to_regclass('public.dba_us_risk') IS NULL)")" "0 0 id 3 1 true"
 note "schema supplychain after DROP: $(q dba_drop "SELECT CASE WHEN to_regnamespace('supplychain') IS NULL THEN 'dropped with the extension' ELSE 'kept, empty (CREATE EXTENSION made it; it is not a member)' END")"
-psql_ -d dba_drop -c "CREATE EXTENSION supplychain" 2>"$work/err"
+sc_psql -d dba_drop -c "CREATE EXTENSION supplychain" 2>"$work/err"
 quiet_ok "CREATE EXTENSION supplychain after DROP ... CASCADE" $? "$work/err"
 same "re-created at the default_version" "$(q dba_drop "SELECT extversion FROM pg_extension WHERE extname = 'supplychain'")" "$default"
 fingerprint dba_drop >"$work/fp_dba_drop"
 same_file "re-created: shipped data and views as in a fresh install (the user's rows went with the extension)" \
 	"$work/fp_fresh" "$work/fp_dba_drop"
-psql_ -d dba_drop -c "CREATE TABLE public.dba_again (r supplychain.stage_rating)" -c "INSERT INTO public.dba_again VALUES ('satisfactory')" 2>"$work/err"
+sc_psql -d dba_drop -c "CREATE TABLE public.dba_again (r supplychain.stage_rating)" -c "INSERT INTO public.dba_again VALUES ('satisfactory')" 2>"$work/err"
 quiet_ok "the re-created types are usable in user tables" $? "$work/err"
 
 # ---------------------------------------------------------------------------

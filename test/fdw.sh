@@ -38,7 +38,6 @@ start=$SECONDS
 . "$here/lib/tap.sh"
 . "$here/lib/cluster.sh"
 
-psql_q() { "$bindir/psql" -X -v ON_ERROR_STOP=1 -q "$@"; }
 
 # Shard 1 holds these depending countries; shard 2 (the DEFAULT partition)
 # all the others.
@@ -49,7 +48,7 @@ AT=2022-06-01
 
 work=$(mktemp -d /tmp/supplychain-fdw.XXXXXX)
 cluster_on_exit 'rm -rf "$work"'
-cluster_on_exit 'psql_q -d postgres -c "DROP DATABASE IF EXISTS fdw_coord WITH (FORCE)" -c "DROP DATABASE IF EXISTS fdw_single WITH (FORCE)"'
+cluster_on_exit 'sc_psql -d postgres -c "DROP DATABASE IF EXISTS fdw_coord WITH (FORCE)" -c "DROP DATABASE IF EXISTS fdw_single WITH (FORCE)"'
 
 # --- two shard clusters ------------------------------------------------------
 for i in 1 2; do
@@ -61,26 +60,26 @@ for i in 1 2; do
 done
 
 # --- coordinator and single-server baseline (the harness's cluster) ---------
-check "coordinator and single-server databases" psql_q -d postgres -c "SET client_min_messages = warning" \
+check "coordinator and single-server databases" sc_psql -d postgres -c "SET client_min_messages = warning" \
 	-c "DROP DATABASE IF EXISTS fdw_coord WITH (FORCE)" -c "DROP DATABASE IF EXISTS fdw_single WITH (FORCE)" \
 	-c "CREATE DATABASE fdw_single" -c "CREATE DATABASE fdw_coord" \
 	-c "ALTER DATABASE fdw_coord SET search_path = public, supplychain" \
 	-c "ALTER DATABASE fdw_coord SET enable_partitionwise_aggregate = on" \
 	-c "ALTER DATABASE fdw_coord SET enable_partitionwise_join = on" || exit 1
-check "single server: the same rows in one database" psql_q -d fdw_single -At -v at="$AT" -f "$sql/single.sql" || exit 1
+check "single server: the same rows in one database" sc_psql -d fdw_single -At -v at="$AT" -f "$sql/single.sql" || exit 1
 check "coordinator: partitioned tables over the shards, the views and functions re-created over them" \
-	psql_q -d fdw_coord -At -v s1host="$(cluster_dir s1)" -v s1port="$(cluster_port s1)" \
+	sc_psql -d fdw_coord -At -v s1host="$(cluster_dir s1)" -v s1port="$(cluster_port s1)" \
 	-v s2host="$(cluster_dir s2)" -v s2port="$(cluster_port s2)" \
 	-v cohost="$PGHOST" -v coport="$PGPORT" -v pguser="$pguser" -v s1="$S1" \
 	-f "$sql/coordinator.sql" || exit 1
-check "coordinator: the queries and their plans" psql_q -d fdw_coord -f "$sql/queries.sql" || exit 1
+check "coordinator: the queries and their plans" sc_psql -d fdw_coord -f "$sql/queries.sql" || exit 1
 note "set-up: $((SECONDS - start)) s"
 
 # --- plans: the Remote SQL ---------------------------------------------------
 plans=$work/plans
 mkdir -p "$plans"
-for name in $(psql_q -d fdw_coord -At -c "SELECT name FROM fdwtest.query ORDER BY name"); do
-	psql_q -d fdw_coord -At -c "SELECT line FROM fdwtest.plan WHERE name = '$name' ORDER BY n" >"$plans/$name"
+for name in $(sc_psql -d fdw_coord -At -c "SELECT name FROM fdwtest.query ORDER BY name"); do
+	sc_psql -d fdw_coord -At -c "SELECT line FROM fdwtest.plan WHERE name = '$name' ORDER BY n" >"$plans/$name"
 done
 
 # expect PLAN OP N REGEX WHAT: the number of plan lines matching the extended
@@ -161,7 +160,7 @@ done
 
 # --- results: distributed = single server -------------------------------------
 # compare.sql prints one TAP line per comparison
-psql_q -d fdw_coord -At -v at="$AT" -f "$sql/compare.sql" >"$work/compare.out" 2>"$work/compare.err"
+sc_psql -d fdw_coord -At -v at="$AT" -f "$sql/compare.sql" >"$work/compare.out" 2>"$work/compare.err"
 rc=$?
 relay <"$work/compare.out"
 if [ "$rc" -eq 0 ]; then

@@ -9,15 +9,31 @@ shift || true
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
-PACKAGES=${PACKAGES:-"postgresql-server-dev-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl clang libclang-rt-14-dev libpostgresql-jdbc-java python3-psycopg2 odbc-postgresql unixodbc openjdk-17-jdk-headless"}
-
 say() { printf '\n== %s\n' "$*"; }
 
-# --- packages: install only what is missing (apt needs root) -------------
+# --- the server: pg_config from PATH unless PG_CONFIG names one -------------
+PG_CONFIG=${PG_CONFIG:-pg_config}
+if ! command -v "$PG_CONFIG" >/dev/null 2>&1; then
+	echo "no $PG_CONFIG: install PostgreSQL (Debian: postgresql-NN), or set PG_CONFIG to its pg_config" >&2
+	exit 1
+fi
+pg_major=$("$PG_CONFIG" --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
+case $pg_major in
+'' | *[!0-9]*) echo "cannot read the server version from $PG_CONFIG --version" >&2; exit 1 ;;
+esac
+
+# --- packages: those of this server's major version, only what is missing ---
+# (apt needs root).  The names without a version are Debian's defaults of
+# each release (clang, the JDK), so that the same list serves every suite.
+all_packages="postgresql-server-dev-$pg_major postgresql-$pg_major-pgtap libtap-parser-sourcehandler-pgtap-perl clang libclang-rt-dev libpostgresql-jdbc-java python3-psycopg2 odbc-postgresql unixodbc default-jdk-headless"
+if [ "$job" = demo ]; then all_packages="postgresql-server-dev-$pg_major"; fi
+PACKAGES=${PACKAGES:-$all_packages}
 . "$top/test/lib/packages.sh"
 # shellcheck disable=SC2086
 apt_install_missing "for the tests" $PACKAGES || exit 1
+# the pg_config of exactly that server from now on: Debian's wrapper on PATH
+# follows whichever server-dev package is newest
+PG_CONFIG=$("$PG_CONFIG" --bindir)/pg_config
 
 # --- build and install -----------------------------------------------------
 # One run at a time per machine: each installs into the server's shared
@@ -62,25 +78,24 @@ export PGDATABASE=postgres SC_DIR SC_PORT SC_BINDIR PG_CONFIG
 say "throwaway cluster: $("$bindir/postgres" --version)"
 echo "   socket $SC_DIR, port $SC_PORT, fsync=off"
 
-psql_q() { "$bindir/psql" -X -v ON_ERROR_STOP=1 -q "$@"; }
 
 case "$job" in
 demo)
-	psql_q -c "CREATE DATABASE supplychain_demo"
-	PGDATABASE=supplychain_demo psql_q -f test/demo.sql
+	sc_psql -c "CREATE DATABASE supplychain_demo"
+	PGDATABASE=supplychain_demo sc_psql -f test/demo.sql
 	;;
 test)
 	# Every stage prints TAP and prove runs them one after the other (never in
 	# parallel: they share this cluster and the machine), so one summary
 	# counts them all: pg_regress (test/regress.sh), each test/*.sh, and each
 	# pgTAP file through pg_prove's source handler.  Arguments: a subset.
-	psql_q -c "CREATE DATABASE supplychain_tap"
-	PGDATABASE=supplychain_tap psql_q -c "CREATE EXTENSION pgtap"
+	sc_psql -c "CREATE DATABASE supplychain_tap"
+	PGDATABASE=supplychain_tap sc_psql -c "CREATE EXTENSION pgtap"
 	stages=("$@")
 	if [ ${#stages[@]} -eq 0 ]; then
 		stages=(test/regress.sh)
 		for t in test/*.sh; do
-			case $t in test/harness.sh | test/regress.sh) continue ;; esac
+			case $t in test/harness.sh | test/regress.sh | test/matrix.sh) continue ;; esac
 			stages+=("$t")
 		done
 		stages+=(test/pgtap/*.sql)

@@ -16,10 +16,13 @@ make -s PG_CONFIG="${PG_CONFIG:-pg_config}" installcheck >"$log" 2>&1
 rc=$?
 note <"$log"
 # pg_regress 15 reports "test NAME ... ok" (serial) or "     NAME ... ok" (a
-# parallel group); each suite in sql/ must be there
+# parallel group), 16 and later TAP: "ok 3 - NAME  12 ms" or "not ok 3 -
+# NAME"; each suite in sql/ must be there
 for f in sql/*.sql; do
 	suite=$(basename "$f" .sql)
-	result=$(sed -n -E "s/^(test| )[[:space:]]+$suite[[:space:]]+\.\.\. ([a-zA-Z ()]+[a-zA-Z)]).*/\2/p" "$log" | head -n 1)
+	result=$(sed -n -E -e "s/^(test| )[[:space:]]+$suite[[:space:]]+\.\.\. ([a-zA-Z ()]+[a-zA-Z)]).*/\2/p" \
+		-e "s/^(ok|not ok)[[:space:]]+[0-9]+[[:space:]]+[-+][[:space:]]+$suite[[:space:]].*/\1/p" "$log" | head -n 1)
+	[ "$result" = "not ok" ] && result=FAILED
 	case $result in
 	ok) ok "$suite: sql/$suite.sql gives expected/$suite.out" ;;
 	"") not_ok "$suite: not run" ;;

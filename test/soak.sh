@@ -7,13 +7,13 @@ cd "$(dirname "$0")/soak"
 . ../lib/tap.sh
 seconds=${SOAK_SECONDS:-10}
 db=supplychain_soak
-psql() { "$SC_BINDIR/psql" -X -q "$@"; }
+. ../lib/psql.sh
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 check "database $db: stages, the ledger of committed writes, the pgbench scripts' helpers" \
-	psql -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" \
+	sc_psql -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" \
 	-c "CREATE DATABASE $db" -c "\\connect $db" -f setup.sql || exit 1
-start=$(psql -d $db -At -c "SELECT pg_postmaster_start_time()")
+start=$(sc_psql -d $db -At -c "SELECT pg_postmaster_start_time()")
 note "pgbench: 8 clients, ${seconds}s: writers (read committed and repeatable read), deleters, readers of every view"
 "$SC_BINDIR/pgbench" -n -c 8 -j 2 -T "$seconds" --max-tries=20 --failures-detailed \
 	-f write_rc.sql@4 -f write_rr.sql@2 -f delete.sql@1 -f read.sql@2 $db >"$log" 2>&1
@@ -27,11 +27,11 @@ else
 fi
 failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$log")
 # check.sql prints one TAP line per invariant
-psql -d $db -At -f check.sql >"$log" 2>&1
+sc_psql -d $db -At -f check.sql >"$log" 2>&1
 rc=$?
 relay <"$log"
 if [ $? -eq 0 ] && [ $rc -ne 0 ]; then not_ok "check.sql ran to its end (exit $rc)"; diag <"$log"; fi
-is "the server did not restart during the soak" "$(psql -d $db -At -c "SELECT pg_postmaster_start_time()")" "$start"
+is "the server did not restart during the soak" "$(sc_psql -d $db -At -c "SELECT pg_postmaster_start_time()")" "$start"
 note "failed transactions after retries: ${failed:-0} (serialization failures out of retries only)"
-psql -c "DROP DATABASE $db"
+sc_psql -c "DROP DATABASE $db"
 done_testing

@@ -11,7 +11,7 @@
 #   cluster_stop NAME [MODE [pg_ctl options]]   stop, fast by default
 #   cluster_kill9 NAME                      SIGKILL the postmaster and its children at once,
 #                                           and wait until none is left
-#   cluster_psql NAME [psql arguments]      psql -X -q -v ON_ERROR_STOP=1, database postgres
+#   cluster_psql NAME [psql arguments]      sc_psql (psql.sh) on it, database postgres
 #   cluster_env NAME                        export PGHOST, PGPORT, PGUSER for it
 #   cluster_dir NAME, cluster_port NAME     its directory (DIR/data, DIR/server.log), its port
 #   cluster_adopt NAME DIR                  a running cluster made by another script (a
@@ -26,6 +26,7 @@
 # sources it: add to it with cluster_on_exit.
 
 SC_BINDIR=${SC_BINDIR:-$("${PG_CONFIG:-pg_config}" --bindir)}
+. "$(dirname "${BASH_SOURCE[0]}")/psql.sh"
 if [ "$(id -u)" -eq 0 ]; then cluster_user=postgres; else cluster_user=$(id -un); fi
 
 declare -A _cl_dir=() _cl_port=() _cl_opts=()
@@ -147,7 +148,7 @@ cluster_psql() {
 	local name=${1:?usage: cluster_psql NAME [psql arguments]} dir
 	shift
 	dir=$(cluster_dir "$name") || return 1
-	"$SC_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "${_cl_port[$name]}" -U "$cluster_user" -d postgres "$@"
+	sc_psql -h "$dir" -p "${_cl_port[$name]}" -U "$cluster_user" -d postgres "$@"
 }
 
 cluster_env() {
