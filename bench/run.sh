@@ -11,7 +11,7 @@
 # Sizes and knobs (environment):
 #   BENCH_QUICK=1          tiny sizes: a smoke run of well under a minute
 #   BENCH_SCALE=f          multiply every default row count by f
-#   BENCH_CASES="1 2 3 4 5 6"
+#   BENCH_CASES="1 2 3 4 5 6 7"
 #   BENCH_RUNS=5 BENCH_WARMUP=1     measured rounds, warm-up rounds
 #   BENCH_C1_ROWS BENCH_C2_ROWS BENCH_C3_ROWS
 #   BENCH_C4_SMALL BENCH_C4_LARGE BENCH_C4_COUNTRIES BENCH_C4_STAGES
@@ -21,6 +21,7 @@
 #                          size; the rest goes in with triggers off, checked
 #   BENCH_C5_EDGES BENCH_C5_FANIN BENCH_C5_TIERS
 #   BENCH_C6_FLOWS BENCH_C6_COUNTRIES (trade flows of one year; products = flows / (10 x countries))
+#   BENCH_C7_SOAK          seconds of each soak run of case 7 (writes)
 #   BENCH_WORK_MEM=2GB BENCH_WORKERS=2 BENCH_SEED=0.42
 #   BENCH_SHARED_BUFFERS=2GB (keep: leave the server's)
 #   BENCH_SERVER=1         change the throwaway cluster's settings (default 0
@@ -47,12 +48,12 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	d_c1=200000 d_c2=200000 d_c3=500000
 	d_c4_small=20000 d_c4_large=200000 d_c4_countries=50 d_c4_stages=200 d_c4_sectors=5
 	d_c5_edges=20000 d_c4_budget=15 d_c4_batch=10000 d_server=0
-	d_c6_flows=20000 d_c6_countries=50
+	d_c6_flows=20000 d_c6_countries=50 d_c7_soak=3
 else
 	d_c1=5000000 d_c2=5000000 d_c3=10000000
 	d_c4_small=1000000 d_c4_large=10000000 d_c4_countries=200 d_c4_stages=2000 d_c4_sectors=20
 	d_c5_edges=1000000 d_c4_budget=60 d_c4_batch=100000 d_server=1
-	d_c6_flows=10000000 d_c6_countries=200
+	d_c6_flows=10000000 d_c6_countries=200 d_c7_soak=10
 fi
 scale=${BENCH_SCALE:-1}
 scaled() { awk -v n="$1" -v s="$scale" 'BEGIN { v = int(n * s + 0.5); print (v < 1 ? 1 : v) }'; }
@@ -74,9 +75,10 @@ C5_FANIN=${BENCH_C5_FANIN:-2}
 C5_TIERS=${BENCH_C5_TIERS:-4}
 C6_FLOWS=${BENCH_C6_FLOWS:-$(scaled $d_c6_flows)}
 C6_COUNTRIES=${BENCH_C6_COUNTRIES:-$d_c6_countries}
+C7_SOAK=${BENCH_C7_SOAK:-$d_c7_soak}
 RUNS=${BENCH_RUNS:-5}
 WARMUP=${BENCH_WARMUP:-1}
-CASES=${BENCH_CASES:-"1 2 3 4 5 6"}
+CASES=${BENCH_CASES:-"1 2 3 4 5 6 7"}
 WORK_MEM=${BENCH_WORK_MEM:-2GB}
 WORKERS=${BENCH_WORKERS:-2}
 SEED=${BENCH_SEED:-0.42}
@@ -191,6 +193,63 @@ run_case() {
 	echo "case $c: $(($(date +%s) - t0)) s"
 }
 
+# case 7: writes, this version against 0.5.0, each in a database of its own
+# (bench/case7.sql sets them up), timed alternately: a 1-row and a
+# 10,000-row INSERT of new keys (each rolled back; the median of rounds after
+# a warm-up in the same session), and the soak's transactions per second
+# (test/soak: 8 clients) in turns.
+run_case7() {
+	local t0=$(date +%s) db v r order n ms tps
+	local W_STAGES=200 W_COUNTRIES=10 W_SECTORS=10 W_EXISTING=50000
+	say "case 7"
+	for v in cur 050; do
+		db=bench_w_$v
+		sc_psql -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+		if [ $v = cur ]; then ext="CREATE EXTENSION supplychain"; else ext="CREATE EXTENSION supplychain VERSION '0.5.0'"; fi
+		sc_psql -d "$db" -c "SET client_min_messages = warning" -c "$ext" -v stages=$W_STAGES -v countries=$W_COUNTRIES \
+			-v sectors=$W_SECTORS -v existing=$W_EXISTING -f bench/case7.sql >/dev/null || { case_failed 7 "setup of $db"; return; }
+	done
+	for r in $(seq 1 "$RUNS"); do
+		if [ $((r % 2)) = 1 ]; then order="cur 050"; else order="050 cur"; fi
+		for v in $order; do
+			for n in 1 10000; do
+				# a warm-up statement, then the measured one, in one session
+				ms=$(sc_psql -d bench_w_$v -At -c "BEGIN" -c "SELECT bench7.insert($n, 0, $W_STAGES, $W_COUNTRIES, $W_SECTORS)" -c "ROLLBACK" \
+					-c "BEGIN" -c "SELECT bench7.insert($n, $r, $W_STAGES, $W_COUNTRIES, $W_SECTORS)" -c "ROLLBACK" | sed -n 2p)
+				psql_db -c "INSERT INTO bench.timing VALUES ('c7.insert$n.$v', $r, $ms, NULL)" >/dev/null
+			done
+		done
+	done
+	for r in 1 2; do
+		if [ $r = 1 ]; then order="cur 050"; else order="050 cur"; fi
+		for v in $order; do
+			db=bench_s_$v
+			sc_psql -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+			[ $v = 050 ] && sc_psql -d $db -c "SET client_min_messages = warning" -c "CREATE EXTENSION supplychain VERSION '0.5.0'" >/dev/null
+			(cd test/soak && sc_psql -d $db -f setup.sql >/dev/null) || { case_failed 7 "soak setup"; return; }
+			tps=$(cd test/soak && "$bindir/pgbench" -n -c 8 -j 2 -T "$C7_SOAK" --max-tries=20 \
+				-f write_rc.sql@4 -f write_rr.sql@2 -f delete.sql@1 -f read.sql@2 $db 2>/dev/null |
+				sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+			[ -n "$tps" ] || { case_failed 7 "pgbench on $db"; return; }
+			psql_db -c "INSERT INTO bench.timing VALUES ('c7.soak.$v', $r, 1000.0 / $tps, jsonb_build_object('tps', $tps))" >/dev/null
+			sc_psql -d postgres -c "DROP DATABASE $db" >/dev/null
+		done
+	done
+	psql_db >/dev/null <<-SQL
+	INSERT INTO bench.result ("case", name, rows, ours, base, target, note) VALUES
+	    ('7', '1-row INSERT into dependency: ms (the baseline is 1 ms; target 2 ms)', $W_EXISTING, 'c7.insert1.cur', NULL, 2, NULL),
+	    ('7', '1-row INSERT: this version vs 0.5.0', $W_EXISTING, 'c7.insert1.cur', 'c7.insert1.050', NULL, NULL),
+	    ('7', '10,000-row INSERT of new keys: this version vs 0.5.0', $W_EXISTING, 'c7.insert10000.cur', 'c7.insert10000.050', 1.5, NULL),
+	    ('7', 'soak (8 clients, ${C7_SOAK}s): time per transaction vs 0.5.0 (tps >= 0.8x: <= 1.25)', NULL, 'c7.soak.cur', 'c7.soak.050', 1.25,
+	     (SELECT format('tps %s vs %s', string_agg(DISTINCT (info->>'tps'), '/') FILTER (WHERE label LIKE '%cur'),
+	                    string_agg(DISTINCT (info->>'tps'), '/') FILTER (WHERE label LIKE '%050'))
+	      FROM bench.timing WHERE label LIKE 'c7.soak.%'));
+	UPDATE bench.result SET base_ms = 1 WHERE "case" = '7' AND name LIKE '1-row INSERT into dependency: ms%';
+	SQL
+	for v in cur 050; do sc_psql -d postgres -c "DROP DATABASE bench_w_$v" >/dev/null; done
+	echo "case 7: $(($(date +%s) - t0)) s"
+}
+
 for c in $CASES; do
 	case $c in
 	1) run_case 1 -v rows="$C1_ROWS" ;;
@@ -211,6 +270,7 @@ for c in $CASES; do
 		fi
 		;;
 	6) run_case 6 -v flows="$C6_FLOWS" -v countries="$C6_COUNTRIES" -v datadir="$datadir" ;;
+	7) run_case7 ;;
 	*) die "unknown case '$c' in BENCH_CASES" ;;
 	esac
 done

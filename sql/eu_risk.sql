@@ -67,3 +67,6 @@ INSERT INTO material_supply (material, scope, country, share) VALUES
 SELECT material, hhi_wgi_gs, hhi_wgi_eu, method, supply_risk, critical FROM material_risk WHERE material = 'testium';
 DELETE FROM material WHERE id = 'testium';
 DELETE FROM governance WHERE NOT builtin;
+
+-- the maintained state equals its recomputation from the raw rows
+SELECT count(*) AS state_differences FROM supplychain.verify_state();

@@ -41,3 +41,6 @@ DELETE FROM country WHERE code = 'QZ';
 
 -- a country with no assessed chain
 SELECT heatmap_svg('KR');
+
+-- the maintained state equals its recomputation from the raw rows
+SELECT count(*) AS state_differences FROM supplychain.verify_state();

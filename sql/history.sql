@@ -40,3 +40,6 @@ SELECT stage, rating FROM stage_risk WHERE stage_id = 'batteries.refining';
 
 DELETE FROM dependency WHERE NOT builtin;
 DELETE FROM assessment WHERE NOT builtin;
+
+-- the maintained state equals its recomputation from the raw rows
+SELECT count(*) AS state_differences FROM supplychain.verify_state();

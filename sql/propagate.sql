@@ -306,3 +306,6 @@ SELECT * FROM propagate_exposure('SELECT a, b, s FROM scratch FOR UPDATE', 'VALU
 SELECT count(*) AS rows_written FROM scratch;
 -- a share too large for double precision is a bad share, not an overflow
 SELECT * FROM propagate_exposure('VALUES (1, 2, 1e400::numeric)', 'VALUES (1, ''CN'', 1.0)');
+
+-- the maintained state equals its recomputation from the raw rows
+SELECT count(*) AS state_differences FROM supplychain.verify_state();

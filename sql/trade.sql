@@ -351,3 +351,6 @@ DELETE FROM trade_flow;
 DELETE FROM product WHERE NOT builtin;
 DELETE FROM source WHERE id = 'baci-hs17-test';
 SELECT count(*) AS dependency_rows FROM dependency;
+
+-- the maintained state equals its recomputation from the raw rows
+SELECT count(*) AS state_differences FROM supplychain.verify_state();

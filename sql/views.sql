@@ -115,3 +115,6 @@ DELETE FROM stage_link WHERE upstream LIKE 'widgets.%';
 DELETE FROM stage WHERE sector = 'widgets';
 DELETE FROM sector WHERE code = 'widgets';
 SELECT count(*) AS user_rows_left FROM dependency WHERE NOT builtin;
+
+-- the maintained state equals its recomputation from the raw rows
+SELECT count(*) AS state_differences FROM supplychain.verify_state();

@@ -151,7 +151,12 @@ propagate_emit(Graph *g, Output *out, Datum node, int32 country, double value, i
 			values[1] = PointerGetDatum(cv);
 			values[2] = Float8GetDatum(value);
 			values[3] = Int32GetDatum(tier);
+#if PG_VERSION_NUM >= 180000
+			/* 18 added room for the caller's data before the tuple */
+			check = heap_form_minimal_tuple(out->desc, values, nulls, 0);
+#else
 			check = heap_form_minimal_tuple(out->desc, values, nulls);
+#endif
 			if (check->t_len != tup->t_len || memcmp(check, tup, tup->t_len) != 0)
 				elog(ERROR, "propagate_exposure formed a result row unlike heap_form_minimal_tuple");
 			pfree(check);

@@ -22,11 +22,46 @@ CREATE TABLE @extschema@.share_total (
 COMMENT ON TABLE @extschema@.share_total IS
     'internal: one row per dependency key (stage, country, kind, item), locked by writers of the key; total = its current known share';
 
+-- exec_cached(): the triggers' statements name their tables at run time (on
+-- a Citus worker, the shards beside the one a trigger fires on); EXECUTE
+-- would plan each anew, and for a one-row write the planning costs more than
+-- the work.  This runs a statement through a generic plan kept for the
+-- session (src/exec_cached.c), with up to four text[] parameters, and
+-- returns its first row's first three text[] columns.
+CREATE FUNCTION @extschema@.exec_cached(statement text, a text[] DEFAULT NULL, b text[] DEFAULT NULL,
+                                        c text[] DEFAULT NULL, d text[] DEFAULT NULL,
+                                        OUT r1 text[], OUT r2 text[], OUT r3 text[])
+RETURNS record
+AS 'MODULE_PATHNAME', 'sc_exec_cached'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.exec_cached(text, text[], text[], text[], text[]) IS
+    'internal: runs a statement of the triggers through a generic plan kept for the session, with up to four text[] parameters ($1..$4); returns the first row''s first three text[] columns';
+
+-- key_rows(): the rows of up to four parallel arrays (the keys a trigger
+-- passes to its statements).  Never inlined (its SET clause), so that its
+-- support function estimates its rows: a few for a parameter (a generic plan
+-- then probes the tables' indexes per key), the array's length for a
+-- constant (src/exec_cached.c).
+CREATE FUNCTION @extschema@.key_rows_support(internal) RETURNS internal
+AS 'MODULE_PATHNAME', 'sc_key_rows_support' LANGUAGE C STRICT;
+COMMENT ON FUNCTION @extschema@.key_rows_support(internal) IS
+    'internal: the planner''s row estimate of key_rows()';
+CREATE FUNCTION @extschema@.key_rows(x1 text[], x2 text[], x3 text[] DEFAULT NULL, x4 text[] DEFAULT NULL)
+RETURNS TABLE (a text, b text, c text, d text)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SUPPORT @extschema@.key_rows_support SET search_path = pg_catalog, pg_temp AS $$
+    SELECT * FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4))
+$$;
+COMMENT ON FUNCTION @extschema@.key_rows(text[], text[], text[], text[]) IS
+    'internal: the rows of up to four parallel arrays (the triggers'' keys), with a row estimate for the planner';
+
 CREATE FUNCTION @extschema@.dependency_share_check() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    keys text;
-    bad record;
+    stages text[];
+    countries text[];
+    kinds text[];
+    items text[];
+    bad text[];
     -- the table the trigger fires on, and share_total beside it: on a Citus
     -- worker, a shard and its colocated shard (45_citus.sql)
     dep constant regclass := TG_RELID::regclass;
@@ -36,32 +71,50 @@ BEGIN
         EXECUTE pg_catalog.format('DELETE FROM %s', tot);
         RETURN NULL;
     END IF;
-    keys := CASE TG_OP
-        WHEN 'INSERT' THEN 'SELECT stage, country, kind, item FROM new_rows'
-        WHEN 'DELETE' THEN 'SELECT stage, country, kind, item FROM old_rows'
-        ELSE 'SELECT stage, country, kind, item FROM new_rows
-              UNION SELECT stage, country, kind, item FROM old_rows' END;
+    -- the keys the statement touched, in the lock order
+    IF TG_OP = 'INSERT' THEN
+        SELECT pg_catalog.array_agg(stage ORDER BY stage, country, kind, item), pg_catalog.array_agg(country ORDER BY stage, country, kind, item),
+               pg_catalog.array_agg(kind ORDER BY stage, country, kind, item), pg_catalog.array_agg(item ORDER BY stage, country, kind, item)
+          INTO stages, countries, kinds, items
+          FROM (SELECT DISTINCT stage, country, kind, item FROM new_rows) k;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT pg_catalog.array_agg(stage ORDER BY stage, country, kind, item), pg_catalog.array_agg(country ORDER BY stage, country, kind, item),
+               pg_catalog.array_agg(kind ORDER BY stage, country, kind, item), pg_catalog.array_agg(item ORDER BY stage, country, kind, item)
+          INTO stages, countries, kinds, items
+          FROM (SELECT DISTINCT stage, country, kind, item FROM old_rows) k;
+    ELSE
+        SELECT pg_catalog.array_agg(stage ORDER BY stage, country, kind, item), pg_catalog.array_agg(country ORDER BY stage, country, kind, item),
+               pg_catalog.array_agg(kind ORDER BY stage, country, kind, item), pg_catalog.array_agg(item ORDER BY stage, country, kind, item)
+          INTO stages, countries, kinds, items
+          FROM (SELECT stage, country, kind, item FROM new_rows
+                UNION SELECT stage, country, kind, item FROM old_rows) k;
+    END IF;
+    IF stages IS NULL THEN
+        RETURN NULL;
+    END IF;
 
-    -- lock the keys, in a fixed order so that writers never deadlock
-    EXECUTE format($q$
-        INSERT INTO %2$s AS t (stage, country, kind, item, total)
-        SELECT DISTINCT stage, country, kind, item, 0 FROM (%1$s) k
+    -- lock the keys, in that fixed order, so that writers never deadlock
+    PERFORM @extschema@.exec_cached(pg_catalog.format($q$
+        INSERT INTO %s AS t (stage, country, kind, item, total)
+        SELECT stage, country, kind, item, 0
+        FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
         ORDER BY stage, country, kind, item
         ON CONFLICT (stage, country, kind, item) DO UPDATE SET total = t.total
-    $q$, keys, tot);
+    $q$, tot), stages, countries, kinds, items);
 
     -- each row adds its share minus the same supplier's previous share from
     -- its date on; the running sum is the key's total at each date.  (The
     -- cached current total is written by joining the latest date's total to
     -- share_total through its primary key: linear in the statement's keys.)
-    EXECUTE format($q$
-        WITH k AS (SELECT DISTINCT stage, country, kind, item FROM (%1$s) k),
-        delta AS (
+    SELECT r1 INTO bad FROM @extschema@.exec_cached(pg_catalog.format($q$
+        WITH k AS (
+            SELECT * FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
+        ), delta AS (
             SELECT d.stage, d.country, d.kind, d.item, d.as_of,
                    COALESCE(d.share, 0) - COALESCE(lag(d.share) OVER (
                        PARTITION BY d.stage, d.country, d.kind, d.item, d.supplier
                        ORDER BY d.as_of), 0) AS delta
-            FROM %3$s d JOIN k USING (stage, country, kind, item)
+            FROM %2$s d JOIN k USING (stage, country, kind, item)
         ), per_date AS (
             SELECT stage, country, kind, item, as_of, sum(delta) AS delta
             FROM delta GROUP BY stage, country, kind, item, as_of
@@ -71,31 +124,31 @@ BEGIN
                    row_number() OVER (PARTITION BY stage, country, kind, item ORDER BY as_of DESC) AS latest
             FROM per_date
         ), updated AS (
-            UPDATE %2$s t SET total = r.total
+            UPDATE %1$s t SET total = r.total
             FROM running r
             WHERE r.latest = 1
               AND (t.stage, t.country, t.kind, t.item) = (r.stage, r.country, r.kind, r.item)
         )
-        SELECT stage, country, kind, item, as_of, total FROM running
+        SELECT ARRAY[stage, country, kind, item, as_of::text, total::text] FROM running
         WHERE total > 1 ORDER BY stage, country, kind, item, as_of LIMIT 1
-    $q$, keys, tot, dep) INTO bad;
+    $q$, tot, dep), stages, countries, kinds, items);
 
     -- keys whose rows are all gone now hold nothing
     IF TG_OP <> 'INSERT' THEN
-        EXECUTE format($q$
-            UPDATE %2$s t SET total = 0
-            FROM (SELECT DISTINCT stage, country, kind, item FROM (%1$s) k) k
+        PERFORM @extschema@.exec_cached(pg_catalog.format($q$
+            UPDATE %1$s t SET total = 0
+            FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
             WHERE (t.stage, t.country, t.kind, t.item) = (k.stage, k.country, k.kind, k.item)
-              AND NOT EXISTS (SELECT FROM %3$s d
+              AND NOT EXISTS (SELECT FROM %2$s d
                               WHERE (d.stage, d.country, d.kind, d.item) = (k.stage, k.country, k.kind, k.item))
-        $q$, keys, tot, dep);
+        $q$, tot, dep), stages, countries, kinds, items);
     END IF;
 
-    IF bad.stage IS NOT NULL THEN
-        RAISE EXCEPTION 'known shares of a dependency sum to % (above 1)', bad.total
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'known shares of a dependency sum to % (above 1)', bad[6]
             USING ERRCODE = 'check_violation',
                   DETAIL = format('Stage %s, country %s, kind %s, item "%s", as of %s: the latest known share of each supplier up to that date.',
-                                  bad.stage, bad.country, bad.kind, bad.item, bad.as_of),
+                                  bad[1], bad[2], bad[3], bad[4], bad[5]),
                   HINT = 'Shares are fractions of one item at one stage. Lower another supplier''s share at the same or an earlier date first.';
     END IF;
     RETURN NULL;

@@ -83,9 +83,10 @@ COMMENT ON FUNCTION @extschema@.table_label(regclass) IS
 -- every node), parents before the tables that reference them; the
 -- per-country tables are distributed by the depending (or affected)
 -- country and colocated, so that every key of the share rule and every row a
--- view computes for one country are on one node.  share_total comes first:
--- the share rule's triggers on dependency's shards need its colocated shard
--- while Citus copies the existing rows into them.  A new table is one line.
+-- view computes for one country are on one node.  share_total and the
+-- maintained state (42_state.sql) come first: the triggers on dependency's
+-- and assessment's shards need their colocated shards while Citus copies the
+-- existing rows into them.  A new table is one line.
 CREATE FUNCTION @extschema@.distribution_plan()
 RETURNS TABLE (step integer, table_name regclass, placement text, distribution_column text)
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
@@ -97,8 +98,11 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     UNION ALL
     -- the depending country: the importer of a trade flow
     SELECT 100 + d.step::integer, pg_catalog.format('@extschema@.%I', d.name)::regclass, 'distributed', d.col
-    FROM ROWS FROM (pg_catalog.unnest(ARRAY['share_total', 'dependency', 'assessment', 'policy_impact', 'trade_flow']),
-                    pg_catalog.unnest(ARRAY['country', 'country', 'country', 'country', 'importer']))
+    FROM ROWS FROM (pg_catalog.unnest(ARRAY['share_total', 'stage_state', 'supplier_state', 'country_state',
+                                            'country_total_state', 'dependency', 'assessment', 'policy_impact',
+                                            'trade_flow']),
+                    pg_catalog.unnest(ARRAY['country', 'country', 'country', 'country', 'country', 'country',
+                                            'country', 'country', 'importer']))
          WITH ORDINALITY AS d(name, col, step)
     ORDER BY 1
 $$;

@@ -43,12 +43,48 @@ COMMENT ON VIEW @extschema@.current_policy_impact IS 'the latest impact of each 
 -- stage_risk: one row per stage of each assessed chain (country, sector).
 -- hhi is the Herfindahl-Hirschman index of the known supply shares of the
 -- stage's most concentrated item; risk = weakness(rating) x hhi, NULL when no
--- share is known.  supply is NOT MATERIALIZED so that a condition on the
--- country reaches each of its three readers (and the index) rather than
--- stopping at a materialized CTE.
+-- share is known.
+--
+-- Each risk view reads the maintained state (42_state.sql) when
+-- supplychain.as_of is unset, and computes from the raw rows at a date set
+-- (history, and verify_state() at 'infinity'): two branches of a UNION ALL,
+-- one of which a one-time filter skips.  A condition on the country reaches
+-- the index of either branch.  In the raw branch, supply is NOT MATERIALIZED
+-- so that the condition reaches each of its three readers.
 
 CREATE VIEW @extschema@.stage_risk AS
-WITH chain AS (
+WITH state_chain AS (
+    SELECT DISTINCT ss.country, ss.sector
+    FROM @extschema@.stage_state ss
+    WHERE ss.rating IS NOT NULL
+)
+SELECT c.country,
+       s.sector,
+       s.name AS stage,
+       s.position,
+       ss.rating,
+       ss.rating::text AS rating_label,
+       ss.rating::integer AS rating_level,
+       COALESCE(ss.suppliers, 0)::integer AS suppliers,
+       COALESCE(ss.unknown_shares, 0)::integer AS unknown_shares,
+       round(ss.hhi::numeric, 4) AS hhi,
+       ss.top_supplier,
+       ss.top_share,
+       round(w.value, 4) AS weakness,
+       round(w.value * ss.hhi::numeric, 4) AS risk,
+       ss.hhi::numeric > hc.value AS concentrated,
+       s.id AS stage_id,
+       ss.rated_as_of AS as_of
+FROM state_chain c
+JOIN @extschema@.stage s ON s.sector = c.sector
+LEFT JOIN @extschema@.stage_state ss ON ss.country = c.country AND ss.stage = s.id
+LEFT JOIN @extschema@.weight w
+       ON w.name = CASE WHEN ss.rating IS NULL THEN 'weakness.unassessed'
+                        ELSE 'weakness.' || ss.rating::text END
+LEFT JOIN @extschema@.weight hc ON hc.name = 'hhi.concentrated'
+WHERE (SELECT @extschema@.state_is_current())
+UNION ALL
+(WITH chain AS (
     SELECT DISTINCT a.country, s.sector
     FROM @extschema@.current_assessment a
     JOIN @extschema@.stage s ON s.id = a.stage
@@ -97,7 +133,8 @@ LEFT JOIN top t ON t.stage = s.id AND t.country = c.country
 LEFT JOIN @extschema@.weight w
        ON w.name = CASE WHEN a.rating IS NULL THEN 'weakness.unassessed'
                         ELSE 'weakness.' || a.rating::text END
-LEFT JOIN @extschema@.weight hc ON hc.name = 'hhi.concentrated';
+LEFT JOIN @extschema@.weight hc ON hc.name = 'hhi.concentrated'
+WHERE NOT (SELECT @extschema@.state_is_current()));
 COMMENT ON VIEW @extschema@.stage_risk IS
     'per stage of each assessed chain: rating, supplier count, HHI of known supply shares, top supplier, risk = weakness x HHI';
 
@@ -110,7 +147,21 @@ COMMENT ON VIEW @extschema@.stage_risk IS
 -- nothing to risk; risk is NULL when no share is known.
 
 CREATE VIEW @extschema@.stage_supplier_risk AS
-WITH per_kind AS (
+SELECT t.country,
+       t.sector,
+       t.stage AS stage_id,
+       t.supplier,
+       t.dependencies,
+       t.unknown_shares,
+       t.known_share,
+       t.weighted,
+       round(t.weighted * wa.value, 4) AS risk
+FROM @extschema@.supplier_state t
+LEFT JOIN @extschema@.alignment al ON al.country = t.country AND al.partner = t.supplier
+LEFT JOIN @extschema@.weight wa ON wa.name = 'alignment.' || COALESCE(al.relation, 'unknown')
+WHERE (SELECT @extschema@.state_is_current())
+UNION ALL
+(WITH per_kind AS (
     SELECT d.country, s.sector, d.supplier, d.stage, d.kind,
            max(d.share) AS share,
            count(*) AS dependencies,
@@ -136,12 +187,27 @@ LEFT JOIN @extschema@.weight wr
 LEFT JOIN @extschema@.weight wk ON wk.name = 'kind.' || p.kind
 LEFT JOIN @extschema@.alignment al ON al.country = p.country AND al.partner = p.supplier
 LEFT JOIN @extschema@.weight wa ON wa.name = 'alignment.' || COALESCE(al.relation, 'unknown')
-GROUP BY p.country, p.sector, p.stage, p.supplier, wa.value;
+WHERE NOT (SELECT @extschema@.state_is_current())
+GROUP BY p.country, p.sector, p.stage, p.supplier, wa.value);
 COMMENT ON VIEW @extschema@.stage_supplier_risk IS
     'one stage''s term of country_risk: weighted = sum over kinds of known share x stage weakness x kind weight; risk = weighted x alignment weight';
 
 CREATE VIEW @extschema@.country_risk AS
-WITH summed AS (
+-- the state: one row per output row, read in rank order off an index
+SELECT c.country, c.sector, c.supplier, c.relation, c.stages, c.dependencies, c.unknown_shares,
+       c.known_share, c.risk,
+       rank() OVER (PARTITION BY c.country, c.sector ORDER BY c.risk DESC NULLS LAST)::integer AS rank
+FROM @extschema@.country_state c
+WHERE (SELECT @extschema@.state_is_current())
+UNION ALL
+SELECT t.country, NULL::text, t.supplier, t.relation, t.stages, t.dependencies, t.unknown_shares,
+       t.known_share, t.risk,
+       rank() OVER (PARTITION BY t.country ORDER BY t.risk DESC NULLS LAST)::integer
+FROM @extschema@.country_total_state t
+WHERE (SELECT @extschema@.state_is_current())
+UNION ALL
+-- the raw rows (a date set)
+(WITH summed AS (
     SELECT country, sector, supplier,
            count(*)::integer AS stages,
            sum(dependencies)::integer AS dependencies,
@@ -169,7 +235,8 @@ SELECT x.country,
                     ORDER BY round(x.weighted * wa.value, 4) DESC NULLS LAST)::integer AS rank
 FROM summed x
 LEFT JOIN @extschema@.alignment al ON al.country = x.country AND al.partner = x.supplier
-LEFT JOIN @extschema@.weight wa ON wa.name = 'alignment.' || COALESCE(al.relation, 'unknown');
+LEFT JOIN @extschema@.weight wa ON wa.name = 'alignment.' || COALESCE(al.relation, 'unknown')
+WHERE NOT (SELECT @extschema@.state_is_current()));
 COMMENT ON VIEW @extschema@.country_risk IS
     'dependency risk of country on supplier per sector (sector NULL: all sectors); rank 1 = most risky';
 

@@ -26,6 +26,13 @@ BEGIN
     RETURN QUERY SELECT * FROM @extschema@.country_risk;
 END
 $$;
+CREATE FUNCTION @extschema@.stage_supplier_risk_at(at date) RETURNS SETOF @extschema@.stage_supplier_risk
+LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp SET supplychain.as_of = '' AS $$
+BEGIN
+    PERFORM @extschema@.set_as_of(at);
+    RETURN QUERY SELECT * FROM @extschema@.stage_supplier_risk;
+END
+$$;
 CREATE FUNCTION @extschema@.policy_risk_at(at date) RETURNS SETOF @extschema@.policy_risk
 LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp SET supplychain.as_of = '' AS $$
 BEGIN
@@ -42,5 +49,6 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.stage_risk_at(date) IS 'stage_risk as it was known at a date (rows with as_of <= at)';
 COMMENT ON FUNCTION @extschema@.country_risk_at(date) IS 'country_risk as it was known at a date (rows with as_of <= at)';
+COMMENT ON FUNCTION @extschema@.stage_supplier_risk_at(date) IS 'stage_supplier_risk as it was known at a date (rows with as_of <= at)';
 COMMENT ON FUNCTION @extschema@.policy_risk_at(date) IS 'policy_risk as it was known at a date (rows with as_of <= at)';
 COMMENT ON FUNCTION @extschema@.policy_balance_at(date) IS 'policy_balance as it was known at a date (rows with as_of <= at)';

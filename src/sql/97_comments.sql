@@ -121,6 +121,51 @@ COMMENT ON COLUMN @extschema@.share_total.kind IS 'the dependency key''s kind, a
 COMMENT ON COLUMN @extschema@.share_total.item IS 'the dependency key''s item, as in dependency.item';
 COMMENT ON COLUMN @extschema@.share_total.total IS 'sum of the known shares of each supplier''s latest row of the key (unknown = 0), 0..1; 0 once the key has no rows; written by the share check, which recomputes it from dependency rather than trust it';
 
+-- stage_state, supplier_state, country_state, country_total_state (42_state.sql)
+COMMENT ON COLUMN @extschema@.stage_state.country IS 'the depending country, as in dependency.country and assessment.country';
+COMMENT ON COLUMN @extschema@.stage_state.stage IS 'the stage, as in stage.id';
+COMMENT ON COLUMN @extschema@.stage_state.sector IS 'the stage''s sector when the pair was last refreshed';
+COMMENT ON COLUMN @extschema@.stage_state.rating IS 'the latest assessment''s rating; NULL when the pair is not assessed';
+COMMENT ON COLUMN @extschema@.stage_state.rated_as_of IS 'as_of of that assessment; NULL when not assessed';
+COMMENT ON COLUMN @extschema@.stage_state.rows IS 'current dependency rows of the pair, every kind (0: only assessed)';
+COMMENT ON COLUMN @extschema@.stage_state.suppliers IS 'distinct suppliers of the current supply rows (stage_risk.suppliers)';
+COMMENT ON COLUMN @extschema@.stage_state.unknown_shares IS 'current supply rows without a share (stage_risk.unknown_shares)';
+COMMENT ON COLUMN @extschema@.stage_state.hhi IS 'the largest HHI of known supply shares over the stage''s items, 0..1; NULL when no share is known';
+COMMENT ON COLUMN @extschema@.stage_state.top_supplier IS 'supplier with the largest known supply share (ties: first code); NULL when none is known';
+COMMENT ON COLUMN @extschema@.stage_state.top_share IS 'that share, 0..1';
+COMMENT ON COLUMN @extschema@.supplier_state.country IS 'the depending country';
+COMMENT ON COLUMN @extschema@.supplier_state.stage IS 'the stage';
+COMMENT ON COLUMN @extschema@.supplier_state.supplier IS 'the supplier country';
+COMMENT ON COLUMN @extschema@.supplier_state.sector IS 'the stage''s sector when the pair was last refreshed';
+COMMENT ON COLUMN @extschema@.supplier_state.dependencies IS 'current dependency rows of (country, stage, supplier), every kind';
+COMMENT ON COLUMN @extschema@.supplier_state.unknown_shares IS 'of them, rows without a share';
+COMMENT ON COLUMN @extschema@.supplier_state.supply_rows IS 'current rows of kind supply';
+COMMENT ON COLUMN @extschema@.supplier_state.supply_unknown IS 'of them, rows without a share';
+COMMENT ON COLUMN @extschema@.supplier_state.share_supply IS 'the largest known share of kind supply over the stage''s items, 0..1; NULL when none is known';
+COMMENT ON COLUMN @extschema@.supplier_state.share_market IS 'the largest known share of kind market, 0..1; NULL when none is known';
+COMMENT ON COLUMN @extschema@.supplier_state.share_talent IS 'the largest known share of kind talent, 0..1; NULL when none is known';
+COMMENT ON COLUMN @extschema@.supplier_state.known_share IS 'sum of the three largest known shares (stage_supplier_risk.known_share); NULL when none is known';
+COMMENT ON COLUMN @extschema@.supplier_state.weighted IS 'sum over kinds of share x weakness of the stage''s rating x kind weight (stage_supplier_risk.weighted)';
+COMMENT ON COLUMN @extschema@.country_state.country IS 'the depending country';
+COMMENT ON COLUMN @extschema@.country_state.sector IS 'the sector';
+COMMENT ON COLUMN @extschema@.country_state.supplier IS 'the supplier country';
+COMMENT ON COLUMN @extschema@.country_state.relation IS 'alignment.relation of (country, supplier); NULL when none is recorded';
+COMMENT ON COLUMN @extschema@.country_state.stages IS 'stages of the sector with a term of the supplier (supplier_state rows)';
+COMMENT ON COLUMN @extschema@.country_state.dependencies IS 'sum of the terms'' current rows';
+COMMENT ON COLUMN @extschema@.country_state.unknown_shares IS 'sum of the terms'' rows without a share';
+COMMENT ON COLUMN @extschema@.country_state.known_share IS 'sum of the terms'' known shares; NULL when none is known';
+COMMENT ON COLUMN @extschema@.country_state.weighted IS 'sum of the terms'' weighted shares; NULL when none is known';
+COMMENT ON COLUMN @extschema@.country_state.risk IS 'weighted x alignment weight, 4 decimals (country_risk.risk)';
+COMMENT ON COLUMN @extschema@.country_total_state.country IS 'the depending country';
+COMMENT ON COLUMN @extschema@.country_total_state.supplier IS 'the supplier country';
+COMMENT ON COLUMN @extschema@.country_total_state.relation IS 'alignment.relation of (country, supplier); NULL when none is recorded';
+COMMENT ON COLUMN @extschema@.country_total_state.stages IS 'stages of every sector with a term of the supplier';
+COMMENT ON COLUMN @extschema@.country_total_state.dependencies IS 'sum of the terms'' current rows';
+COMMENT ON COLUMN @extschema@.country_total_state.unknown_shares IS 'sum of the terms'' rows without a share';
+COMMENT ON COLUMN @extschema@.country_total_state.known_share IS 'sum of the terms'' known shares; NULL when none is known';
+COMMENT ON COLUMN @extschema@.country_total_state.weighted IS 'sum of the terms'' weighted shares; NULL when none is known';
+COMMENT ON COLUMN @extschema@.country_total_state.risk IS 'weighted x alignment weight, 4 decimals (country_risk.risk, sector NULL)';
+
 -- material
 COMMENT ON COLUMN @extschema@.material.id IS 'short readable key, e.g. ''lithium''';
 COMMENT ON COLUMN @extschema@.material.name IS 'name of the material';

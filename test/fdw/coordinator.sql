@@ -62,6 +62,24 @@ CREATE FOREIGN TABLE dist.policy_impact_s1 PARTITION OF dist.policy_impact FOR V
 CREATE FOREIGN TABLE dist.policy_impact_s2 PARTITION OF dist.policy_impact DEFAULT
     SERVER shard2 OPTIONS (schema_name 'shard', table_name 'policy_impact');
 
+-- the maintained state, partitioned the same way: each shard keeps its
+-- countries' state, and the views re-created in dist read it there
+SET fdwtest.s1 = :'s1';
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['stage_state', 'supplier_state', 'country_state', 'country_total_state'] LOOP
+        EXECUTE format('CREATE TABLE dist.%1$I (LIKE supplychain.%1$I) PARTITION BY LIST (country)', t);
+        EXECUTE format('CREATE FOREIGN TABLE dist.%1$I PARTITION OF dist.%2$I FOR VALUES IN (%3$s) '
+                       'SERVER shard1 OPTIONS (schema_name ''shard'', table_name %2$L)',
+                       t || '_s1', t, current_setting('fdwtest.s1'));
+        EXECUTE format('CREATE FOREIGN TABLE dist.%1$I PARTITION OF dist.%2$I DEFAULT '
+                       'SERVER shard2 OPTIONS (schema_name ''shard'', table_name %2$L)', t || '_s2', t);
+    END LOOP;
+END
+$$;
+
 IMPORT FOREIGN SCHEMA shard LIMIT TO (assessment) FROM SERVER shard1_noext INTO noext;
 
 -- The local copy: the shipped rows plus the same generated rows, on one server.
@@ -100,7 +118,8 @@ ANALYZE dist.dependency, dist.assessment, dist.policy_impact,
 -- kept here.
 DO $$
 DECLARE
-    tables constant text[] := ARRAY['dependency', 'assessment', 'policy_impact'];
+    tables constant text[] := ARRAY['dependency', 'assessment', 'policy_impact', 'stage_state',
+                                    'supplier_state', 'country_state', 'country_total_state'];
     views text[];
     funcs oid[] := '{}';
     names text[];

@@ -34,6 +34,11 @@ CREATE VIEW shard.assessment AS
     SELECT * FROM supplychain.assessment WHERE country :bound (:s1) WITH CHECK OPTION;
 CREATE VIEW shard.policy_impact AS
     SELECT * FROM supplychain.policy_impact WHERE country :bound (:s1) WITH CHECK OPTION;
+-- the maintained state of this shard's countries (its triggers keep it)
+CREATE VIEW shard.stage_state AS SELECT * FROM supplychain.stage_state WHERE country :bound (:s1);
+CREATE VIEW shard.supplier_state AS SELECT * FROM supplychain.supplier_state WHERE country :bound (:s1);
+CREATE VIEW shard.country_state AS SELECT * FROM supplychain.country_state WHERE country :bound (:s1);
+CREATE VIEW shard.country_total_state AS SELECT * FROM supplychain.country_total_state WHERE country :bound (:s1);
 -- The extension's views, for the rows of this shard's countries: every view
 -- with a country column computes each row from one country's rows (and the
 -- reference tables, the same on every shard), so the whole view can run here.

@@ -1,0 +1,1002 @@
+-- supplychain 0.5.0 -> 0.6.0: maintained risk state.  The statement triggers
+-- of dependency, assessment, alignment, weight and stage keep, in tables of
+-- their own, what the risk views recomputed from the raw rows at every query
+-- (stage_state, supplier_state, country_state, country_total_state); the
+-- views stage_risk, stage_supplier_risk and country_risk read it when
+-- supplychain.as_of is unset and compute from the raw rows at a date;
+-- verify_state() recomputes it and lists every difference, rebuild_state()
+-- rebuilds it; distribute() places the state tables beside dependency.
+
+\echo Use "ALTER EXTENSION supplychain UPDATE TO '0.6.0'" to load this file. \quit
+
+-- Resolve every unqualified name in pg_catalog only (LOCAL: for this script).
+SET LOCAL search_path = pg_catalog, pg_temp;
+
+-- Maintained risk state: what the risk views would otherwise recompute from
+-- the raw rows at every query, kept by the statement triggers of the tables
+-- it derives from, in the same transaction as the write.
+--
+--   stage_state          per (country, stage) with data: the current rating
+--                        and stage_risk's supply terms; its row is also the
+--                        lock that serializes the writers of the pair
+--   supplier_state       per (country, stage, supplier): the stage's term of
+--                        country_risk (stage_supplier_risk's row)
+--   country_state        per (country, sector, supplier): country_risk's row
+--   country_total_state  per (country, supplier): the all-sectors row
+--
+-- Every write to dependency or assessment names the (country, stage) pairs
+-- it touched; refresh_state() recomputes those pairs from the raw rows (their
+-- index ranges), then the country rows of the suppliers whose terms changed.
+-- Locks are taken in one order by every writer, each set sorted: the share
+-- rule's keys (40_rules.sql), then the pairs (stage_state), then the country
+-- rows (country_state, country_total_state).  verify_state() recomputes all
+-- of it through the views' own formulas and returns every difference;
+-- rebuild_state() rebuilds it from the raw rows (docs/internals.md,
+-- "Maintained state").  The tables are not dumped: a restore rebuilds them
+-- through the triggers as the rows arrive.
+
+CREATE TABLE @extschema@.stage_state (
+    country        text NOT NULL,
+    stage          text NOT NULL,
+    sector         text NOT NULL,
+    rating         @extschema@.stage_rating,     -- the current assessment; NULL: not assessed
+    rated_as_of    date,
+    rows           integer NOT NULL,             -- current dependency rows, every kind
+    suppliers      integer NOT NULL,             -- distinct suppliers of current supply rows
+    unknown_shares integer NOT NULL,             -- current supply rows without a share
+    hhi            double precision,             -- the most concentrated item's HHI of known supply shares
+    top_supplier   text,
+    top_share      numeric,
+    PRIMARY KEY (country, stage)
+) WITH (fillfactor = 70);
+CREATE TABLE @extschema@.supplier_state (
+    country        text NOT NULL,
+    stage          text NOT NULL,
+    supplier       text NOT NULL,
+    sector         text NOT NULL,
+    dependencies   integer NOT NULL,             -- current rows, every kind
+    unknown_shares integer NOT NULL,
+    supply_rows    integer NOT NULL,             -- of them, kind supply
+    supply_unknown integer NOT NULL,
+    share_supply   numeric,                      -- the largest known share of each kind
+    share_market   numeric,
+    share_talent   numeric,
+    known_share    numeric,                      -- their sum; NULL: none known
+    weighted       numeric,                      -- sum of share x weakness x kind weight
+    PRIMARY KEY (country, stage, supplier)
+) WITH (fillfactor = 70);
+-- a supplier's terms of one country, by sector: what country rows sum
+CREATE INDEX supplier_state_supplier ON @extschema@.supplier_state (country, supplier, sector);
+CREATE TABLE @extschema@.country_state (
+    country        text NOT NULL,
+    sector         text NOT NULL,
+    supplier       text NOT NULL,
+    relation       text,
+    stages         integer NOT NULL,
+    dependencies   integer NOT NULL,
+    unknown_shares integer NOT NULL,
+    known_share    numeric,
+    weighted       numeric,
+    risk           numeric,
+    -- the supplier leads the sector: a supplier's rows of one country, which
+    -- its all-sectors row sums, are one index range
+    PRIMARY KEY (country, supplier, sector)
+) WITH (fillfactor = 70);
+-- the order of country_risk's rank: read, not sorted
+CREATE INDEX country_state_rank ON @extschema@.country_state (country, sector, risk DESC NULLS LAST);
+CREATE TABLE @extschema@.country_total_state (
+    country        text NOT NULL,
+    supplier       text NOT NULL,
+    relation       text,
+    stages         integer NOT NULL,
+    dependencies   integer NOT NULL,
+    unknown_shares integer NOT NULL,
+    known_share    numeric,
+    weighted       numeric,
+    risk           numeric,
+    PRIMARY KEY (country, supplier)
+) WITH (fillfactor = 70);
+CREATE INDEX country_total_state_rank ON @extschema@.country_total_state (country, risk DESC NULLS LAST);
+
+COMMENT ON TABLE @extschema@.stage_state IS
+    'internal, maintained: per (country, stage) with data, the current rating and stage_risk''s supply terms';
+COMMENT ON TABLE @extschema@.supplier_state IS
+    'internal, maintained: per (country, stage, supplier), the stage''s term of country_risk';
+COMMENT ON TABLE @extschema@.country_state IS
+    'internal, maintained: country_risk''s row per (country, sector, supplier), without the rank';
+COMMENT ON TABLE @extschema@.country_total_state IS
+    'internal, maintained: country_risk''s all-sectors row per (country, supplier), without the rank';
+
+-- state_is_current(): whether the views read the maintained state (the
+-- current rows, supplychain.as_of unset) or compute from the raw rows (a
+-- date set: history, and verify_state()'s recomputation at 'infinity').
+CREATE FUNCTION @extschema@.state_is_current() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT COALESCE(pg_catalog.current_setting('supplychain.as_of', true), '') = ''
+$$;
+COMMENT ON FUNCTION @extschema@.state_is_current() IS
+    'internal: true when supplychain.as_of is unset, so that the risk views read the maintained state';
+
+-- refresh_country(beside, countries, sectors, suppliers): recompute the
+-- country rows of these keys (sector NULL: the all-sectors row) from
+-- supplier_state, after locking them in order.
+CREATE FUNCTION @extschema@.refresh_country(beside regclass, countries text[], sectors text[], suppliers text[])
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    sup constant regclass := @extschema@.shard_of('@extschema@.supplier_state', beside);
+    cs constant regclass := @extschema@.shard_of('@extschema@.country_state', beside);
+    ct constant regclass := @extschema@.shard_of('@extschema@.country_total_state', beside);
+    al constant regclass := @extschema@.shard_of('@extschema@.alignment', beside);
+    wt constant regclass := @extschema@.shard_of('@extschema@.weight', beside);
+BEGIN
+    IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
+        RETURN;
+    END IF;
+    -- lock: an upsert of each key, in order (a new key's row is a
+    -- placeholder until the recomputation below)
+    PERFORM @extschema@.exec_cached(pg_catalog.format($q$
+        WITH k AS (SELECT DISTINCT country, sector, supplier
+                   FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)),
+        by_sector AS (
+            INSERT INTO %1$s AS t (country, sector, supplier, stages, dependencies, unknown_shares)
+            SELECT country, sector, supplier, 0, 0, 0 FROM k WHERE sector IS NOT NULL
+            ORDER BY country, sector, supplier
+            ON CONFLICT (country, supplier, sector) DO UPDATE SET stages = t.stages
+        )
+        INSERT INTO %2$s AS t (country, supplier, stages, dependencies, unknown_shares)
+        SELECT DISTINCT country, supplier, 0, 0, 0 FROM k
+        ORDER BY country, supplier
+        ON CONFLICT (country, supplier) DO UPDATE SET stages = t.stages
+    $q$, cs, ct), countries, sectors, suppliers);
+
+    -- recompute the sector rows from the suppliers' stage terms (a new
+    -- snapshot: a writer we waited for is seen); a key without terms goes
+    PERFORM @extschema@.exec_cached(pg_catalog.format($q$
+        WITH k AS (SELECT DISTINCT country, sector, supplier
+                   FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)
+                   WHERE sector IS NOT NULL),
+        sums AS (
+            SELECT k.country, k.sector, k.supplier, x.*,
+                   al.relation, pg_catalog.round(x.weighted OPERATOR(pg_catalog.*) wa.value, 4) AS risk
+            FROM k
+            CROSS JOIN LATERAL (
+                SELECT pg_catalog.count(*)::integer AS stages,
+                       COALESCE(pg_catalog.sum(s.dependencies), 0)::integer AS dependencies,
+                       COALESCE(pg_catalog.sum(s.unknown_shares), 0)::integer AS unknown_shares,
+                       pg_catalog.sum(s.known_share) AS known_share,
+                       pg_catalog.sum(s.weighted) AS weighted
+                FROM %1$s s
+                WHERE s.country OPERATOR(pg_catalog.=) k.country AND s.supplier OPERATOR(pg_catalog.=) k.supplier
+                  AND s.sector OPERATOR(pg_catalog.=) k.sector) x
+            LEFT JOIN %4$s al ON al.country OPERATOR(pg_catalog.=) k.country AND al.partner OPERATOR(pg_catalog.=) k.supplier
+            LEFT JOIN %5$s wa ON wa.name OPERATOR(pg_catalog.=) ('alignment.' OPERATOR(pg_catalog.||) COALESCE(al.relation, 'unknown'))
+        ), kept AS (
+            UPDATE %2$s t
+            SET relation = r.relation, stages = r.stages, dependencies = r.dependencies,
+                unknown_shares = r.unknown_shares, known_share = r.known_share, weighted = r.weighted, risk = r.risk
+            FROM sums r
+            WHERE r.stages OPERATOR(pg_catalog.>) 0
+              AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
+              AND t.sector OPERATOR(pg_catalog.=) r.sector
+        )
+        DELETE FROM %2$s t USING sums r
+        WHERE r.stages OPERATOR(pg_catalog.=) 0
+          AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
+          AND t.sector OPERATOR(pg_catalog.=) r.sector
+    $q$, sup, cs, ct, al, wt), countries, sectors, suppliers);
+
+    -- then the all-sectors rows, from the sector rows (a sum of sums: the
+    -- same exact numbers as the sum over every stage term)
+    PERFORM @extschema@.exec_cached(pg_catalog.format($q$
+        WITH k AS (SELECT DISTINCT country, supplier
+                   FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)),
+        sums AS (
+            SELECT k.country, k.supplier, x.*,
+                   al.relation, pg_catalog.round(x.weighted OPERATOR(pg_catalog.*) wa.value, 4) AS risk
+            FROM k
+            CROSS JOIN LATERAL (
+                SELECT COALESCE(pg_catalog.sum(s.stages), 0)::integer AS stages,
+                       COALESCE(pg_catalog.sum(s.dependencies), 0)::integer AS dependencies,
+                       COALESCE(pg_catalog.sum(s.unknown_shares), 0)::integer AS unknown_shares,
+                       pg_catalog.sum(s.known_share) AS known_share,
+                       pg_catalog.sum(s.weighted) AS weighted
+                FROM %2$s s
+                WHERE s.country OPERATOR(pg_catalog.=) k.country AND s.supplier OPERATOR(pg_catalog.=) k.supplier) x
+            LEFT JOIN %4$s al ON al.country OPERATOR(pg_catalog.=) k.country AND al.partner OPERATOR(pg_catalog.=) k.supplier
+            LEFT JOIN %5$s wa ON wa.name OPERATOR(pg_catalog.=) ('alignment.' OPERATOR(pg_catalog.||) COALESCE(al.relation, 'unknown'))
+        ), kept AS (
+            UPDATE %3$s t
+            SET relation = r.relation, stages = r.stages, dependencies = r.dependencies,
+                unknown_shares = r.unknown_shares, known_share = r.known_share, weighted = r.weighted, risk = r.risk
+            FROM sums r
+            WHERE r.stages OPERATOR(pg_catalog.>) 0
+              AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
+        )
+        DELETE FROM %3$s t USING sums r
+        WHERE r.stages OPERATOR(pg_catalog.=) 0
+          AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
+    $q$, sup, cs, ct, al, wt), countries, sectors, suppliers);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.refresh_country(regclass, text[], text[], text[]) IS
+    'internal: recomputes the country_state rows of (country, sector, supplier) keys and the country_total_state rows of their (country, supplier), from supplier_state';
+
+-- refresh_state(beside, countries, stages): recompute the state of these
+-- (country, stage) pairs (distinct, sorted) from the raw rows, then the
+-- country rows whose terms changed.  beside: the table a trigger fired on (on
+-- a Citus worker a shard: the state's shards beside it are used).
+CREATE FUNCTION @extschema@.refresh_state(beside regclass, countries text[], stages text[])
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    dep constant regclass := @extschema@.shard_of('@extschema@.dependency', beside);
+    ass constant regclass := @extschema@.shard_of('@extschema@.assessment', beside);
+    ss constant regclass := @extschema@.shard_of('@extschema@.stage_state', beside);
+    sup constant regclass := @extschema@.shard_of('@extschema@.supplier_state', beside);
+    stg constant regclass := @extschema@.shard_of('@extschema@.stage', beside);
+    wt constant regclass := @extschema@.shard_of('@extschema@.weight', beside);
+    changed record;
+BEGIN
+    IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
+        RETURN;
+    END IF;
+    -- lock the pairs, in order: writers of a pair serialize here
+    PERFORM @extschema@.exec_cached(pg_catalog.format($q$
+        INSERT INTO %1$s AS t (country, stage, sector, rows, suppliers, unknown_shares)
+        SELECT p.country, p.stage, s.sector, 0, 0, 0
+        FROM @extschema@.key_rows($1, $2) p (country, stage)
+        JOIN %2$s s ON s.id OPERATOR(pg_catalog.=) p.stage
+        ORDER BY p.country, p.stage
+        ON CONFLICT (country, stage) DO UPDATE SET rows = t.rows
+    $q$, ss, stg), countries, stages);
+
+    -- the pairs' current rows, read through the primary keys' index ranges;
+    -- the formulas are the views' (60_views.sql): per kind the largest known
+    -- share, weighted by the stage's weakness and the kind's weight.  A term
+    -- is written only where it changed (numbers compared as text: 0.5 and
+    -- 0.50 print differently), and the changed terms' country rows follow.
+    SELECT * INTO changed FROM @extschema@.exec_cached(pg_catalog.format($q$
+        WITH p AS (SELECT * FROM @extschema@.key_rows($1, $2) p (country, stage)),
+        cur AS MATERIALIZED (
+            SELECT DISTINCT ON (d.country, d.stage, d.kind, d.item, d.supplier)
+                   d.country, d.stage, d.kind, d.item, d.supplier, d.share
+            FROM p JOIN %1$s d ON d.country OPERATOR(pg_catalog.=) p.country AND d.stage OPERATOR(pg_catalog.=) p.stage
+            ORDER BY d.country, d.stage, d.kind, d.item, d.supplier, d.as_of DESC
+        ), rated AS (
+            SELECT DISTINCT ON (a.country, a.stage) a.country, a.stage, a.rating, a.as_of
+            FROM p JOIN %2$s a ON a.country OPERATOR(pg_catalog.=) p.country AND a.stage OPERATOR(pg_catalog.=) p.stage
+            ORDER BY a.country, a.stage, a.as_of DESC
+        ), per_kind AS (
+            SELECT country, stage, supplier, kind,
+                   pg_catalog.max(share) AS share,
+                   pg_catalog.count(*) AS dependencies,
+                   pg_catalog.count(*) FILTER (WHERE share IS NULL) AS unknown_shares
+            FROM cur GROUP BY country, stage, supplier, kind
+        ), fresh AS MATERIALIZED (
+            SELECT k.country, k.stage, k.supplier, s.sector,
+                   pg_catalog.sum(k.dependencies)::integer AS dependencies,
+                   pg_catalog.sum(k.unknown_shares)::integer AS unknown_shares,
+                   COALESCE(pg_catalog.sum(k.dependencies) FILTER (WHERE k.kind OPERATOR(pg_catalog.=) 'supply'), 0)::integer AS supply_rows,
+                   COALESCE(pg_catalog.sum(k.unknown_shares) FILTER (WHERE k.kind OPERATOR(pg_catalog.=) 'supply'), 0)::integer AS supply_unknown,
+                   pg_catalog.max(k.share) FILTER (WHERE k.kind OPERATOR(pg_catalog.=) 'supply') AS share_supply,
+                   pg_catalog.max(k.share) FILTER (WHERE k.kind OPERATOR(pg_catalog.=) 'market') AS share_market,
+                   pg_catalog.max(k.share) FILTER (WHERE k.kind OPERATOR(pg_catalog.=) 'talent') AS share_talent,
+                   pg_catalog.sum(k.share) AS known_share,
+                   pg_catalog.sum(k.share OPERATOR(pg_catalog.*) wr.value OPERATOR(pg_catalog.*) wk.value) AS weighted
+            FROM per_kind k
+            JOIN %5$s s ON s.id OPERATOR(pg_catalog.=) k.stage
+            LEFT JOIN rated r ON r.country OPERATOR(pg_catalog.=) k.country AND r.stage OPERATOR(pg_catalog.=) k.stage
+            LEFT JOIN %6$s wr ON wr.name OPERATOR(pg_catalog.=) CASE WHEN r.rating IS NULL THEN 'weakness.unassessed'
+                                          ELSE 'weakness.' OPERATOR(pg_catalog.||) r.rating::text END
+            LEFT JOIN %6$s wk ON wk.name OPERATOR(pg_catalog.=) ('kind.' OPERATOR(pg_catalog.||) k.kind)
+            GROUP BY k.country, k.stage, k.supplier, s.sector
+        ), diff AS MATERIALIZED (
+            -- the terms that changed: o only (gone), f only (new), both (changed)
+            SELECT o.country AS o_country, o.stage AS o_stage, o.sector AS o_sector, o.supplier AS o_supplier,
+                   f.*
+            FROM (SELECT o.* FROM p JOIN %4$s o
+                    ON o.country OPERATOR(pg_catalog.=) p.country AND o.stage OPERATOR(pg_catalog.=) p.stage) o
+            FULL JOIN fresh f
+              ON f.country OPERATOR(pg_catalog.=) o.country AND f.stage OPERATOR(pg_catalog.=) o.stage
+             AND f.supplier OPERATOR(pg_catalog.=) o.supplier
+            WHERE o.country IS NULL OR f.country IS NULL
+               OR (o.sector, o.dependencies, o.unknown_shares, o.supply_rows, o.supply_unknown)
+                  IS DISTINCT FROM (f.sector, f.dependencies, f.unknown_shares, f.supply_rows, f.supply_unknown)
+               OR (o.share_supply::text, o.share_market::text, o.share_talent::text, o.known_share::text, o.weighted::text)
+                  IS DISTINCT FROM (f.share_supply::text, f.share_market::text, f.share_talent::text, f.known_share::text, f.weighted::text)
+        ), gone AS (
+            DELETE FROM %4$s t USING diff x
+            WHERE x.country IS NULL AND t.country OPERATOR(pg_catalog.=) x.o_country
+              AND t.stage OPERATOR(pg_catalog.=) x.o_stage AND t.supplier OPERATOR(pg_catalog.=) x.o_supplier
+        ), changed AS (
+            UPDATE %4$s t
+            SET sector = x.sector, dependencies = x.dependencies, unknown_shares = x.unknown_shares,
+                supply_rows = x.supply_rows, supply_unknown = x.supply_unknown, share_supply = x.share_supply,
+                share_market = x.share_market, share_talent = x.share_talent,
+                known_share = x.known_share, weighted = x.weighted
+            FROM diff x
+            WHERE x.o_country IS NOT NULL AND x.country IS NOT NULL
+              AND t.country OPERATOR(pg_catalog.=) x.country AND t.stage OPERATOR(pg_catalog.=) x.stage
+              AND t.supplier OPERATOR(pg_catalog.=) x.supplier
+        ), added AS (
+            INSERT INTO %4$s
+            SELECT x.country, x.stage, x.supplier, x.sector, x.dependencies, x.unknown_shares, x.supply_rows,
+                   x.supply_unknown, x.share_supply, x.share_market, x.share_talent, x.known_share, x.weighted
+            FROM diff x WHERE x.o_country IS NULL
+        ), stage_hhi AS (
+            SELECT country, stage, pg_catalog.max(hhi) AS hhi
+            FROM (SELECT country, stage, item, @extschema@.hhi(share) AS hhi FROM cur
+                  WHERE kind OPERATOR(pg_catalog.=) 'supply' GROUP BY country, stage, item) i
+            GROUP BY country, stage
+        ), terms AS (
+            -- stage_risk's terms, from the pair's supplier terms: suppliers with
+            -- supply rows, the top supplier by its largest supply share
+            SELECT p.country, p.stage, s.sector, r.rating, r.as_of,
+                   COALESCE(pg_catalog.sum(f.dependencies), 0)::integer AS rows,
+                   pg_catalog.count(*) FILTER (WHERE f.supply_rows OPERATOR(pg_catalog.>) 0)::integer AS suppliers,
+                   COALESCE(pg_catalog.sum(f.supply_unknown), 0)::integer AS unknown_shares,
+                   (pg_catalog.array_agg(f.supplier ORDER BY f.share_supply DESC, f.supplier)
+                        FILTER (WHERE f.share_supply IS NOT NULL))[1] AS top_supplier,
+                   (pg_catalog.array_agg(f.share_supply ORDER BY f.share_supply DESC, f.supplier)
+                        FILTER (WHERE f.share_supply IS NOT NULL))[1] AS top_share
+            FROM p
+            JOIN %5$s s ON s.id OPERATOR(pg_catalog.=) p.stage
+            LEFT JOIN rated r ON r.country OPERATOR(pg_catalog.=) p.country AND r.stage OPERATOR(pg_catalog.=) p.stage
+            LEFT JOIN fresh f ON f.country OPERATOR(pg_catalog.=) p.country AND f.stage OPERATOR(pg_catalog.=) p.stage
+            GROUP BY p.country, p.stage, s.sector, r.rating, r.as_of
+        ), kept AS (
+            UPDATE %3$s t
+            SET sector = m.sector, rating = m.rating, rated_as_of = m.as_of, rows = m.rows,
+                suppliers = m.suppliers, unknown_shares = m.unknown_shares, hhi = h.hhi,
+                top_supplier = m.top_supplier, top_share = m.top_share
+            FROM terms m
+            LEFT JOIN stage_hhi h ON h.country OPERATOR(pg_catalog.=) m.country AND h.stage OPERATOR(pg_catalog.=) m.stage
+            WHERE (m.rows OPERATOR(pg_catalog.>) 0 OR m.rating IS NOT NULL)
+              AND t.country OPERATOR(pg_catalog.=) m.country AND t.stage OPERATOR(pg_catalog.=) m.stage
+        ), emptied AS (
+            DELETE FROM %3$s t USING terms m
+            WHERE m.rows OPERATOR(pg_catalog.=) 0 AND m.rating IS NULL
+              AND t.country OPERATOR(pg_catalog.=) m.country AND t.stage OPERATOR(pg_catalog.=) m.stage
+        )
+        SELECT pg_catalog.array_agg(country) AS countries, pg_catalog.array_agg(sector) AS sectors,
+               pg_catalog.array_agg(supplier) AS suppliers
+        FROM (SELECT o_country, o_sector, o_supplier FROM diff WHERE o_country IS NOT NULL
+              UNION
+              SELECT country, sector, supplier FROM diff WHERE country IS NOT NULL) k (country, sector, supplier)
+    $q$, dep, ass, ss, sup, stg, wt), countries, stages);
+
+    PERFORM @extschema@.refresh_country(beside, changed.r1, changed.r2, changed.r3);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.refresh_state(regclass, text[], text[]) IS
+    'internal: recomputes the maintained state of (country, stage) pairs from the raw rows, then the country rows whose terms changed';
+
+-- state_track(): the statement triggers on dependency and assessment (both
+-- have country and stage): the pairs the statement touched, sorted, are
+-- refreshed.  A TRUNCATE refreshes every pair with state.
+CREATE FUNCTION @extschema@.state_track() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    countries text[];
+    stages text[];
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        EXECUTE pg_catalog.format(
+            'SELECT pg_catalog.array_agg(country ORDER BY country, stage), pg_catalog.array_agg(stage ORDER BY country, stage) FROM %s',
+            @extschema@.shard_of('@extschema@.stage_state', TG_RELID::regclass)) INTO countries, stages;
+    ELSIF TG_OP = 'INSERT' THEN
+        SELECT pg_catalog.array_agg(country ORDER BY country, stage), pg_catalog.array_agg(stage ORDER BY country, stage)
+          INTO countries, stages
+          FROM (SELECT DISTINCT country, stage FROM new_rows) k;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT pg_catalog.array_agg(country ORDER BY country, stage), pg_catalog.array_agg(stage ORDER BY country, stage)
+          INTO countries, stages
+          FROM (SELECT DISTINCT country, stage FROM old_rows) k;
+    ELSE
+        SELECT pg_catalog.array_agg(country ORDER BY country, stage), pg_catalog.array_agg(stage ORDER BY country, stage)
+          INTO countries, stages
+          FROM (SELECT country, stage FROM new_rows UNION SELECT country, stage FROM old_rows) k;
+    END IF;
+    PERFORM @extschema@.refresh_state(TG_RELID::regclass, countries, stages);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.state_track() IS
+    'trigger: refreshes the maintained state of the (country, stage) pairs a statement on dependency or assessment touched';
+
+-- state_track_alignment(): an alignment changes the risk of its (country,
+-- partner) rows, in every sector.
+CREATE FUNCTION @extschema@.state_track_alignment() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    countries text[];
+    partners text[];
+    k record;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        -- every supplier of every country (unnest pads the missing partners with NULL)
+        SELECT pg_catalog.array_agg(DISTINCT s.country) INTO countries FROM @extschema@.supplier_state s;
+    ELSIF TG_OP = 'INSERT' THEN
+        SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(partner) INTO countries, partners FROM new_rows;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(partner) INTO countries, partners FROM old_rows;
+    ELSE
+        SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(partner) INTO countries, partners
+          FROM (SELECT country, partner FROM new_rows UNION SELECT country, partner FROM old_rows) x;
+    END IF;
+    -- the sectors of each pair's terms (partner NULL: every supplier)
+    SELECT pg_catalog.array_agg(s.country) AS countries, pg_catalog.array_agg(s.sector) AS sectors,
+           pg_catalog.array_agg(s.supplier) AS suppliers
+      INTO k
+      FROM (SELECT DISTINCT s.country, s.sector, s.supplier
+            FROM ROWS FROM (pg_catalog.unnest(countries), pg_catalog.unnest(partners)) p (country, partner)
+            JOIN @extschema@.supplier_state s
+              ON s.country OPERATOR(pg_catalog.=) p.country
+             AND (p.partner IS NULL OR s.supplier OPERATOR(pg_catalog.=) p.partner)) s;
+    PERFORM @extschema@.refresh_country('@extschema@.supplier_state', k.countries, k.sectors, k.suppliers);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.state_track_alignment() IS
+    'trigger: recomputes the country rows of the (country, partner) pairs an alignment statement touched';
+
+-- refresh_weights(): the weakness and kind weights are in every stage term:
+-- recompute the terms from their stored shares and the pairs' ratings (no
+-- raw row is read), then every country row (the alignment weights are there).
+CREATE FUNCTION @extschema@.refresh_weights(beside regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    ss constant regclass := @extschema@.shard_of('@extschema@.stage_state', beside);
+    sup constant regclass := @extschema@.shard_of('@extschema@.supplier_state', beside);
+    wt constant regclass := @extschema@.shard_of('@extschema@.weight', beside);
+    k record;
+BEGIN
+    -- lock every pair, in order, as a writer would
+    EXECUTE pg_catalog.format('SELECT FROM %s ORDER BY country, stage FOR UPDATE', ss);
+    EXECUTE pg_catalog.format($q$
+        UPDATE %2$s t SET weighted = x.weighted
+        FROM (SELECT s.country, s.stage, s.supplier,
+                     (SELECT pg_catalog.sum(v.term) FROM (VALUES
+                          (s.share_supply OPERATOR(pg_catalog.*) wr.value OPERATOR(pg_catalog.*) ws.value),
+                          (s.share_market OPERATOR(pg_catalog.*) wr.value OPERATOR(pg_catalog.*) wm.value),
+                          (s.share_talent OPERATOR(pg_catalog.*) wr.value OPERATOR(pg_catalog.*) wl.value)) v (term))
+                         AS weighted
+              FROM %2$s s
+              JOIN %1$s p ON p.country OPERATOR(pg_catalog.=) s.country AND p.stage OPERATOR(pg_catalog.=) s.stage
+              LEFT JOIN %3$s wr ON wr.name OPERATOR(pg_catalog.=) CASE WHEN p.rating IS NULL THEN 'weakness.unassessed'
+                                            ELSE 'weakness.' OPERATOR(pg_catalog.||) p.rating::text END
+              LEFT JOIN %3$s ws ON ws.name OPERATOR(pg_catalog.=) 'kind.supply'
+              LEFT JOIN %3$s wm ON wm.name OPERATOR(pg_catalog.=) 'kind.market'
+              LEFT JOIN %3$s wl ON wl.name OPERATOR(pg_catalog.=) 'kind.talent') x
+        WHERE t.country OPERATOR(pg_catalog.=) x.country AND t.stage OPERATOR(pg_catalog.=) x.stage
+          AND t.supplier OPERATOR(pg_catalog.=) x.supplier AND t.weighted::text IS DISTINCT FROM x.weighted::text
+    $q$, ss, sup, wt);
+    EXECUTE pg_catalog.format($q$
+        SELECT pg_catalog.array_agg(country) AS countries, pg_catalog.array_agg(sector) AS sectors,
+               pg_catalog.array_agg(supplier) AS suppliers
+        FROM (SELECT DISTINCT country, sector, supplier FROM %s) s
+    $q$, sup) INTO k;
+    PERFORM @extschema@.refresh_country(beside, k.countries, k.sectors, k.suppliers);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.refresh_weights(regclass) IS
+    'internal: recomputes every stage term and country row after a change of the weights they use';
+
+-- state_track_weight(): only the weights the state holds matter: weakness
+-- and kind weights (in every term) and alignment weights (in every risk).
+CREATE FUNCTION @extschema@.state_track_weight() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    names text[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT pg_catalog.array_agg(name) INTO names FROM new_rows;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT pg_catalog.array_agg(name) INTO names FROM old_rows;
+    ELSE
+        SELECT pg_catalog.array_agg(n.name) INTO names
+          FROM new_rows n FULL JOIN old_rows o ON o.name OPERATOR(pg_catalog.=) n.name
+         WHERE n.value IS DISTINCT FROM o.value;
+    END IF;
+    IF EXISTS (SELECT FROM pg_catalog.unnest(names) n
+               WHERE n LIKE 'weakness.%' OR n LIKE 'kind.%' OR n LIKE 'alignment.%') THEN
+        PERFORM @extschema@.refresh_weights('@extschema@.supplier_state');
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.state_track_weight() IS
+    'trigger: a change of a weakness, kind or alignment weight recomputes the state that holds it';
+
+-- state_track_stage(): a stage that moves to another sector moves its terms.
+CREATE FUNCTION @extschema@.state_track_stage() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    countries text[];
+    stages text[];
+BEGIN
+    SELECT pg_catalog.array_agg(s.country ORDER BY s.country, s.stage), pg_catalog.array_agg(s.stage ORDER BY s.country, s.stage)
+      INTO countries, stages
+      FROM @extschema@.stage_state s
+     WHERE s.stage IN (SELECT n.id FROM new_rows n JOIN old_rows o ON o.id OPERATOR(pg_catalog.=) n.id
+                        WHERE n.sector IS DISTINCT FROM o.sector);
+    PERFORM @extschema@.refresh_state('@extschema@.stage_state', countries, stages);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.state_track_stage() IS
+    'trigger: a stage moved to another sector moves its pairs'' state';
+
+CREATE TRIGGER state_insert AFTER INSERT ON @extschema@.dependency
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track();
+CREATE TRIGGER state_update AFTER UPDATE ON @extschema@.dependency
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track();
+CREATE TRIGGER state_delete AFTER DELETE ON @extschema@.dependency
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track();
+CREATE TRIGGER state_truncate AFTER TRUNCATE ON @extschema@.dependency
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track();
+CREATE TRIGGER state_insert AFTER INSERT ON @extschema@.assessment
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track();
+CREATE TRIGGER state_update AFTER UPDATE ON @extschema@.assessment
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track();
+CREATE TRIGGER state_delete AFTER DELETE ON @extschema@.assessment
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track();
+CREATE TRIGGER state_truncate AFTER TRUNCATE ON @extschema@.assessment
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track();
+CREATE TRIGGER state_insert AFTER INSERT ON @extschema@.alignment
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track_alignment();
+CREATE TRIGGER state_update AFTER UPDATE ON @extschema@.alignment
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track_alignment();
+CREATE TRIGGER state_delete AFTER DELETE ON @extschema@.alignment
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track_alignment();
+CREATE TRIGGER state_truncate AFTER TRUNCATE ON @extschema@.alignment
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track_alignment();
+CREATE TRIGGER state_insert AFTER INSERT ON @extschema@.weight
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track_weight();
+CREATE TRIGGER state_update AFTER UPDATE ON @extschema@.weight
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track_weight();
+CREATE TRIGGER state_delete AFTER DELETE ON @extschema@.weight
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track_weight();
+CREATE TRIGGER state_update AFTER UPDATE ON @extschema@.stage
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track_stage();
+
+-- rebuild_state(): the state (and the share rule's totals) from the raw
+-- rows, whatever they held: after
+-- writes that bypassed the triggers (ALTER TABLE ... DISABLE TRIGGER,
+-- session_replication_role = replica, a logical replication subscriber that
+-- was not sent the state, pg_restore --disable-triggers).  Returns the
+-- number of (country, stage) pairs with state.
+CREATE FUNCTION @extschema@.rebuild_state() RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    countries text[];
+    stages text[];
+BEGIN
+    -- writers wait until the rebuild commits; readers keep reading the old state
+    LOCK TABLE @extschema@.stage_state, @extschema@.supplier_state, @extschema@.country_state,
+               @extschema@.country_total_state IN EXCLUSIVE MODE;
+    -- the share rule's cached totals too (its check never trusts them)
+    LOCK TABLE @extschema@.share_total IN EXCLUSIVE MODE;
+    DELETE FROM @extschema@.share_total;
+    INSERT INTO @extschema@.share_total (stage, country, kind, item, total)
+    SELECT stage, country, kind, item, COALESCE(pg_catalog.sum(share), 0)
+    FROM @extschema@.current_dependency GROUP BY stage, country, kind, item;
+    DELETE FROM @extschema@.country_total_state;
+    DELETE FROM @extschema@.country_state;
+    DELETE FROM @extschema@.supplier_state;
+    DELETE FROM @extschema@.stage_state;
+    SELECT pg_catalog.array_agg(country ORDER BY country, stage), pg_catalog.array_agg(stage ORDER BY country, stage)
+      INTO countries, stages
+      FROM (SELECT country, stage FROM @extschema@.dependency
+            UNION SELECT country, stage FROM @extschema@.assessment) k;
+    PERFORM @extschema@.refresh_state('@extschema@.stage_state', countries, stages);
+    RETURN (SELECT pg_catalog.count(*) FROM @extschema@.stage_state);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.rebuild_state() IS
+    'rebuilds the maintained risk state from the raw rows (after writes that bypassed the triggers); returns the number of (country, stage) pairs with state';
+
+-- verify_state(): the proof.  Every maintained table is recomputed from the
+-- raw rows, independently of the triggers: the risk views read from the state
+-- against the same views computed from the raw rows (their history path at
+-- 'infinity'), and each state table against a plain GROUP BY of the current
+-- rows.  One row per difference; none when the state is right.
+CREATE FUNCTION @extschema@.verify_state()
+RETURNS TABLE (object text, key text, state text, recomputed text)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET supplychain.as_of = '' AS $$
+BEGIN
+    RETURN QUERY
+    WITH st AS MATERIALIZED (SELECT * FROM @extschema@.country_risk),
+         re AS MATERIALIZED (SELECT * FROM @extschema@.country_risk_at('infinity'))
+    SELECT 'country_risk', pg_catalog.concat_ws(' ', COALESCE(s.country, r.country), COALESCE(s.sector, r.sector, '(all sectors)'),
+                                                COALESCE(s.supplier, r.supplier)),
+           s::text, r::text
+    FROM st s FULL JOIN re r
+      ON r.country OPERATOR(pg_catalog.=) s.country AND r.supplier OPERATOR(pg_catalog.=) s.supplier
+     AND COALESCE(r.sector, '') OPERATOR(pg_catalog.=) COALESCE(s.sector, '')
+    WHERE s::text IS DISTINCT FROM r::text;
+
+    RETURN QUERY
+    WITH st AS MATERIALIZED (SELECT * FROM @extschema@.stage_supplier_risk),
+         re AS MATERIALIZED (SELECT * FROM @extschema@.stage_supplier_risk_at('infinity'))
+    SELECT 'stage_supplier_risk', pg_catalog.concat_ws(' ', COALESCE(s.country, r.country), COALESCE(s.stage_id, r.stage_id),
+                                                       COALESCE(s.supplier, r.supplier)),
+           s::text, r::text
+    FROM st s FULL JOIN re r
+      ON r.country OPERATOR(pg_catalog.=) s.country AND r.stage_id OPERATOR(pg_catalog.=) s.stage_id
+     AND r.supplier OPERATOR(pg_catalog.=) s.supplier
+    WHERE s::text IS DISTINCT FROM r::text;
+
+    RETURN QUERY
+    WITH st AS MATERIALIZED (SELECT * FROM @extschema@.stage_risk),
+         re AS MATERIALIZED (SELECT * FROM @extschema@.stage_risk_at('infinity'))
+    SELECT 'stage_risk', pg_catalog.concat_ws(' ', COALESCE(s.country, r.country), COALESCE(s.stage_id, r.stage_id)),
+           s::text, r::text
+    FROM st s FULL JOIN re r
+      ON r.country OPERATOR(pg_catalog.=) s.country AND r.stage_id OPERATOR(pg_catalog.=) s.stage_id
+    WHERE s::text IS DISTINCT FROM r::text;
+
+    -- the share rule's cached totals: a key without rows holds 0
+    RETURN QUERY
+    SELECT 'share_total', pg_catalog.concat_ws(' ', COALESCE(t.country, c.country), COALESCE(t.stage, c.stage),
+                                               COALESCE(t.kind, c.kind), COALESCE(t.item, c.item)),
+           t.total::text, c.total::text
+    FROM @extschema@.share_total t
+    FULL JOIN (SELECT stage, country, kind, item, COALESCE(pg_catalog.sum(share), 0) AS total
+               FROM @extschema@.current_dependency GROUP BY stage, country, kind, item) c
+      ON c.stage OPERATOR(pg_catalog.=) t.stage AND c.country OPERATOR(pg_catalog.=) t.country
+     AND c.kind OPERATOR(pg_catalog.=) t.kind AND c.item OPERATOR(pg_catalog.=) t.item
+    WHERE COALESCE(t.total, 0) OPERATOR(pg_catalog.<>) COALESCE(c.total, 0);
+
+    -- the tables themselves, every row (the views show only assessed chains)
+    RETURN QUERY
+    WITH cur AS MATERIALIZED (SELECT * FROM @extschema@.current_dependency),
+    re AS MATERIALIZED (
+        SELECT p.country, p.stage, s.sector, a.rating, a.as_of AS rated_as_of,
+               COALESCE(n.rows, 0)::integer AS rows, COALESCE(n.suppliers, 0)::integer AS suppliers,
+               COALESCE(n.unknown_shares, 0)::integer AS unknown_shares, h.hhi,
+               t.supplier AS top_supplier, t.share AS top_share
+        FROM (SELECT country, stage FROM cur UNION SELECT country, stage FROM @extschema@.current_assessment) p
+        JOIN @extschema@.stage s ON s.id OPERATOR(pg_catalog.=) p.stage
+        LEFT JOIN @extschema@.current_assessment a ON a.country OPERATOR(pg_catalog.=) p.country AND a.stage OPERATOR(pg_catalog.=) p.stage
+        LEFT JOIN (SELECT country, stage, pg_catalog.count(*) AS rows,
+                          pg_catalog.count(DISTINCT supplier) FILTER (WHERE kind OPERATOR(pg_catalog.=) 'supply') AS suppliers,
+                          pg_catalog.count(*) FILTER (WHERE kind OPERATOR(pg_catalog.=) 'supply' AND share IS NULL) AS unknown_shares
+                   FROM cur GROUP BY country, stage) n
+               ON n.country OPERATOR(pg_catalog.=) p.country AND n.stage OPERATOR(pg_catalog.=) p.stage
+        LEFT JOIN (SELECT country, stage, pg_catalog.max(hhi) AS hhi
+                   FROM (SELECT country, stage, item, @extschema@.hhi(share) AS hhi FROM cur
+                         WHERE kind OPERATOR(pg_catalog.=) 'supply' GROUP BY country, stage, item) i
+                   GROUP BY country, stage) h
+               ON h.country OPERATOR(pg_catalog.=) p.country AND h.stage OPERATOR(pg_catalog.=) p.stage
+        LEFT JOIN (SELECT DISTINCT ON (country, stage) country, stage, supplier, share FROM cur
+                   WHERE kind OPERATOR(pg_catalog.=) 'supply' AND share IS NOT NULL
+                   ORDER BY country, stage, share DESC, supplier) t
+               ON t.country OPERATOR(pg_catalog.=) p.country AND t.stage OPERATOR(pg_catalog.=) p.stage
+    )
+    SELECT 'stage_state', pg_catalog.concat_ws(' ', COALESCE(s.country, r.country), COALESCE(s.stage, r.stage)),
+           s::text, r::text
+    FROM @extschema@.stage_state s FULL JOIN re r
+      ON r.country OPERATOR(pg_catalog.=) s.country AND r.stage OPERATOR(pg_catalog.=) s.stage
+    WHERE s::text IS DISTINCT FROM r::text;
+
+    RETURN QUERY
+    WITH per_kind AS (
+        SELECT country, stage, supplier, kind, pg_catalog.max(share) AS share,
+               pg_catalog.count(*) AS n, pg_catalog.count(*) FILTER (WHERE share IS NULL) AS unknown
+        FROM @extschema@.current_dependency GROUP BY country, stage, supplier, kind
+    ), re AS MATERIALIZED (
+        SELECT k.country, k.stage, k.supplier, s.sector,
+               pg_catalog.sum(k.n)::integer AS dependencies, pg_catalog.sum(k.unknown)::integer AS unknown_shares,
+               COALESCE(pg_catalog.sum(k.n) FILTER (WHERE k.kind OPERATOR(pg_catalog.=) 'supply'), 0)::integer AS supply_rows,
+               COALESCE(pg_catalog.sum(k.unknown) FILTER (WHERE k.kind OPERATOR(pg_catalog.=) 'supply'), 0)::integer AS supply_unknown,
+               pg_catalog.max(k.share) FILTER (WHERE k.kind OPERATOR(pg_catalog.=) 'supply') AS share_supply,
+               pg_catalog.max(k.share) FILTER (WHERE k.kind OPERATOR(pg_catalog.=) 'market') AS share_market,
+               pg_catalog.max(k.share) FILTER (WHERE k.kind OPERATOR(pg_catalog.=) 'talent') AS share_talent
+        FROM per_kind k JOIN @extschema@.stage s ON s.id OPERATOR(pg_catalog.=) k.stage
+        GROUP BY k.country, k.stage, k.supplier, s.sector
+    )
+    SELECT 'supplier_state', pg_catalog.concat_ws(' ', COALESCE(s.country, r.country), COALESCE(s.stage, r.stage),
+                                                  COALESCE(s.supplier, r.supplier)),
+           s::text, r::text
+    FROM (SELECT country, stage, supplier, sector, dependencies, unknown_shares, supply_rows, supply_unknown,
+                 share_supply, share_market, share_talent FROM @extschema@.supplier_state) s
+    FULL JOIN re r
+      ON r.country OPERATOR(pg_catalog.=) s.country AND r.stage OPERATOR(pg_catalog.=) s.stage
+     AND r.supplier OPERATOR(pg_catalog.=) s.supplier
+    WHERE s::text IS DISTINCT FROM r::text;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.verify_state() IS
+    'recomputes the maintained risk state from the raw rows and returns one row per difference (none: the state is right)';
+
+-- distribution_plan(): where distribute() puts each table of the extension,
+-- in the order it does: the small tables become reference tables (a copy on
+-- every node), parents before the tables that reference them; the
+-- per-country tables are distributed by the depending (or affected)
+-- country and colocated, so that every key of the share rule and every row a
+-- view computes for one country are on one node.  share_total and the
+-- maintained state (42_state.sql) come first: the triggers on dependency's
+-- and assessment's shards need their colocated shards while Citus copies the
+-- existing rows into them.  A new table is one line.
+CREATE OR REPLACE FUNCTION @extschema@.distribution_plan()
+RETURNS TABLE (step integer, table_name regclass, placement text, distribution_column text)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT r.step::integer, pg_catalog.format('@extschema@.%I', r.name)::regclass, 'reference', NULL::text
+    FROM pg_catalog.unnest(ARRAY['source', 'country', 'sector', 'stage', 'stage_link', 'alignment',
+                                 'policy', 'policy_measure', 'figure', 'weight',
+                                 'material', 'material_supply', 'governance',
+                                 'product', 'product_stage', 'country_group']) WITH ORDINALITY AS r(name, step)
+    UNION ALL
+    -- the depending country: the importer of a trade flow
+    SELECT 100 + d.step::integer, pg_catalog.format('@extschema@.%I', d.name)::regclass, 'distributed', d.col
+    FROM ROWS FROM (pg_catalog.unnest(ARRAY['share_total', 'stage_state', 'supplier_state', 'country_state',
+                                            'country_total_state', 'dependency', 'assessment', 'policy_impact',
+                                            'trade_flow']),
+                    pg_catalog.unnest(ARRAY['country', 'country', 'country', 'country', 'country', 'country',
+                                            'country', 'country', 'importer']))
+         WITH ORDINALITY AS d(name, col, step)
+    ORDER BY 1
+$$;
+COMMENT ON FUNCTION @extschema@.distribution_plan() IS
+    'each table of the extension, in the order distribute() places it: reference (a copy on every node) or distributed (by country, colocated)';
+
+-- stage_risk: one row per stage of each assessed chain (country, sector).
+-- hhi is the Herfindahl-Hirschman index of the known supply shares of the
+-- stage's most concentrated item; risk = weakness(rating) x hhi, NULL when no
+-- share is known.
+--
+-- Each risk view reads the maintained state (42_state.sql) when
+-- supplychain.as_of is unset, and computes from the raw rows at a date set
+-- (history, and verify_state() at 'infinity'): two branches of a UNION ALL,
+-- one of which a one-time filter skips.  A condition on the country reaches
+-- the index of either branch.  In the raw branch, supply is NOT MATERIALIZED
+-- so that the condition reaches each of its three readers.
+
+CREATE OR REPLACE VIEW @extschema@.stage_risk AS
+WITH state_chain AS (
+    SELECT DISTINCT ss.country, ss.sector
+    FROM @extschema@.stage_state ss
+    WHERE ss.rating IS NOT NULL
+)
+SELECT c.country,
+       s.sector,
+       s.name AS stage,
+       s.position,
+       ss.rating,
+       ss.rating::text AS rating_label,
+       ss.rating::integer AS rating_level,
+       COALESCE(ss.suppliers, 0)::integer AS suppliers,
+       COALESCE(ss.unknown_shares, 0)::integer AS unknown_shares,
+       round(ss.hhi::numeric, 4) AS hhi,
+       ss.top_supplier,
+       ss.top_share,
+       round(w.value, 4) AS weakness,
+       round(w.value * ss.hhi::numeric, 4) AS risk,
+       ss.hhi::numeric > hc.value AS concentrated,
+       s.id AS stage_id,
+       ss.rated_as_of AS as_of
+FROM state_chain c
+JOIN @extschema@.stage s ON s.sector = c.sector
+LEFT JOIN @extschema@.stage_state ss ON ss.country = c.country AND ss.stage = s.id
+LEFT JOIN @extschema@.weight w
+       ON w.name = CASE WHEN ss.rating IS NULL THEN 'weakness.unassessed'
+                        ELSE 'weakness.' || ss.rating::text END
+LEFT JOIN @extschema@.weight hc ON hc.name = 'hhi.concentrated'
+WHERE (SELECT @extschema@.state_is_current())
+UNION ALL
+(WITH chain AS (
+    SELECT DISTINCT a.country, s.sector
+    FROM @extschema@.current_assessment a
+    JOIN @extschema@.stage s ON s.id = a.stage
+), supply AS NOT MATERIALIZED (
+    SELECT d.stage, d.country, d.supplier, d.item, d.share
+    FROM @extschema@.current_dependency d
+    WHERE d.kind = 'supply'
+), item_hhi AS (
+    SELECT stage, country, item, @extschema@.hhi(share) AS hhi
+    FROM supply GROUP BY stage, country, item
+), stage_hhi AS (
+    SELECT stage, country, max(hhi) AS hhi
+    FROM item_hhi GROUP BY stage, country
+), counts AS (
+    SELECT stage, country, count(DISTINCT supplier) AS suppliers,
+           count(*) FILTER (WHERE share IS NULL) AS unknown_shares
+    FROM supply GROUP BY stage, country
+), top AS (
+    SELECT DISTINCT ON (stage, country) stage, country, supplier, share
+    FROM supply WHERE share IS NOT NULL
+    ORDER BY stage, country, share DESC, supplier
+)
+SELECT c.country,
+       s.sector,
+       s.name AS stage,
+       s.position,
+       a.rating,
+       a.rating::text AS rating_label,
+       a.rating::integer AS rating_level,
+       COALESCE(n.suppliers, 0)::integer AS suppliers,
+       COALESCE(n.unknown_shares, 0)::integer AS unknown_shares,
+       round(h.hhi::numeric, 4) AS hhi,
+       t.supplier AS top_supplier,
+       t.share AS top_share,
+       round(w.value, 4) AS weakness,
+       round(w.value * h.hhi::numeric, 4) AS risk,
+       h.hhi::numeric > hc.value AS concentrated,
+       s.id AS stage_id,
+       a.as_of
+FROM chain c
+JOIN @extschema@.stage s ON s.sector = c.sector
+LEFT JOIN @extschema@.current_assessment a ON a.stage = s.id AND a.country = c.country
+LEFT JOIN counts n ON n.stage = s.id AND n.country = c.country
+LEFT JOIN stage_hhi h ON h.stage = s.id AND h.country = c.country
+LEFT JOIN top t ON t.stage = s.id AND t.country = c.country
+LEFT JOIN @extschema@.weight w
+       ON w.name = CASE WHEN a.rating IS NULL THEN 'weakness.unassessed'
+                        ELSE 'weakness.' || a.rating::text END
+LEFT JOIN @extschema@.weight hc ON hc.name = 'hhi.concentrated'
+WHERE NOT (SELECT @extschema@.state_is_current()));
+COMMENT ON VIEW @extschema@.stage_risk IS
+    'per stage of each assessed chain: rating, supplier count, HHI of known supply shares, top supplier, risk = weakness x HHI';
+
+-- country_risk: dependency risk of country P on supplier C, per sector and
+-- over all sectors (sector NULL):
+--   risk = sum over P's stages k and kinds of
+--          share(k, C) x weakness(rating(k)) x kind weight x alignment weight(P, C)
+-- where share(k, C) is C's largest known share among the stage's items.
+-- Dependencies with unknown share are counted (unknown_shares) but add
+-- nothing to risk; risk is NULL when no share is known.
+
+CREATE OR REPLACE VIEW @extschema@.stage_supplier_risk AS
+SELECT t.country,
+       t.sector,
+       t.stage AS stage_id,
+       t.supplier,
+       t.dependencies,
+       t.unknown_shares,
+       t.known_share,
+       t.weighted,
+       round(t.weighted * wa.value, 4) AS risk
+FROM @extschema@.supplier_state t
+LEFT JOIN @extschema@.alignment al ON al.country = t.country AND al.partner = t.supplier
+LEFT JOIN @extschema@.weight wa ON wa.name = 'alignment.' || COALESCE(al.relation, 'unknown')
+WHERE (SELECT @extschema@.state_is_current())
+UNION ALL
+(WITH per_kind AS (
+    SELECT d.country, s.sector, d.supplier, d.stage, d.kind,
+           max(d.share) AS share,
+           count(*) AS dependencies,
+           count(*) FILTER (WHERE d.share IS NULL) AS unknown_shares
+    FROM @extschema@.current_dependency d
+    JOIN @extschema@.stage s ON s.id = d.stage
+    GROUP BY d.country, s.sector, d.supplier, d.stage, d.kind
+)
+SELECT p.country,
+       p.sector,
+       p.stage AS stage_id,
+       p.supplier,
+       sum(p.dependencies)::integer AS dependencies,
+       sum(p.unknown_shares)::integer AS unknown_shares,
+       sum(p.share) AS known_share,
+       sum(p.share * wr.value * wk.value) AS weighted,
+       round(sum(p.share * wr.value * wk.value) * wa.value, 4) AS risk
+FROM per_kind p
+LEFT JOIN @extschema@.current_assessment a ON a.stage = p.stage AND a.country = p.country
+LEFT JOIN @extschema@.weight wr
+       ON wr.name = CASE WHEN a.rating IS NULL THEN 'weakness.unassessed'
+                         ELSE 'weakness.' || a.rating::text END
+LEFT JOIN @extschema@.weight wk ON wk.name = 'kind.' || p.kind
+LEFT JOIN @extschema@.alignment al ON al.country = p.country AND al.partner = p.supplier
+LEFT JOIN @extschema@.weight wa ON wa.name = 'alignment.' || COALESCE(al.relation, 'unknown')
+WHERE NOT (SELECT @extschema@.state_is_current())
+GROUP BY p.country, p.sector, p.stage, p.supplier, wa.value);
+COMMENT ON VIEW @extschema@.stage_supplier_risk IS
+    'one stage''s term of country_risk: weighted = sum over kinds of known share x stage weakness x kind weight; risk = weighted x alignment weight';
+
+CREATE OR REPLACE VIEW @extschema@.country_risk AS
+-- the state: one row per output row, read in rank order off an index
+SELECT c.country, c.sector, c.supplier, c.relation, c.stages, c.dependencies, c.unknown_shares,
+       c.known_share, c.risk,
+       rank() OVER (PARTITION BY c.country, c.sector ORDER BY c.risk DESC NULLS LAST)::integer AS rank
+FROM @extschema@.country_state c
+WHERE (SELECT @extschema@.state_is_current())
+UNION ALL
+SELECT t.country, NULL::text, t.supplier, t.relation, t.stages, t.dependencies, t.unknown_shares,
+       t.known_share, t.risk,
+       rank() OVER (PARTITION BY t.country ORDER BY t.risk DESC NULLS LAST)::integer
+FROM @extschema@.country_total_state t
+WHERE (SELECT @extschema@.state_is_current())
+UNION ALL
+-- the raw rows (a date set)
+(WITH summed AS (
+    SELECT country, sector, supplier,
+           count(*)::integer AS stages,
+           sum(dependencies)::integer AS dependencies,
+           sum(unknown_shares)::integer AS unknown_shares,
+           sum(known_share) AS known_share,
+           sum(weighted) AS weighted
+    FROM (SELECT r.country, g.sector, r.supplier, r.dependencies, r.unknown_shares,
+                 r.known_share, r.weighted
+          FROM @extschema@.stage_supplier_risk r
+          -- each stage's term counts for its sector and for all sectors (NULL),
+          -- in one aggregation
+          CROSS JOIN LATERAL (VALUES (r.sector), (NULL)) g (sector)) t
+    GROUP BY country, sector, supplier
+)
+SELECT x.country,
+       x.sector,
+       x.supplier,
+       al.relation,
+       x.stages,
+       x.dependencies,
+       x.unknown_shares,
+       x.known_share,
+       round(x.weighted * wa.value, 4) AS risk,
+       rank() OVER (PARTITION BY x.country, x.sector
+                    ORDER BY round(x.weighted * wa.value, 4) DESC NULLS LAST)::integer AS rank
+FROM summed x
+LEFT JOIN @extschema@.alignment al ON al.country = x.country AND al.partner = x.supplier
+LEFT JOIN @extschema@.weight wa ON wa.name = 'alignment.' || COALESCE(al.relation, 'unknown')
+WHERE NOT (SELECT @extschema@.state_is_current()));
+COMMENT ON VIEW @extschema@.country_risk IS
+    'dependency risk of country on supplier per sector (sector NULL: all sectors); rank 1 = most risky';
+
+CREATE FUNCTION @extschema@.stage_supplier_risk_at(at date) RETURNS SETOF @extschema@.stage_supplier_risk
+LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp SET supplychain.as_of = '' AS $$
+BEGIN
+    PERFORM @extschema@.set_as_of(at);
+    RETURN QUERY SELECT * FROM @extschema@.stage_supplier_risk;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.stage_supplier_risk_at(date) IS 'stage_supplier_risk as it was known at a date (rows with as_of <= at)';
+
+-- stage_state, supplier_state, country_state, country_total_state (42_state.sql)
+COMMENT ON COLUMN @extschema@.stage_state.country IS 'the depending country, as in dependency.country and assessment.country';
+COMMENT ON COLUMN @extschema@.stage_state.stage IS 'the stage, as in stage.id';
+COMMENT ON COLUMN @extschema@.stage_state.sector IS 'the stage''s sector when the pair was last refreshed';
+COMMENT ON COLUMN @extschema@.stage_state.rating IS 'the latest assessment''s rating; NULL when the pair is not assessed';
+COMMENT ON COLUMN @extschema@.stage_state.rated_as_of IS 'as_of of that assessment; NULL when not assessed';
+COMMENT ON COLUMN @extschema@.stage_state.rows IS 'current dependency rows of the pair, every kind (0: only assessed)';
+COMMENT ON COLUMN @extschema@.stage_state.suppliers IS 'distinct suppliers of the current supply rows (stage_risk.suppliers)';
+COMMENT ON COLUMN @extschema@.stage_state.unknown_shares IS 'current supply rows without a share (stage_risk.unknown_shares)';
+COMMENT ON COLUMN @extschema@.stage_state.hhi IS 'the largest HHI of known supply shares over the stage''s items, 0..1; NULL when no share is known';
+COMMENT ON COLUMN @extschema@.stage_state.top_supplier IS 'supplier with the largest known supply share (ties: first code); NULL when none is known';
+COMMENT ON COLUMN @extschema@.stage_state.top_share IS 'that share, 0..1';
+COMMENT ON COLUMN @extschema@.supplier_state.country IS 'the depending country';
+COMMENT ON COLUMN @extschema@.supplier_state.stage IS 'the stage';
+COMMENT ON COLUMN @extschema@.supplier_state.supplier IS 'the supplier country';
+COMMENT ON COLUMN @extschema@.supplier_state.sector IS 'the stage''s sector when the pair was last refreshed';
+COMMENT ON COLUMN @extschema@.supplier_state.dependencies IS 'current dependency rows of (country, stage, supplier), every kind';
+COMMENT ON COLUMN @extschema@.supplier_state.unknown_shares IS 'of them, rows without a share';
+COMMENT ON COLUMN @extschema@.supplier_state.supply_rows IS 'current rows of kind supply';
+COMMENT ON COLUMN @extschema@.supplier_state.supply_unknown IS 'of them, rows without a share';
+COMMENT ON COLUMN @extschema@.supplier_state.share_supply IS 'the largest known share of kind supply over the stage''s items, 0..1; NULL when none is known';
+COMMENT ON COLUMN @extschema@.supplier_state.share_market IS 'the largest known share of kind market, 0..1; NULL when none is known';
+COMMENT ON COLUMN @extschema@.supplier_state.share_talent IS 'the largest known share of kind talent, 0..1; NULL when none is known';
+COMMENT ON COLUMN @extschema@.supplier_state.known_share IS 'sum of the three largest known shares (stage_supplier_risk.known_share); NULL when none is known';
+COMMENT ON COLUMN @extschema@.supplier_state.weighted IS 'sum over kinds of share x weakness of the stage''s rating x kind weight (stage_supplier_risk.weighted)';
+COMMENT ON COLUMN @extschema@.country_state.country IS 'the depending country';
+COMMENT ON COLUMN @extschema@.country_state.sector IS 'the sector';
+COMMENT ON COLUMN @extschema@.country_state.supplier IS 'the supplier country';
+COMMENT ON COLUMN @extschema@.country_state.relation IS 'alignment.relation of (country, supplier); NULL when none is recorded';
+COMMENT ON COLUMN @extschema@.country_state.stages IS 'stages of the sector with a term of the supplier (supplier_state rows)';
+COMMENT ON COLUMN @extschema@.country_state.dependencies IS 'sum of the terms'' current rows';
+COMMENT ON COLUMN @extschema@.country_state.unknown_shares IS 'sum of the terms'' rows without a share';
+COMMENT ON COLUMN @extschema@.country_state.known_share IS 'sum of the terms'' known shares; NULL when none is known';
+COMMENT ON COLUMN @extschema@.country_state.weighted IS 'sum of the terms'' weighted shares; NULL when none is known';
+COMMENT ON COLUMN @extschema@.country_state.risk IS 'weighted x alignment weight, 4 decimals (country_risk.risk)';
+COMMENT ON COLUMN @extschema@.country_total_state.country IS 'the depending country';
+COMMENT ON COLUMN @extschema@.country_total_state.supplier IS 'the supplier country';
+COMMENT ON COLUMN @extschema@.country_total_state.relation IS 'alignment.relation of (country, supplier); NULL when none is recorded';
+COMMENT ON COLUMN @extschema@.country_total_state.stages IS 'stages of every sector with a term of the supplier';
+COMMENT ON COLUMN @extschema@.country_total_state.dependencies IS 'sum of the terms'' current rows';
+COMMENT ON COLUMN @extschema@.country_total_state.unknown_shares IS 'sum of the terms'' rows without a share';
+COMMENT ON COLUMN @extschema@.country_total_state.known_share IS 'sum of the terms'' known shares; NULL when none is known';
+COMMENT ON COLUMN @extschema@.country_total_state.weighted IS 'sum of the terms'' weighted shares; NULL when none is known';
+COMMENT ON COLUMN @extschema@.country_total_state.risk IS 'weighted x alignment weight, 4 decimals (country_risk.risk, sector NULL)';
+
+GRANT SELECT ON ALL TABLES IN SCHEMA @extschema@ TO PUBLIC;
+
+-- the state of the rows already there
+SELECT @extschema@.rebuild_state();
