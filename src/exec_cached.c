@@ -191,9 +191,10 @@ done:
 }
 
 /*
- * key_rows_support: the planner's row estimate of key_rows(x1, ...): the
- * length of x1 when it is a constant (a plan made for its values), a few
- * rows when it is a parameter (a generic plan).
+ * key_rows_support: the planner's row estimate of a function over the
+ * triggers' keys (key_rows(), state_terms()): the length of its first text[]
+ * argument when that is a constant (a plan made for its values), a few rows
+ * when it is a parameter (a generic plan).
  */
 PG_FUNCTION_INFO_V1(sc_key_rows_support);
 
@@ -202,21 +203,28 @@ sc_key_rows_support(PG_FUNCTION_ARGS)
 {
 	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
 	SupportRequestRows *req;
-	Node	   *arg;
+	ListCell   *lc;
 
 	if (!IsA(rawreq, SupportRequestRows))
 		PG_RETURN_POINTER(NULL);
 	req = (SupportRequestRows *) rawreq;
 	if (!is_funcclause(req->node))
 		PG_RETURN_POINTER(NULL);
-	arg = linitial(((FuncExpr *) req->node)->args);
-	if (IsA(arg, Const) && !((Const *) arg)->constisnull)
+	foreach(lc, ((FuncExpr *) req->node)->args)
 	{
-		ArrayType  *a = DatumGetArrayTypeP(((Const *) arg)->constvalue);
+		Node	   *arg = (Node *) lfirst(lc);
 
-		req->rows = Max(1, ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a)));
+		if (exprType(arg) != TEXTARRAYOID)
+			continue;
+		if (IsA(arg, Const) && !((Const *) arg)->constisnull)
+		{
+			ArrayType  *a = DatumGetArrayTypeP(((Const *) arg)->constvalue);
+
+			req->rows = Max(1, ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a)));
+		}
+		else
+			req->rows = KEY_ROWS_GENERIC;
+		PG_RETURN_POINTER(req);
 	}
-	else
-		req->rows = KEY_ROWS_GENERIC;
-	PG_RETURN_POINTER(req);
+	PG_RETURN_POINTER(NULL);
 }

@@ -73,4 +73,8 @@ extern Datum sc_ord_send(FunctionCallInfo fcinfo, const sc_ordtype *t);
 extern Datum sc_ord_to_int4(FunctionCallInfo fcinfo, const sc_ordtype *t);
 extern Datum sc_ord_from_int4(FunctionCallInfo fcinfo, const sc_ordtype *t);
 
+/* hhi()'s transition over numeric shares, in hhi.c; state_terms.c sums
+ * the same way */
+extern Datum hhi_numeric_accum(PG_FUNCTION_ARGS);
+
 #endif							/* SUPPLYCHAIN_H */

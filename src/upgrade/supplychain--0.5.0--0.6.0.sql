@@ -117,6 +117,22 @@ $$;
 COMMENT ON FUNCTION @extschema@.state_is_current() IS
     'internal: true when supplychain.as_of is unset, so that the risk views read the maintained state';
 
+-- state_terms(): the terms of (country, stage) pairs from their current
+-- dependency rows, in one pass over each pair's index range (src/state_terms.c):
+-- one row per (pair, supplier), then one per pair (supplier NULL) with the
+-- pair's own terms.  The formulas are the views' (60_views.sql); the rating
+-- and the weights are read from the tables given.
+CREATE FUNCTION @extschema@.state_terms(dependency regclass, assessment regclass, weight regclass,
+                                        countries text[], stages text[])
+RETURNS TABLE (country text, stage text, supplier text, dependencies integer, unknown_shares integer,
+               supply_rows integer, supply_unknown integer, share_supply numeric, share_market numeric,
+               share_talent numeric, known_share numeric, weighted numeric,
+               hhi double precision, top_supplier text, top_share numeric)
+AS 'MODULE_PATHNAME', 'sc_state_terms'
+LANGUAGE C STABLE STRICT PARALLEL UNSAFE SUPPORT @extschema@.key_rows_support;
+COMMENT ON FUNCTION @extschema@.state_terms(regclass, regclass, regclass, text[], text[]) IS
+    'internal: the maintained state''s terms of (country, stage) pairs, computed from their current dependency rows';
+
 -- refresh_country(beside, countries, sectors, suppliers): recompute the
 -- country rows of these keys (sector NULL: the all-sectors row) from
 -- supplier_state, after locking them in order.
@@ -251,46 +267,18 @@ BEGIN
         ON CONFLICT (country, stage) DO UPDATE SET rows = t.rows
     $q$, ss, stg), countries, stages);
 
-    -- the pairs' current rows, read through the primary keys' index ranges;
-    -- the formulas are the views' (60_views.sql): per kind the largest known
-    -- share, weighted by the stage's weakness and the kind's weight.  A term
-    -- is written only where it changed (numbers compared as text: 0.5 and
-    -- 0.50 print differently), and the changed terms' country rows follow.
+    -- the pairs' terms from their current rows (state_terms); a supplier's
+    -- term is written only where it changed (numbers compared as text: 0.5
+    -- and 0.50 print differently), and the changed terms' country rows follow
     SELECT * INTO changed FROM @extschema@.exec_cached(pg_catalog.format($q$
         WITH p AS (SELECT * FROM @extschema@.key_rows($1, $2) p (country, stage)),
-        cur AS MATERIALIZED (
-            SELECT DISTINCT ON (d.country, d.stage, d.kind, d.item, d.supplier)
-                   d.country, d.stage, d.kind, d.item, d.supplier, d.share
-            FROM p JOIN %1$s d ON d.country OPERATOR(pg_catalog.=) p.country AND d.stage OPERATOR(pg_catalog.=) p.stage
-            ORDER BY d.country, d.stage, d.kind, d.item, d.supplier, d.as_of DESC
-        ), rated AS (
-            SELECT DISTINCT ON (a.country, a.stage) a.country, a.stage, a.rating, a.as_of
-            FROM p JOIN %2$s a ON a.country OPERATOR(pg_catalog.=) p.country AND a.stage OPERATOR(pg_catalog.=) p.stage
-            ORDER BY a.country, a.stage, a.as_of DESC
-        ), per_kind AS (
-            SELECT country, stage, supplier, kind,
-                   pg_catalog.max(share) AS share,
-                   pg_catalog.count(*) AS dependencies,
-                   pg_catalog.count(*) FILTER (WHERE share IS NULL) AS unknown_shares
-            FROM cur GROUP BY country, stage, supplier, kind
+        t AS MATERIALIZED (
+            SELECT * FROM @extschema@.state_terms(%1$s::pg_catalog.oid, %2$s::pg_catalog.oid, %6$s::pg_catalog.oid, $1, $2)
         ), fresh AS MATERIALIZED (
-            SELECT k.country, k.stage, k.supplier, s.sector,
-                   pg_catalog.sum(k.dependencies)::integer AS dependencies,
-                   pg_catalog.sum(k.unknown_shares)::integer AS unknown_shares,
-                   COALESCE(pg_catalog.sum(k.dependencies) FILTER (WHERE k.kind OPERATOR(pg_catalog.=) 'supply'), 0)::integer AS supply_rows,
-                   COALESCE(pg_catalog.sum(k.unknown_shares) FILTER (WHERE k.kind OPERATOR(pg_catalog.=) 'supply'), 0)::integer AS supply_unknown,
-                   pg_catalog.max(k.share) FILTER (WHERE k.kind OPERATOR(pg_catalog.=) 'supply') AS share_supply,
-                   pg_catalog.max(k.share) FILTER (WHERE k.kind OPERATOR(pg_catalog.=) 'market') AS share_market,
-                   pg_catalog.max(k.share) FILTER (WHERE k.kind OPERATOR(pg_catalog.=) 'talent') AS share_talent,
-                   pg_catalog.sum(k.share) AS known_share,
-                   pg_catalog.sum(k.share OPERATOR(pg_catalog.*) wr.value OPERATOR(pg_catalog.*) wk.value) AS weighted
-            FROM per_kind k
-            JOIN %5$s s ON s.id OPERATOR(pg_catalog.=) k.stage
-            LEFT JOIN rated r ON r.country OPERATOR(pg_catalog.=) k.country AND r.stage OPERATOR(pg_catalog.=) k.stage
-            LEFT JOIN %6$s wr ON wr.name OPERATOR(pg_catalog.=) CASE WHEN r.rating IS NULL THEN 'weakness.unassessed'
-                                          ELSE 'weakness.' OPERATOR(pg_catalog.||) r.rating::text END
-            LEFT JOIN %6$s wk ON wk.name OPERATOR(pg_catalog.=) ('kind.' OPERATOR(pg_catalog.||) k.kind)
-            GROUP BY k.country, k.stage, k.supplier, s.sector
+            SELECT t.country, t.stage, t.supplier, s.sector, t.dependencies, t.unknown_shares, t.supply_rows,
+                   t.supply_unknown, t.share_supply, t.share_market, t.share_talent, t.known_share, t.weighted
+            FROM t JOIN %5$s s ON s.id OPERATOR(pg_catalog.=) t.stage
+            WHERE t.supplier IS NOT NULL
         ), diff AS MATERIALIZED (
             -- the terms that changed: o only (gone), f only (new), both (changed)
             SELECT o.country AS o_country, o.stage AS o_stage, o.sector AS o_sector, o.supplier AS o_supplier,
@@ -324,34 +312,25 @@ BEGIN
             SELECT x.country, x.stage, x.supplier, x.sector, x.dependencies, x.unknown_shares, x.supply_rows,
                    x.supply_unknown, x.share_supply, x.share_market, x.share_talent, x.known_share, x.weighted
             FROM diff x WHERE x.o_country IS NULL
-        ), stage_hhi AS (
-            SELECT country, stage, pg_catalog.max(hhi) AS hhi
-            FROM (SELECT country, stage, item, @extschema@.hhi(share) AS hhi FROM cur
-                  WHERE kind OPERATOR(pg_catalog.=) 'supply' GROUP BY country, stage, item) i
-            GROUP BY country, stage
         ), terms AS (
-            -- stage_risk's terms, from the pair's supplier terms: suppliers with
-            -- supply rows, the top supplier by its largest supply share
-            SELECT p.country, p.stage, s.sector, r.rating, r.as_of,
-                   COALESCE(pg_catalog.sum(f.dependencies), 0)::integer AS rows,
-                   pg_catalog.count(*) FILTER (WHERE f.supply_rows OPERATOR(pg_catalog.>) 0)::integer AS suppliers,
-                   COALESCE(pg_catalog.sum(f.supply_unknown), 0)::integer AS unknown_shares,
-                   (pg_catalog.array_agg(f.supplier ORDER BY f.share_supply DESC, f.supplier)
-                        FILTER (WHERE f.share_supply IS NOT NULL))[1] AS top_supplier,
-                   (pg_catalog.array_agg(f.share_supply ORDER BY f.share_supply DESC, f.supplier)
-                        FILTER (WHERE f.share_supply IS NOT NULL))[1] AS top_share
+            -- stage_risk's terms: the pair's row of state_terms, and its rating
+            SELECT p.country, p.stage, s.sector, r.rating, r.as_of, t.dependencies AS rows,
+                   t.supply_rows AS suppliers, t.supply_unknown AS unknown_shares,
+                   t.hhi, t.top_supplier, t.top_share
             FROM p
             JOIN %5$s s ON s.id OPERATOR(pg_catalog.=) p.stage
-            LEFT JOIN rated r ON r.country OPERATOR(pg_catalog.=) p.country AND r.stage OPERATOR(pg_catalog.=) p.stage
-            LEFT JOIN fresh f ON f.country OPERATOR(pg_catalog.=) p.country AND f.stage OPERATOR(pg_catalog.=) p.stage
-            GROUP BY p.country, p.stage, s.sector, r.rating, r.as_of
+            JOIN t ON t.country OPERATOR(pg_catalog.=) p.country AND t.stage OPERATOR(pg_catalog.=) p.stage
+                  AND t.supplier IS NULL
+            LEFT JOIN LATERAL (
+                SELECT a.rating, a.as_of FROM %7$s a
+                WHERE a.country OPERATOR(pg_catalog.=) p.country AND a.stage OPERATOR(pg_catalog.=) p.stage
+                ORDER BY a.as_of DESC LIMIT 1) r ON true
         ), kept AS (
             UPDATE %3$s t
             SET sector = m.sector, rating = m.rating, rated_as_of = m.as_of, rows = m.rows,
-                suppliers = m.suppliers, unknown_shares = m.unknown_shares, hhi = h.hhi,
+                suppliers = m.suppliers, unknown_shares = m.unknown_shares, hhi = m.hhi,
                 top_supplier = m.top_supplier, top_share = m.top_share
             FROM terms m
-            LEFT JOIN stage_hhi h ON h.country OPERATOR(pg_catalog.=) m.country AND h.stage OPERATOR(pg_catalog.=) m.stage
             WHERE (m.rows OPERATOR(pg_catalog.>) 0 OR m.rating IS NOT NULL)
               AND t.country OPERATOR(pg_catalog.=) m.country AND t.stage OPERATOR(pg_catalog.=) m.stage
         ), emptied AS (
@@ -364,7 +343,7 @@ BEGIN
         FROM (SELECT o_country, o_sector, o_supplier FROM diff WHERE o_country IS NOT NULL
               UNION
               SELECT country, sector, supplier FROM diff WHERE country IS NOT NULL) k (country, sector, supplier)
-    $q$, dep, ass, ss, sup, stg, wt), countries, stages);
+    $q$, dep::oid, ass::oid, ss, sup, stg, wt::oid, ass), countries, stages);
 
     PERFORM @extschema@.refresh_country(beside, changed.r1, changed.r2, changed.r3);
 END

@@ -1,0 +1,443 @@
+/*
+ * state_terms.c - state_terms(): the maintained state's terms of
+ * (country, stage) pairs, in one pass over each pair's dependency rows.
+ *
+ * The risk views' formulas (src/sql/60_views.sql) read, per pair, the
+ * current row of each (kind, item, supplier): the latest as_of.  Per
+ * supplier they take the largest known share of each kind and count the
+ * rows; per item of kind supply the HHI of the known shares; per pair the
+ * supplier with the largest supply share.  SQL does this with a sort and
+ * three aggregations; here each pair's rows are read in their index's
+ * order, newest first within a key, and everything is accumulated as they
+ * pass.  One row comes back per (pair, supplier), and one per pair with
+ * supplier NULL carrying the pair's own terms (see sc_state_terms below).
+ *
+ * The numbers are the SQL formulas' own: numeric max (a tie keeps the later
+ * value, as max() does), numeric sums and products through the server's
+ * numeric functions (exact, so their display scale is the one SQL gives),
+ * and the HHI through hhi()'s own transition, in the same order as the raw
+ * views' backward index scans (supplier descending).
+ */
+#include "supplychain.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/tuplestore.h"
+
+/* country codes are two capital letters (country.code's CHECK) */
+#define N_CODES (26 * 26)
+
+enum
+{
+	KIND_SUPPLY, KIND_MARKET, KIND_TALENT, N_KINDS
+};
+static const char *const kind_names[N_KINDS] = {"supply", "market", "talent"};
+
+/* what one supplier holds in one pair */
+typedef struct SupplierTerm
+{
+	bool		seen;
+	int			rows[N_KINDS];
+	int			unknown[N_KINDS];
+	bool		has_share[N_KINDS];
+	Datum		share[N_KINDS]; /* numeric, the largest known */
+} SupplierTerm;
+
+/* the weights the terms use, read once per call */
+typedef struct Weights
+{
+	Datum		weakness[4];	/* unassessed, then by level 1..3 */
+	bool		weakness_null[4];
+	Datum		kind[N_KINDS];
+	bool		kind_null[N_KINDS];
+} Weights;
+
+/* the per-pair query, prepared once per backend per (dependency, assessment) */
+typedef struct PairPlan
+{
+	Oid			dep;
+	Oid			ass;
+	SPIPlanPtr	plan;
+	struct PairPlan *next;
+} PairPlan;
+
+static PairPlan *pair_plans = NULL;
+
+static char *
+qualified_name(Oid relid)
+{
+	char	   *nsp = get_namespace_name(get_rel_namespace(relid));
+	char	   *rel = get_rel_name(relid);
+
+	if (nsp == NULL || rel == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	return quote_qualified_identifier(nsp, rel);
+}
+
+static SPIPlanPtr
+pair_plan(Oid dep, Oid ass)
+{
+	PairPlan   *p;
+	StringInfoData q;
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	SPIPlanPtr	plan;
+
+	for (p = pair_plans; p != NULL; p = p->next)
+		if (p->dep == dep && p->ass == ass)
+			return p->plan;
+
+	/*
+	 * Each key's rows newest first, keys in the index's order (backward: no
+	 * sort), and the pair's current rating beside every row.
+	 */
+	initStringInfo(&q);
+	appendStringInfo(&q,
+					 "SELECT d.kind, d.item, d.supplier, d.share,"
+					 " (SELECT a.rating::pg_catalog.int4 FROM %s a"
+					 "   WHERE a.country OPERATOR(pg_catalog.=) $1 AND a.stage OPERATOR(pg_catalog.=) $2"
+					 "   ORDER BY a.as_of DESC LIMIT 1)"
+					 " FROM %s d"
+					 " WHERE d.country OPERATOR(pg_catalog.=) $1 AND d.stage OPERATOR(pg_catalog.=) $2"
+					 " ORDER BY d.kind DESC, d.item DESC, d.supplier DESC, d.as_of DESC",
+					 qualified_name(ass), qualified_name(dep));
+	plan = SPI_prepare(q.data, 2, argtypes);
+	if (plan == NULL)
+		elog(ERROR, "state_terms: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "state_terms: SPI_keepplan failed");
+	p = MemoryContextAlloc(TopMemoryContext, sizeof(PairPlan));
+	p->dep = dep;
+	p->ass = ass;
+	p->plan = plan;
+	p->next = pair_plans;
+	pair_plans = p;
+	pfree(q.data);
+	return plan;
+}
+
+static void
+read_weights(Oid wt, Weights *w)
+{
+	StringInfoData q;
+	uint64		i;
+	int			k;
+
+	for (k = 0; k < 4; k++)
+		w->weakness_null[k] = true;
+	for (k = 0; k < N_KINDS; k++)
+		w->kind_null[k] = true;
+	initStringInfo(&q);
+	appendStringInfo(&q,
+					 "SELECT name, value FROM %s"
+					 " WHERE name OPERATOR(pg_catalog.=) ANY ('{weakness.unassessed,weakness.very weak,"
+					 "weakness.weak,weakness.satisfactory,kind.supply,kind.market,kind.talent}')",
+					 qualified_name(wt));
+	if (SPI_execute(q.data, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "state_terms: reading the weights failed");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		char	   *name = SPI_getvalue(tup, SPI_tuptable->tupdesc, 1);
+		bool		isnull;
+		Datum		value = SPI_getbinval(tup, SPI_tuptable->tupdesc, 2, &isnull);
+		Datum	   *slot = NULL;
+		bool	   *slot_null = NULL;
+
+		if (strcmp(name, "weakness.unassessed") == 0)
+			slot = &w->weakness[0], slot_null = &w->weakness_null[0];
+		else if (strcmp(name, "weakness.very weak") == 0)
+			slot = &w->weakness[1], slot_null = &w->weakness_null[1];
+		else if (strcmp(name, "weakness.weak") == 0)
+			slot = &w->weakness[2], slot_null = &w->weakness_null[2];
+		else if (strcmp(name, "weakness.satisfactory") == 0)
+			slot = &w->weakness[3], slot_null = &w->weakness_null[3];
+		else
+			for (k = 0; k < N_KINDS; k++)
+				if (strcmp(name + 5, kind_names[k]) == 0)
+					slot = &w->kind[k], slot_null = &w->kind_null[k];
+		if (slot != NULL && !isnull)
+		{
+			/* out of SPI's memory */
+			*slot = SPI_datumTransfer(value, false, -1);
+			*slot_null = false;
+		}
+	}
+	pfree(q.data);
+}
+
+static int
+code_index(const char *code, int len)
+{
+	if (len != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z')
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("state_terms: supplier code \"%.*s\" is not two capital letters", len, code)));
+	return (code[0] - 'A') * 26 + (code[1] - 'A');
+}
+
+static int
+kind_index(const char *kind)
+{
+	int			k;
+
+	for (k = 0; k < N_KINDS; k++)
+		if (strcmp(kind, kind_names[k]) == 0)
+			return k;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("state_terms: unknown dependency kind \"%s\"", kind)));
+	return -1;					/* keep the compiler quiet */
+}
+
+/* a + b, numeric; NULL (absent) + x = x */
+static void
+sum_add(Datum *sum, bool *sum_null, Datum x)
+{
+	if (*sum_null)
+		*sum = x;
+	else
+		*sum = DirectFunctionCall2(numeric_add, *sum, x);
+	*sum_null = false;
+}
+
+#define N_COLS 15
+
+/*
+ * state_terms(dep, ass, wt, countries, stages): for each pair, in the
+ * arrays' order, one row per supplier with current rows:
+ *   country, stage, supplier, dependencies, unknown_shares, supply_rows,
+ *   supply_unknown, share_supply, share_market, share_talent, known_share,
+ *   weighted (hhi, top_supplier, top_share NULL)
+ * then one row of the pair's own terms, supplier NULL:
+ *   dependencies = its current rows, supply_rows = suppliers with supply
+ *   rows, supply_unknown = supply rows without a share, hhi, top_supplier,
+ *   top_share (the rest NULL).
+ */
+PG_FUNCTION_INFO_V1(sc_state_terms);
+
+Datum
+sc_state_terms(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			dep = PG_GETARG_OID(0);
+	Oid			ass = PG_GETARG_OID(1);
+	Oid			wt = PG_GETARG_OID(2);
+	ArrayType  *countries_a = PG_GETARG_ARRAYTYPE_P(3);
+	ArrayType  *stages_a = PG_GETARG_ARRAYTYPE_P(4);
+	Datum	   *countries;
+	Datum	   *stages;
+	bool	   *c_nulls;
+	bool	   *s_nulls;
+	int			n_pairs;
+	int			n_stages;
+	Weights		w;
+	SPIPlanPtr	plan;
+	SupplierTerm *terms;
+	MemoryContext pair_cxt;
+	int			p;
+
+	InitMaterializedSRF(fcinfo, 0);
+	deconstruct_array(countries_a, TEXTOID, -1, false, TYPALIGN_INT, &countries, &c_nulls, &n_pairs);
+	deconstruct_array(stages_a, TEXTOID, -1, false, TYPALIGN_INT, &stages, &s_nulls, &n_stages);
+	if (n_pairs != n_stages)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("state_terms: %d countries and %d stages", n_pairs, n_stages)));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "state_terms: SPI_connect failed");
+	read_weights(wt, &w);
+	plan = pair_plan(dep, ass);
+	terms = palloc(sizeof(SupplierTerm) * N_CODES);
+	pair_cxt = AllocSetContextCreate(CurrentMemoryContext, "state_terms pair", ALLOCSET_DEFAULT_SIZES);
+
+	for (p = 0; p < n_pairs; p++)
+	{
+		Datum		args[2];
+		uint64		r;
+		int			rating = 0;
+		int			pair_rows = 0;
+		int			pair_suppliers = 0;
+		int			pair_unknown = 0;
+		bool		hhi_null = true;
+		double		hhi = 0.0;
+		bool		item_hhi_null = true;
+		double		item_hhi = 0.0;
+		char	   *item = NULL;	/* the supply item whose HHI is being summed */
+		char	   *last_kind = NULL;	/* the key of the last row */
+		char	   *last_item = NULL;
+		char	   *last_supplier = NULL;
+		int			top = -1;
+		int			c;
+		MemoryContext outer;
+		Datum		values[N_COLS];
+		bool		nulls[N_COLS];
+
+		if (c_nulls[p] || s_nulls[p])
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		memset(terms, 0, sizeof(SupplierTerm) * N_CODES);
+		args[0] = countries[p];
+		args[1] = stages[p];
+		if (SPI_execute_plan(plan, args, NULL, true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "state_terms: reading a pair's rows failed");
+		outer = MemoryContextSwitchTo(pair_cxt);
+
+		for (r = 0; r < SPI_processed; r++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[r];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			char	   *kind = SPI_getvalue(tup, desc, 1);
+			char	   *this_item = SPI_getvalue(tup, desc, 2);
+			char	   *supplier = SPI_getvalue(tup, desc, 3);
+			bool		share_null;
+			Datum		share = SPI_getbinval(tup, desc, 4, &share_null);
+			bool		rating_null;
+			Datum		rating_d = SPI_getbinval(tup, desc, 5, &rating_null);
+			int			k = kind_index(kind);
+			SupplierTerm *t;
+
+			if (r == 0 && !rating_null)
+				rating = DatumGetInt32(rating_d);
+			/* an older row of the key just seen: not current */
+			if (last_kind != NULL && strcmp(last_kind, kind) == 0 &&
+				strcmp(last_item, this_item) == 0 && strcmp(last_supplier, supplier) == 0)
+				continue;
+			last_kind = kind;
+			last_item = this_item;
+			last_supplier = supplier;
+			t = &terms[code_index(supplier, strlen(supplier))];
+
+			/* the HHI of each supply item's known shares; the pair's largest */
+			if (k == KIND_SUPPLY && (item == NULL || strcmp(item, this_item) != 0))
+			{
+				if (!item_hhi_null && (hhi_null || item_hhi > hhi))
+					hhi = item_hhi, hhi_null = false;
+				item = this_item;
+				item_hhi_null = true;
+				item_hhi = 0.0;
+			}
+			if (k == KIND_SUPPLY && !share_null)
+			{
+				LOCAL_FCINFO(acc, 2);
+				Datum		d;
+
+				InitFunctionCallInfoData(*acc, NULL, 2, InvalidOid, NULL, NULL);
+				acc->args[0].value = Float8GetDatum(item_hhi);
+				acc->args[0].isnull = item_hhi_null;
+				acc->args[1].value = share;
+				acc->args[1].isnull = false;
+				d = hhi_numeric_accum(acc);
+				item_hhi = DatumGetFloat8(d);
+				item_hhi_null = false;
+			}
+
+			pair_rows++;
+			t->seen = true;
+			t->rows[k]++;
+			if (share_null)
+			{
+				t->unknown[k]++;
+				if (k == KIND_SUPPLY)
+					pair_unknown++;
+			}
+			else if (!t->has_share[k] ||
+					 DatumGetInt32(DirectFunctionCall2(numeric_cmp, share, t->share[k])) >= 0)
+			{
+				/* max(): a tie keeps the later value */
+				t->share[k] = share;
+				t->has_share[k] = true;
+			}
+		}
+		if (!item_hhi_null && (hhi_null || item_hhi > hhi))
+			hhi = item_hhi, hhi_null = false;
+
+		/* the rows (the tuplestore copies them) */
+		for (c = 0; c < N_CODES; c++)
+		{
+			SupplierTerm *t = &terms[c];
+			char		code[3] = {'A' + c / 26, 'A' + c % 26, '\0'};
+			Datum		known = (Datum) 0;
+			bool		known_null = true;
+			Datum		weighted = (Datum) 0;
+			bool		weighted_null = true;
+			int			rows = 0;
+			int			unknown = 0;
+			int			k;
+			int			wi = rating >= 1 && rating <= 3 ? rating : 0;
+
+			if (!t->seen)
+				continue;
+			for (k = 0; k < N_KINDS; k++)
+			{
+				rows += t->rows[k];
+				unknown += t->unknown[k];
+				if (!t->has_share[k])
+					continue;
+				sum_add(&known, &known_null, t->share[k]);
+				/* share x weakness x kind weight, as SQL multiplies them */
+				if (!w.weakness_null[wi] && !w.kind_null[k])
+					sum_add(&weighted, &weighted_null,
+								  DirectFunctionCall2(numeric_mul,
+													  DirectFunctionCall2(numeric_mul, t->share[k], w.weakness[wi]),
+													  w.kind[k]));
+			}
+			if (t->rows[KIND_SUPPLY] > 0)
+				pair_suppliers++;
+			/* the top supplier: the largest supply share, the first code on a tie */
+			if (t->has_share[KIND_SUPPLY] &&
+				(top < 0 || DatumGetInt32(DirectFunctionCall2(numeric_cmp, t->share[KIND_SUPPLY],
+															  terms[top].share[KIND_SUPPLY])) > 0))
+				top = c;
+
+			memset(nulls, true, sizeof(nulls));
+			values[0] = countries[p], nulls[0] = false;
+			values[1] = stages[p], nulls[1] = false;
+			values[2] = CStringGetTextDatum(code), nulls[2] = false;
+			values[3] = Int32GetDatum(rows), nulls[3] = false;
+			values[4] = Int32GetDatum(unknown), nulls[4] = false;
+			values[5] = Int32GetDatum(t->rows[KIND_SUPPLY]), nulls[5] = false;
+			values[6] = Int32GetDatum(t->unknown[KIND_SUPPLY]), nulls[6] = false;
+			for (k = 0; k < N_KINDS; k++)
+				if (t->has_share[k])
+					values[7 + k] = t->share[k], nulls[7 + k] = false;
+			values[10] = known, nulls[10] = known_null;
+			values[11] = weighted, nulls[11] = weighted_null;
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+
+		/* the pair's own terms */
+		memset(nulls, true, sizeof(nulls));
+		values[0] = countries[p], nulls[0] = false;
+		values[1] = stages[p], nulls[1] = false;
+		values[3] = Int32GetDatum(pair_rows), nulls[3] = false;
+		values[5] = Int32GetDatum(pair_suppliers), nulls[5] = false;
+		values[6] = Int32GetDatum(pair_unknown), nulls[6] = false;
+		if (!hhi_null)
+			values[12] = Float8GetDatum(hhi), nulls[12] = false;
+		if (top >= 0)
+		{
+			char		code[3] = {'A' + top / 26, 'A' + top % 26, '\0'};
+
+			values[13] = CStringGetTextDatum(code), nulls[13] = false;
+			values[14] = terms[top].share[KIND_SUPPLY], nulls[14] = false;
+		}
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+
+		SPI_freetuptable(SPI_tuptable);
+		MemoryContextSwitchTo(outer);
+		MemoryContextReset(pair_cxt);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}
