@@ -337,6 +337,32 @@ $$;
 COMMENT ON FUNCTION @extschema@.refresh_state(regclass, text[], text[]) IS
     'internal: recomputes the maintained state of (country, stage) pairs from the raw rows, then the country rows whose terms changed';
 
+-- state_places(rel): where a change to a reference table (alignment, weight,
+-- stage) fired at rel moves the state: on a single server, the state tables
+-- themselves (stage_state); on a Citus node, where the trigger fires on each
+-- placement of the reference table, the shards of stage_state on that node,
+-- so that every node refreshes its own countries and each state row once
+-- (none while the state is not distributed: distribute() copies it).
+CREATE FUNCTION @extschema@.state_places(rel regclass) RETURNS SETOF regclass
+LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF @extschema@.table_label(rel) OPERATOR(pg_catalog.=) rel::text THEN
+        RETURN NEXT '@extschema@.stage_state'::regclass;
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE $q$
+        SELECT pg_catalog.to_regclass(pg_catalog.shard_name(s.logicalrelid, s.shardid))
+        FROM pg_catalog.pg_dist_shard s
+        JOIN pg_catalog.pg_dist_placement p ON p.shardid OPERATOR(pg_catalog.=) s.shardid
+        WHERE s.logicalrelid OPERATOR(pg_catalog.=) '@extschema@.stage_state'::regclass
+          AND p.groupid OPERATOR(pg_catalog.=) (SELECT groupid FROM pg_catalog.pg_dist_local_group)
+          AND pg_catalog.to_regclass(pg_catalog.shard_name(s.logicalrelid, s.shardid)) IS NOT NULL
+    $q$;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.state_places(regclass) IS
+    'internal: the stage_state tables a change to a reference table fired at rel refreshes (on Citus, the shards on this node)';
+
 -- state_track(): the statement triggers on dependency and assessment (both
 -- have country and stage): the pairs the statement touched, sorted, are
 -- refreshed.  A TRUNCATE refreshes every pair with state.
@@ -377,11 +403,12 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     countries text[];
     partners text[];
+    place regclass;
     k record;
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
-        -- every supplier of every country (unnest pads the missing partners with NULL)
-        SELECT pg_catalog.array_agg(DISTINCT s.country) INTO countries FROM @extschema@.supplier_state s;
+        -- every supplier of every country: the partners are NULL
+        countries := ARRAY[NULL::text];
     ELSIF TG_OP = 'INSERT' THEN
         SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(partner) INTO countries, partners FROM new_rows;
     ELSIF TG_OP = 'DELETE' THEN
@@ -390,16 +417,19 @@ BEGIN
         SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(partner) INTO countries, partners
           FROM (SELECT country, partner FROM new_rows UNION SELECT country, partner FROM old_rows) x;
     END IF;
-    -- the sectors of each pair's terms (partner NULL: every supplier)
-    SELECT pg_catalog.array_agg(s.country) AS countries, pg_catalog.array_agg(s.sector) AS sectors,
-           pg_catalog.array_agg(s.supplier) AS suppliers
-      INTO k
-      FROM (SELECT DISTINCT s.country, s.sector, s.supplier
-            FROM ROWS FROM (pg_catalog.unnest(countries), pg_catalog.unnest(partners)) p (country, partner)
-            JOIN @extschema@.supplier_state s
-              ON s.country OPERATOR(pg_catalog.=) p.country
-             AND (p.partner IS NULL OR s.supplier OPERATOR(pg_catalog.=) p.partner)) s;
-    PERFORM @extschema@.refresh_country('@extschema@.supplier_state', k.countries, k.sectors, k.suppliers);
+    FOR place IN SELECT * FROM @extschema@.state_places(TG_RELID::regclass) LOOP
+        -- the sectors of each pair's terms (NULL: every country, every supplier)
+        EXECUTE pg_catalog.format($q$
+            SELECT pg_catalog.array_agg(s.country) AS countries, pg_catalog.array_agg(s.sector) AS sectors,
+                   pg_catalog.array_agg(s.supplier) AS suppliers
+            FROM (SELECT DISTINCT s.country, s.sector, s.supplier
+                  FROM @extschema@.key_rows($1, $2) p (country, partner)
+                  JOIN %s s
+                    ON (p.country IS NULL OR s.country OPERATOR(pg_catalog.=) p.country)
+                   AND (p.partner IS NULL OR s.supplier OPERATOR(pg_catalog.=) p.partner)) s
+        $q$, @extschema@.shard_of('@extschema@.supplier_state', place)) INTO k USING countries, partners;
+        PERFORM @extschema@.refresh_country(place, k.countries, k.sectors, k.suppliers);
+    END LOOP;
     RETURN NULL;
 END
 $$;
@@ -466,7 +496,7 @@ BEGIN
     END IF;
     IF EXISTS (SELECT FROM pg_catalog.unnest(names) n
                WHERE n LIKE 'weakness.%' OR n LIKE 'kind.%' OR n LIKE 'alignment.%') THEN
-        PERFORM @extschema@.refresh_weights('@extschema@.supplier_state');
+        PERFORM @extschema@.refresh_weights(place) FROM @extschema@.state_places(TG_RELID::regclass) place;
     END IF;
     RETURN NULL;
 END
@@ -478,15 +508,24 @@ COMMENT ON FUNCTION @extschema@.state_track_weight() IS
 CREATE FUNCTION @extschema@.state_track_stage() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    countries text[];
-    stages text[];
+    moved text[];
+    place regclass;
+    k record;
 BEGIN
-    SELECT pg_catalog.array_agg(s.country ORDER BY s.country, s.stage), pg_catalog.array_agg(s.stage ORDER BY s.country, s.stage)
-      INTO countries, stages
-      FROM @extschema@.stage_state s
-     WHERE s.stage IN (SELECT n.id FROM new_rows n JOIN old_rows o ON o.id OPERATOR(pg_catalog.=) n.id
-                        WHERE n.sector IS DISTINCT FROM o.sector);
-    PERFORM @extschema@.refresh_state('@extschema@.stage_state', countries, stages);
+    SELECT pg_catalog.array_agg(n.id) INTO moved
+      FROM new_rows n JOIN old_rows o ON o.id OPERATOR(pg_catalog.=) n.id
+     WHERE n.sector IS DISTINCT FROM o.sector;
+    IF moved IS NULL THEN
+        RETURN NULL;
+    END IF;
+    FOR place IN SELECT * FROM @extschema@.state_places(TG_RELID::regclass) LOOP
+        EXECUTE pg_catalog.format($q$
+            SELECT pg_catalog.array_agg(country ORDER BY country, stage) AS countries,
+                   pg_catalog.array_agg(stage ORDER BY country, stage) AS stages
+            FROM %s WHERE stage OPERATOR(pg_catalog.=) ANY ($1)
+        $q$, place) INTO k USING moved;
+        PERFORM @extschema@.refresh_state(place, k.countries, k.stages);
+    END LOOP;
     RETURN NULL;
 END
 $$;
@@ -535,32 +574,64 @@ CREATE TRIGGER state_update AFTER UPDATE ON @extschema@.stage
 CREATE FUNCTION @extschema@.rebuild_state() RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    countries text[];
-    stages text[];
+    distributed boolean := false;
 BEGIN
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+        EXECUTE 'SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1)'
+            INTO distributed USING '@extschema@.stage_state'::regclass;
+    END IF;
+    IF distributed THEN
+        -- distributed: each shard of the colocation group on its node
+        PERFORM pg_catalog.run_command_on_shards('@extschema@.stage_state',
+                                                 'SELECT @extschema@.rebuild_state_beside(%L)');
+        RETURN (SELECT pg_catalog.count(*) FROM @extschema@.stage_state);
+    END IF;
     -- writers wait until the rebuild commits; readers keep reading the old state
-    LOCK TABLE @extschema@.stage_state, @extschema@.supplier_state, @extschema@.country_state,
-               @extschema@.country_total_state IN EXCLUSIVE MODE;
-    -- the share rule's cached totals too (its check never trusts them)
-    LOCK TABLE @extschema@.share_total IN EXCLUSIVE MODE;
-    DELETE FROM @extschema@.share_total;
-    INSERT INTO @extschema@.share_total (stage, country, kind, item, total)
-    SELECT stage, country, kind, item, COALESCE(pg_catalog.sum(share), 0)
-    FROM @extschema@.current_dependency GROUP BY stage, country, kind, item;
-    DELETE FROM @extschema@.country_total_state;
-    DELETE FROM @extschema@.country_state;
-    DELETE FROM @extschema@.supplier_state;
-    DELETE FROM @extschema@.stage_state;
-    SELECT pg_catalog.array_agg(country ORDER BY country, stage), pg_catalog.array_agg(stage ORDER BY country, stage)
-      INTO countries, stages
-      FROM (SELECT country, stage FROM @extschema@.dependency
-            UNION SELECT country, stage FROM @extschema@.assessment) k;
-    PERFORM @extschema@.refresh_state('@extschema@.stage_state', countries, stages);
-    RETURN (SELECT pg_catalog.count(*) FROM @extschema@.stage_state);
+    LOCK TABLE @extschema@.share_total, @extschema@.stage_state, @extschema@.supplier_state,
+               @extschema@.country_state, @extschema@.country_total_state IN EXCLUSIVE MODE;
+    RETURN @extschema@.rebuild_state_beside('@extschema@.stage_state');
 END
 $$;
 COMMENT ON FUNCTION @extschema@.rebuild_state() IS
     'rebuilds the maintained risk state from the raw rows (after writes that bypassed the triggers); returns the number of (country, stage) pairs with state';
+
+-- rebuild_state_beside(place): the rebuild of the state tables beside place
+-- (stage_state, or on a Citus worker one of its shards), from the rows of
+-- the dependency and assessment tables beside it.
+CREATE FUNCTION @extschema@.rebuild_state_beside(place regclass) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    dep constant regclass := @extschema@.shard_of('@extschema@.dependency', place);
+    ass constant regclass := @extschema@.shard_of('@extschema@.assessment', place);
+    tot constant regclass := @extschema@.shard_of('@extschema@.share_total', place);
+    k record;
+    n bigint;
+BEGIN
+    -- the share rule's cached totals too (its check never trusts them)
+    EXECUTE pg_catalog.format('DELETE FROM %s', tot);
+    EXECUTE pg_catalog.format($q$
+        INSERT INTO %s (stage, country, kind, item, total)
+        SELECT stage, country, kind, item, COALESCE(pg_catalog.sum(share), 0)
+        FROM (SELECT DISTINCT ON (country, stage, kind, item, supplier) *
+              FROM %s ORDER BY country, stage, kind, item, supplier, as_of DESC) d
+        GROUP BY stage, country, kind, item
+    $q$, tot, dep);
+    EXECUTE pg_catalog.format('DELETE FROM %s', @extschema@.shard_of('@extschema@.country_total_state', place));
+    EXECUTE pg_catalog.format('DELETE FROM %s', @extschema@.shard_of('@extschema@.country_state', place));
+    EXECUTE pg_catalog.format('DELETE FROM %s', @extschema@.shard_of('@extschema@.supplier_state', place));
+    EXECUTE pg_catalog.format('DELETE FROM %s', place);
+    EXECUTE pg_catalog.format($q$
+        SELECT pg_catalog.array_agg(country ORDER BY country, stage) AS countries,
+               pg_catalog.array_agg(stage ORDER BY country, stage) AS stages
+        FROM (SELECT country, stage FROM %s UNION SELECT country, stage FROM %s) k
+    $q$, dep, ass) INTO k;
+    PERFORM @extschema@.refresh_state(place, k.countries, k.stages);
+    EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s', place) INTO n;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.rebuild_state_beside(regclass) IS
+    'internal: rebuilds the state tables beside place (stage_state or one of its Citus shards) from the raw rows beside it';
 
 -- verify_state(): the proof.  Every maintained table is recomputed from the
 -- raw rows, independently of the triggers: the risk views read from the state

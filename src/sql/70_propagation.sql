@@ -75,6 +75,42 @@ DECLARE
         LEFT JOIN imported i ON i.country OPERATOR(pg_catalog.=) c.country
                             AND i.stage OPERATOR(pg_catalog.=) l.downstream
     $q$, only_d, only_a);
+    -- at the current date the same graph from the maintained state: each
+    -- supplier's largest known supply share per stage (supplier_state), the
+    -- chains with data (stage_state)
+    only_s constant text := CASE WHEN for_country IS NULL THEN ''
+        ELSE pg_catalog.format(' AND s.country OPERATOR(pg_catalog.=) %L', for_country) END;
+    state_edges_sql constant text := pg_catalog.format($q$
+        WITH imported AS (
+            SELECT s.country, s.stage, pg_catalog.sum(s.share_supply) AS share
+            FROM @extschema@.supplier_state s
+            WHERE s.share_supply IS NOT NULL %1$s
+            GROUP BY s.country, s.stage
+        ), chain AS (
+            SELECT DISTINCT s.country, s.sector FROM @extschema@.stage_state s WHERE true %1$s
+        ), inputs AS (
+            SELECT l.downstream, pg_catalog.count(*) AS n
+            FROM @extschema@.stage_link l GROUP BY l.downstream
+        )
+        SELECT c.country OPERATOR(pg_catalog.||) l.upstream,
+               c.country OPERATOR(pg_catalog.||) l.downstream,
+               (1::numeric OPERATOR(pg_catalog.-) LEAST(COALESCE(i.share, 0::numeric), 1::numeric))::pg_catalog.float8
+                   OPERATOR(pg_catalog./) n.n::pg_catalog.float8
+        FROM @extschema@.stage_link l
+        JOIN @extschema@.stage s ON s.id OPERATOR(pg_catalog.=) l.downstream
+        JOIN chain c ON c.sector OPERATOR(pg_catalog.=) s.sector
+        JOIN inputs n ON n.downstream OPERATOR(pg_catalog.=) l.downstream
+        LEFT JOIN imported i ON i.country OPERATOR(pg_catalog.=) c.country
+                            AND i.stage OPERATOR(pg_catalog.=) l.downstream
+    $q$, only_s);
+    state_origins_sql constant text := pg_catalog.format($q$
+        SELECT o.node, o.supplier, o.share FROM (
+            SELECT s.country OPERATOR(pg_catalog.||) s.stage AS node, s.supplier,
+                   (s.share_supply OPERATOR(pg_catalog./)
+                    GREATEST(1::numeric, pg_catalog.sum(s.share_supply) OVER (PARTITION BY s.country, s.stage)))::pg_catalog.float8 AS share
+            FROM @extschema@.supplier_state s
+            WHERE s.share_supply IS NOT NULL %s) o
+    $q$, only_s);
     -- a stage's known imports are at most all of its supply: where the
     -- largest shares over items add up above 1, they are scaled down to 1
     origins_sql text := pg_catalog.format($q$
@@ -87,14 +123,19 @@ DECLARE
             WHERE d.kind OPERATOR(pg_catalog.=) 'supply' AND d.share IS NOT NULL %s
             GROUP BY d.country, d.stage, d.supplier) o
     $q$, only_d);
+    current constant boolean := @extschema@.state_is_current();
 BEGIN
+    IF current THEN
+        origins_sql := state_origins_sql;
+    END IF;
     IF for_supplier IS NOT NULL THEN
         origins_sql := origins_sql
             || pg_catalog.format(' WHERE o.supplier OPERATOR(pg_catalog.=) %L', for_supplier);
     END IF;
     RETURN QUERY
         SELECT pg_catalog.left(p.node, 2), pg_catalog.substr(p.node, 3), p.country, p.exposure, p.tier
-        FROM @extschema@.propagate_exposure(edges_sql, origins_sql, COALESCE(max_tiers, 64)) p;
+        FROM @extschema@.propagate_exposure(CASE WHEN current THEN state_edges_sql ELSE edges_sql END,
+                                            origins_sql, COALESCE(max_tiers, 64)) p;
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.chain_exposure(text, integer, text) IS
@@ -106,15 +147,53 @@ COMMENT ON FUNCTION @extschema@.chain_exposure(text, integer, text) IS
 -- direct dependency without a figure, so exposure is then a lower bound
 -- (NULL when nothing is known).  tier 0 = a direct supplier of the stage.
 CREATE VIEW @extschema@.tier_exposure AS
-WITH chain AS (
+WITH direct AS (
+    -- each direct supplier of each stage: its largest known supply share and
+    -- its supply rows without one (the maintained state, or at a date the
+    -- raw rows)
+    SELECT s.country, s.stage, s.supplier, s.share_supply AS direct_share, s.supply_unknown AS unknown_shares
+    FROM @extschema@.supplier_state s
+    WHERE s.supply_rows > 0 AND (SELECT @extschema@.state_is_current())
+    UNION ALL
+    SELECT d.country, d.stage, d.supplier, max(d.share),
+           (count(*) FILTER (WHERE d.share IS NULL))::integer
+    FROM @extschema@.current_dependency d
+    WHERE d.kind = 'supply' AND NOT (SELECT @extschema@.state_is_current())
+    GROUP BY d.country, d.stage, d.supplier
+), chain AS (
     -- the depending countries with data, one propagation each: the graphs of
     -- two countries share no node, and a condition on country then runs only
-    -- that country's propagation, on rows read through the index
+    -- that country's propagation
+    SELECT s.country FROM @extschema@.stage_state s
+    WHERE (SELECT @extschema@.state_is_current())
+    UNION
     SELECT d.country FROM @extschema@.current_dependency d
+    WHERE NOT (SELECT @extschema@.state_is_current())
     UNION
     SELECT a.country FROM @extschema@.current_assessment a
+    WHERE NOT (SELECT @extschema@.state_is_current())
+), exposed AS (
+    SELECT c.country, e.stage_id AS stage, e.supplier, e.exposure, e.tier
+    FROM chain c
+    CROSS JOIN LATERAL @extschema@.chain_exposure(NULL, 64, c.country) e
+), terms AS (
+    -- a direct supplier is tier 0; an exposure without a direct share is at
+    -- its shortest tier (one row per stage and supplier of either kind: a
+    -- union grouped, which a distributed engine runs, rather than a full join)
+    SELECT u.country, u.stage, u.supplier,
+           max(u.direct_share) AS direct_share,
+           max(u.exposure) AS exposure,
+           CASE WHEN bool_or(u.direct) THEN 0 ELSE min(u.tier) END AS tier,
+           COALESCE(max(u.unknown_shares), 0) AS unknown_shares
+    FROM (SELECT d.country, d.stage, d.supplier, d.direct_share, NULL::double precision AS exposure,
+                 NULL::integer AS tier, d.unknown_shares, true AS direct
+          FROM direct d
+          UNION ALL
+          SELECT x.country, x.stage, x.supplier, NULL, x.exposure, x.tier, NULL, false
+          FROM exposed x) u
+    GROUP BY u.country, u.stage, u.supplier
 )
-SELECT c.country,
+SELECT t.country,
        s.sector,
        s.name AS stage,
        t.supplier,
@@ -124,25 +203,8 @@ SELECT c.country,
        t.unknown_shares,
        s.position,
        s.id AS stage_id
-FROM chain c
-CROSS JOIN LATERAL (
-    SELECT COALESCE(x.stage_id, d.stage) AS stage_id,
-           COALESCE(x.supplier, d.supplier) AS supplier,
-           d.direct_share,
-           x.exposure,
-           CASE WHEN d.stage IS NOT NULL THEN 0 ELSE x.tier END AS tier,
-           COALESCE(d.unknown_shares, 0) AS unknown_shares
-    FROM (SELECT e.stage_id, e.supplier, e.exposure, e.tier
-          FROM @extschema@.chain_exposure(NULL, 64, c.country) e) x
-    FULL JOIN (SELECT d.stage, d.supplier,
-                      max(d.share) AS direct_share,
-                      count(*) FILTER (WHERE d.share IS NULL)::integer AS unknown_shares
-               FROM @extschema@.current_dependency d
-               WHERE d.kind = 'supply' AND d.country = c.country
-               GROUP BY d.stage, d.supplier) d
-           ON d.stage = x.stage_id AND d.supplier = x.supplier
-) t
-JOIN @extschema@.stage s ON s.id = t.stage_id;
+FROM terms t
+JOIN @extschema@.stage s ON s.id = t.stage;
 COMMENT ON VIEW @extschema@.tier_exposure IS
     'per assessed chain, stage and supplier country: direct known share, multi-tier exposure along stage_link (4 decimals), shortest tier, unknown shares';
 
