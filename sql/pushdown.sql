@@ -52,7 +52,7 @@ FROM (VALUES ('current_dependency', '{dependency}'), ('current_assessment', '{as
              ('country_risk', '{assessment,dependency,country_state,country_total_state}'),
              ('weakest_stage', '{assessment,stage_state}'),
              ('policy_risk', '{policy_impact}'), ('policy_balance', '{policy_impact}'),
-             ('tier_exposure', '{assessment,dependency}')) t (v, must_read),
+             ('tier_exposure', '{dependency,supplier_state}')) t (v, must_read),
      LATERAL pg_temp.pushed_down(format('SELECT * FROM supplychain.%I WHERE country = %L', v, 'US'),
                                  must_read::text[]) p
 ORDER BY 1;

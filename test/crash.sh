@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # crash.sh - SIGKILL the postmaster and its backends during a bulk load of
 # dependency rows in committed batches; after crash recovery every
-# committed batch is whole, no partial batch is there, and the constraints
-# and running totals hold.  Runs in its own cluster (test/lib/cluster.sh);
-# a stage of make test, reporting TAP.
+# committed batch is whole, no partial batch is there, and the constraints,
+# running totals and maintained risk state (verify_state()) hold.  Runs in
+# its own cluster (test/lib/cluster.sh); a stage of make test, reporting TAP.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/tap.sh"
@@ -14,11 +14,13 @@ q() { cluster_psql crash "$@"; }
 check "a cluster of its own: initdb" cluster_init crash || exit 1
 check "the cluster starts" cluster_start crash || exit 1
 
-check "set-up: the extension, a sector and a stage, the ledger of committed batches" q <<'SQL' || exit 1
+check "set-up: the extension, a sector and a rated stage, the ledger of committed batches" q <<'SQL' || exit 1
 CREATE EXTENSION supplychain;
 SET search_path = public, supplychain;
 INSERT INTO sector (code, name) VALUES ('crash', 'Crash test');
 INSERT INTO stage (id, sector, position, name) VALUES ('crash.1', 'crash', 1, 'Crash stage');
+-- rated, so that the maintained state holds risk terms, not only counts
+INSERT INTO assessment (stage, country, rating, as_of) VALUES ('crash.1', 'US', 'weak', '2024-01-01');
 CREATE TABLE batch_done (batch int PRIMARY KEY);
 SQL
 
@@ -81,6 +83,12 @@ SELECT 'totals wrong: ' || count(*) FROM (
     GROUP BY 1, 2, 3, 4) d
 FULL JOIN share_total t USING (stage, country, kind, item)
 WHERE COALESCE(d.s, 0) <> COALESCE(t.total, 0);
+-- the maintained risk state (stage_state, supplier_state, country_state,
+-- country_total_state, share_total) against its recomputation from the rows
+SELECT 'state differences: ' || count(*) FROM verify_state();
+SELECT 'state difference: ' || concat_ws(' ', object, key, 'state', coalesce(state, '(none)'),
+                                         'recomputed', coalesce(recomputed, '(none)'))
+FROM verify_state() ORDER BY object, key LIMIT 10;
 CREATE EXTENSION IF NOT EXISTS amcheck;
 SELECT 'indexes checked: ' || count(bt_index_check(c.oid, true))
 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
@@ -97,7 +105,20 @@ is "every committed batch is whole (100 rows)" "$(value "incomplete batches")" 0
 is "no row of a batch that did not commit" "$(value "rows of uncommitted batches")" 0
 is "no key's known shares above 1" "$(value "keys above 1")" 0
 is "share_total agrees with the rows" "$(value "totals wrong")" 0
+is "verify_state(): the maintained risk state equals its recomputation from the rows (no difference)" \
+	"$(value "state differences")" 0
 is "rows = 100 x committed batches" "${rows:-none}" "$((${done_:-0} * 100))"
+# negative control: a row written with the triggers off (as a replica applies
+# it) must make verify_state() return rows; rolled back
+stale=$(q -At -c "BEGIN" -c "SET LOCAL session_replication_role = replica" \
+	-c "INSERT INTO supplychain.dependency (stage, country, supplier, kind, item, share, as_of)
+	    VALUES ('crash.1', 'US', 'JP', 'supply', 'negative control', 0.5, '2024-01-01')" \
+	-c "SELECT count(*) FROM supplychain.verify_state()" -c "ROLLBACK" 2>&1)
+if [[ "$stale" =~ ^[0-9]+$ ]] && [ "$stale" -gt 0 ]; then
+	ok "negative control: verify_state() sees a row inserted with session_replication_role = replica ($stale rows)"
+else
+	not_ok "negative control: verify_state() after a row inserted with session_replication_role = replica: '$stale'"
+fi
 checked=$(value "indexes checked")
 if [ "$rc" -eq 0 ] && [ "${checked:-0}" -gt 0 ]; then
 	ok "amcheck bt_index_check(heapallindexed) passes on the extension's $checked btree indexes"

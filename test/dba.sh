@@ -2,7 +2,10 @@
 # dba.sh - what a DBA does to the extension, end to end: versions and update
 # paths, pg_dump/pg_restore of users' rows, ALTER EXTENSION UPDATE from every
 # older version (then the full suites on the updated database), DROP and
-# CREATE, and the PGXN metadata and release archive.
+# CREATE, and the PGXN metadata and release archive.  After each restore and
+# update the maintained risk state must verify (verify_state() returns no
+# rows); a restore with --disable-triggers must leave it detectably stale,
+# and rebuild_state() must repair it.
 #
 # A stage of make test, reporting TAP: test/harness.sh exports PGHOST, PGPORT,
 # PGUSER, SC_BINDIR and PG_CONFIG for its throwaway cluster.  Versions come
@@ -74,6 +77,39 @@ user_objects() {
 }
 # keys of share_total that disagree with a sum over dependency (see the file)
 share_total_mismatches() { sc_psql -At -d "$1" -f "$dir/share_total.sql" 2>&1; }
+# the maintained risk state against its recomputation from the rows: the
+# number of rows supplychain.verify_state() returns, then the first of them
+# (see the file)
+state_report() { sc_psql -At -d "$1" -f "$dir/verify_state.sql" 2>&1; }
+# state_verifies DESCRIPTION DB: verify_state() returns no rows; else the
+# first differences are shown
+state_verifies() {
+	local out n
+	out=$(state_report "$2")
+	n=$(head -n 1 <<<"$out")
+	if [ "$n" = 0 ] && [ "$(wc -l <<<"$out")" -eq 1 ]; then
+		ok "$1"
+	elif [[ "$n" =~ ^[0-9]+$ ]]; then
+		not_ok "$1: verify_state() returned $n rows"
+		sed 1d <<<"$out" | sed 's/^/#   /'
+	else
+		not_ok "$1: verify_state() failed"
+		sed 's/^/#   /' <<<"$out"
+	fi
+}
+# state_stale DESCRIPTION DB: verify_state() does return rows (a negative
+# control: writes that bypassed the triggers); its report becomes comments
+state_stale() {
+	local out n
+	out=$(state_report "$2")
+	n=$(head -n 1 <<<"$out")
+	if [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -gt 0 ]; then
+		ok "$1 ($n rows)"
+	else
+		not_ok "$1: verify_state() returned '$n'"
+	fi
+	sed 1d <<<"$out" | sed 's/^/#   /'
+}
 
 # ---------------------------------------------------------------------------
 section "versions: control file, installed scripts, update paths"
@@ -108,6 +144,7 @@ sc_psql -At -d dba_fresh -f "$dir/catalog.sql" >"$work/catalog_fresh"
 kinds="extension|dump config|schema|member|comment|relation|column|constraint|index|trigger|view|function|functiondef|aggregate|type|operator|opclass|amop|amproc|cast|init privs"
 counts=$(sed -n -E "s/^($kinds) .*/\1/p" "$work/catalog_fresh" | sort | uniq -c | awk '{ n = $1; $1 = ""; printf "%s%s %d", sep, substr($0, 2), n; sep = ", " }')
 missing=$(tr '|' '\n' <<<"$kinds" | while read -r k; do grep -q "^$k " "$work/catalog_fresh" || printf '%s; ' "$k"; done)
+state_verifies "fresh install: verify_state() returns no rows (the shipped rows' state is right)" dba_fresh
 same "catalog.sql sees every kind of fact on a fresh install ($(wc -l <"$work/catalog_fresh") lines: $counts)" "$missing" ""
 same "catalog.sql: column comments and table and schema privileges are among the facts" \
 	"$(grep -c "^column .* comment='" "$work/catalog_fresh" | awk '$1 > 0 { print "comments" }') $(grep -c '^\(relation\|schema\) .*acl={' "$work/catalog_fresh" | awk '$1 > 0 { print "acls" }')" \
@@ -136,6 +173,7 @@ note "extension tables pg_dump leaves out (derived, rebuilt by triggers on resto
 	JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'supplychain'
 	WHERE c.relkind = 'r' AND c.oid <> ALL (e.extconfig)")"
 same "source: share_total equals the sum of known shares per key" "$(share_total_mismatches dba_src)" 0
+state_verifies "source: verify_state() returns no rows (the triggers kept the state over the user's rows)" dba_src
 same "source: a user share on a shipped key adds to the shipped one (battery cells: 0.75 + 0.2)" \
 	"$(q dba_src "SELECT total FROM supplychain.share_total WHERE stage = 'batteries.cells' AND item = 'battery cells'")" 0.95
 same "source: the changed shipped weight became a user row" \
@@ -174,6 +212,7 @@ verify_restore() {
 		"$work/fp_src" "$work/fp_$db"
 	same "$label: share_total equals the sum of known shares per key (triggers ran on restore)" \
 		"$(share_total_mismatches "$db")" 0
+	state_verifies "$label: verify_state() returns no rows (the state, not dumped, was rebuilt as the rows arrived)" "$db"
 	same "$label: the changed weight is restored, once, as a user row" \
 		"$(q "$db" "SELECT string_agg(value || ' builtin=' || builtin, ';') FROM supplychain.weight WHERE name = 'alignment.concern'")" \
 		"0.9 builtin=false"
@@ -216,6 +255,36 @@ newdb dba_dataonly && sc_psql -d dba_dataonly -c "CREATE EXTENSION supplychain"
 "$bindir/pg_restore" --data-only -d dba_dataonly "$work/data.dump" 2>"$work/err"
 quiet_ok "pg_restore --data-only into a database that already has the extension" $? "$work/err"
 verify_restore dba_dataonly "data-only restore"
+
+# The same data-only restore with --disable-triggers (ALTER TABLE ... DISABLE
+# TRIGGER ALL around each table's data): the user's rows arrive, the state
+# and share_total, which pg_dump does not keep, stay as the shipped rows left
+# them.  verify_state() must see that, and rebuild_state(), the documented
+# repair, must make the database the source's.  The weight table goes
+# through an ordinary restore first: the user's row named like a shipped
+# default takes that default over through its trigger (weight_ownership),
+# and without the trigger it would collide with it (a duplicate key).
+"$bindir/pg_restore" -l "$work/data.dump" >"$work/data.toc"
+grep -E ' TABLE DATA supplychain weight ' "$work/data.toc" >"$work/data_weight.toc"
+grep -v -E ' TABLE DATA supplychain weight ' "$work/data.toc" >"$work/data_rest.toc"
+newdb dba_notrig && sc_psql -d dba_notrig -c "CREATE EXTENSION supplychain"
+{
+	"$bindir/pg_restore" --data-only -L "$work/data_weight.toc" -d dba_notrig "$work/data.dump" &&
+		"$bindir/pg_restore" --data-only --disable-triggers -L "$work/data_rest.toc" -d dba_notrig "$work/data.dump"
+} 2>"$work/err"
+quiet_ok "pg_restore --data-only --disable-triggers ($(grep -c 'TABLE DATA' "$work/data_rest.toc") tables; weight, $(grep -c 'TABLE DATA' "$work/data_weight.toc") entry, with its triggers)" $? "$work/err"
+same "--disable-triggers: the user's rows are there (dependency rows as in the source)" \
+	"$(q dba_notrig "SELECT count(*) FROM supplychain.dependency")" "$(q dba_src "SELECT count(*) FROM supplychain.dependency")"
+state_stale "--disable-triggers: the state is detectably stale: verify_state() returns rows" dba_notrig
+rebuilt=$(q dba_notrig "SELECT supplychain.rebuild_state()" 2>&1)
+if [[ "$rebuilt" =~ ^[0-9]+$ ]] && [ "$rebuilt" -gt 0 ]; then
+	ok "--disable-triggers: SELECT supplychain.rebuild_state() ($rebuilt (country, stage) pairs with state)"
+else
+	not_ok "--disable-triggers: SELECT supplychain.rebuild_state(): $rebuilt"
+fi
+same "--disable-triggers, then rebuild_state(): as many pairs with state as the source" \
+	"$rebuilt" "$(q dba_src "SELECT count(*) FROM supplychain.stage_state")"
+verify_restore dba_notrig "--disable-triggers, then rebuild_state()"
 
 # ---------------------------------------------------------------------------
 # the user rows of every dump-registered table, over the columns it has now:
@@ -310,6 +379,7 @@ for v in "${older[@]}"; do
 	quiet_ok "$v: ALTER EXTENSION supplychain UPDATE" $? "$work/err"
 	same "$v: extversion is the default_version" \
 		"$(q "$db" "SELECT extversion FROM pg_extension WHERE extname = 'supplychain'")" "$default"
+	state_verifies "$v: verify_state() returns no rows after the update (an update from before 0.6.0 ends with rebuild_state())" "$db"
 	{ sc_psql -At -d "$db" -f "$work/user_rows_$db.sql"; user_objects "$db"; } >"$work/after_$db"
 	same_file "$v: user rows (over their old columns), user table, indexes and view unchanged by the update" \
 		"$work/before_$db" "$work/after_$db"
@@ -429,6 +499,7 @@ for v in "${older[@]}"; do
 	fingerprint "$db" >"$work/fp_$db"
 	same_file "$v: shipped data, share_total and views as in a fresh install" "$work/fp_fresh" "$work/fp_$db"
 	same "$v: share_total equals the sum of known shares per key" "$(share_total_mismatches "$db")" 0
+	state_verifies "$v: verify_state() returns no rows after the user rows were taken out" "$db"
 
 	# pgTAP first: the regression suites leave user rows' traces behind
 	sc_psql -d "$db" -c "CREATE EXTENSION IF NOT EXISTS pgtap" 2>"$work/err"
@@ -499,6 +570,7 @@ note "schema supplychain after DROP: $(q dba_drop "SELECT CASE WHEN to_regnamesp
 sc_psql -d dba_drop -c "CREATE EXTENSION supplychain" 2>"$work/err"
 quiet_ok "CREATE EXTENSION supplychain after DROP ... CASCADE" $? "$work/err"
 same "re-created at the default_version" "$(q dba_drop "SELECT extversion FROM pg_extension WHERE extname = 'supplychain'")" "$default"
+state_verifies "re-created: verify_state() returns no rows" dba_drop
 fingerprint dba_drop >"$work/fp_dba_drop"
 same_file "re-created: shipped data and views as in a fresh install (the user's rows went with the extension)" \
 	"$work/fp_fresh" "$work/fp_dba_drop"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # soak.sh - concurrent writers racing to push a stage's shares above 1, plus
 # readers of every view, with pgbench (8 clients, loopback); then the
-# invariants, as TAP.  make test runs SOAK_SECONDS=10; make soak runs 60.
+# invariants, as TAP, the maintained risk state among them (verify_state()
+# returns no row, and does return rows for a write that bypassed the triggers).  make test runs SOAK_SECONDS=10; make soak runs 60.
 set -uo pipefail
 cd "$(dirname "$0")/soak"
 . ../lib/tap.sh

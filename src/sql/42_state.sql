@@ -372,6 +372,9 @@ DECLARE
     countries text[];
     stages text[];
 BEGIN
+    IF pg_catalog.current_setting('supplychain.copying', true) = 'on' THEN
+        RETURN NULL;            -- distribute() or undistribute() moves the state with the rows
+    END IF;
     IF TG_OP = 'TRUNCATE' THEN
         EXECUTE pg_catalog.format(
             'SELECT pg_catalog.array_agg(country ORDER BY country, stage), pg_catalog.array_agg(stage ORDER BY country, stage) FROM %s',
@@ -406,6 +409,9 @@ DECLARE
     place regclass;
     k record;
 BEGIN
+    IF pg_catalog.current_setting('supplychain.copying', true) = 'on' THEN
+        RETURN NULL;            -- distribute() or undistribute() moves the state with the rows
+    END IF;
     IF TG_OP = 'TRUNCATE' THEN
         -- every supplier of every country: the partners are NULL
         countries := ARRAY[NULL::text];
@@ -485,6 +491,9 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     names text[];
 BEGIN
+    IF pg_catalog.current_setting('supplychain.copying', true) = 'on' THEN
+        RETURN NULL;            -- distribute() or undistribute() moves the state with the rows
+    END IF;
     IF TG_OP = 'INSERT' THEN
         SELECT pg_catalog.array_agg(name) INTO names FROM new_rows;
     ELSIF TG_OP = 'DELETE' THEN
@@ -512,6 +521,9 @@ DECLARE
     place regclass;
     k record;
 BEGIN
+    IF pg_catalog.current_setting('supplychain.copying', true) = 'on' THEN
+        RETURN NULL;            -- distribute() or undistribute() moves the state with the rows
+    END IF;
     SELECT pg_catalog.array_agg(n.id) INTO moved
       FROM new_rows n JOIN old_rows o ON o.id OPERATOR(pg_catalog.=) n.id
      WHERE n.sector IS DISTINCT FROM o.sector;
@@ -702,7 +714,8 @@ BEGIN
                    FROM cur GROUP BY country, stage) n
                ON n.country OPERATOR(pg_catalog.=) p.country AND n.stage OPERATOR(pg_catalog.=) p.stage
         LEFT JOIN (SELECT country, stage, pg_catalog.max(hhi) AS hhi
-                   FROM (SELECT country, stage, item, @extschema@.hhi(share) AS hhi FROM cur
+                   -- in the order the state sums them (a float sum's last digit depends on it)
+                   FROM (SELECT country, stage, item, @extschema@.hhi(share ORDER BY supplier DESC) AS hhi FROM cur
                          WHERE kind OPERATOR(pg_catalog.=) 'supply' GROUP BY country, stage, item) i
                    GROUP BY country, stage) h
                ON h.country OPERATOR(pg_catalog.=) p.country AND h.stage OPERATOR(pg_catalog.=) p.stage

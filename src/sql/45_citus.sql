@@ -60,6 +60,41 @@ $$;
 COMMENT ON FUNCTION @extschema@.shard_of(regclass, regclass) IS
     'internal: the shard of tbl beside shard beside on a Citus node (colocated, or the reference table''s shard); tbl itself when beside is not a shard';
 
+-- shard_for(tbl, country): on a Citus worker, the local shard of tbl that
+-- holds country's rows (a reference table's shard for any country), for code
+-- that a one-country query runs there (chain_exposure() inside tier_exposure,
+-- which Citus routes whole to the worker of that country, where the name tbl
+-- would be a distributed query, refused inside a query on a shard).  tbl
+-- itself on a single server, on the coordinator, and for a table Citus does
+-- not know.
+CREATE FUNCTION @extschema@.shard_for(tbl regclass, country text) RETURNS regclass
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    method "char";
+    coordinator boolean;
+    shard regclass;
+BEGIN
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+        RETURN tbl;                         -- no Citus
+    END IF;
+    EXECUTE 'SELECT pg_catalog.citus_is_coordinator()' INTO coordinator;
+    EXECUTE 'SELECT p.partmethod FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid OPERATOR(pg_catalog.=) $1'
+        INTO method USING tbl;
+    IF coordinator OR method IS NULL THEN
+        RETURN tbl;
+    END IF;
+    EXECUTE $q$
+        SELECT pg_catalog.to_regclass(pg_catalog.shard_name($1,
+                   CASE WHEN $3 OPERATOR(pg_catalog.=) 'n'
+                        THEN (SELECT s.shardid FROM pg_catalog.pg_dist_shard s WHERE s.logicalrelid OPERATOR(pg_catalog.=) $1)
+                        ELSE pg_catalog.get_shard_id_for_distribution_column($1, $2) END))
+    $q$ INTO shard USING tbl, country, method;
+    RETURN COALESCE(shard, tbl);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.shard_for(regclass, text) IS
+    'internal: on a Citus worker, the local shard of tbl holding country''s rows (or a reference table''s shard); tbl itself elsewhere';
+
 CREATE FUNCTION @extschema@.table_label(rel regclass) RETURNS text
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -170,6 +205,9 @@ BEGIN
     -- Citus sends a SET LOCAL to the workers from a transaction block or a
     -- DO block, not from a function's own statements: hence the DO.
     EXECUTE 'DO $d$ BEGIN SET LOCAL supplychain.maintenance = on; END $d$';
+    -- the maintained state moves with the rows (its tables come first in the
+    -- plan): the triggers do not recompute it from rows half copied
+    EXECUTE 'DO $d$ BEGIN SET LOCAL supplychain.copying = on; END $d$';
 
     FOR t IN SELECT * FROM @extschema@.distribution_plan() ORDER BY step LOOP
         method := NULL;
@@ -214,6 +252,7 @@ BEGIN
     -- back to the caller's mode, on the workers too
     EXECUTE pg_catalog.format('DO $d$ BEGIN SET LOCAL supplychain.maintenance = %L; END $d$',
                               COALESCE(maintenance, 'off'));
+    EXECUTE 'DO $d$ BEGIN SET LOCAL supplychain.copying = off; END $d$';
     RETURN pg_catalog.format('reference tables: %s new, %s already; distributed by country: %s new, %s already',
                              made_ref, kept_ref, made_dist, kept_dist);
 END
@@ -283,8 +322,10 @@ BEGIN
         RAISE NOTICE '% is a local table again', t.table_name;
     END LOOP;
 
-    -- the rows back, in maintenance mode (shipped rows), parents first
+    -- the rows back, in maintenance mode (shipped rows), parents first, the
+    -- maintained state with them (not recomputed meanwhile)
     SET LOCAL supplychain.maintenance = on;
+    SET LOCAL supplychain.copying = on;
     EXECUTE pg_catalog.format('TRUNCATE %s', tables);
     FOR t IN SELECT p.table_name, c.relname
                FROM @extschema@.distribution_plan() p
@@ -295,6 +336,7 @@ BEGIN
                                   t.table_name, 'supplychain_undistribute_' || t.relname);
     END LOOP;
     EXECUTE pg_catalog.format('SET LOCAL supplychain.maintenance = %L', COALESCE(maintenance, 'off'));
+    SET LOCAL supplychain.copying = off;
     RETURN pg_catalog.format('%s tables undistributed', n);
 END
 $$;

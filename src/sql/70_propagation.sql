@@ -80,37 +80,41 @@ DECLARE
     -- chains with data (stage_state)
     only_s constant text := CASE WHEN for_country IS NULL THEN ''
         ELSE pg_catalog.format(' AND s.country OPERATOR(pg_catalog.=) %L', for_country) END;
+    -- on a Citus worker (a one-country tier_exposure routed there) the
+    -- local shards (45_citus.sql)
+    sup constant regclass := @extschema@.shard_for('@extschema@.supplier_state', for_country);
     state_edges_sql constant text := pg_catalog.format($q$
         WITH imported AS (
             SELECT s.country, s.stage, pg_catalog.sum(s.share_supply) AS share
-            FROM @extschema@.supplier_state s
+            FROM %2$s s
             WHERE s.share_supply IS NOT NULL %1$s
             GROUP BY s.country, s.stage
         ), chain AS (
-            SELECT DISTINCT s.country, s.sector FROM @extschema@.stage_state s WHERE true %1$s
+            SELECT DISTINCT s.country, s.sector FROM %3$s s WHERE true %1$s
         ), inputs AS (
             SELECT l.downstream, pg_catalog.count(*) AS n
-            FROM @extschema@.stage_link l GROUP BY l.downstream
+            FROM %4$s l GROUP BY l.downstream
         )
         SELECT c.country OPERATOR(pg_catalog.||) l.upstream,
                c.country OPERATOR(pg_catalog.||) l.downstream,
                (1::numeric OPERATOR(pg_catalog.-) LEAST(COALESCE(i.share, 0::numeric), 1::numeric))::pg_catalog.float8
                    OPERATOR(pg_catalog./) n.n::pg_catalog.float8
-        FROM @extschema@.stage_link l
-        JOIN @extschema@.stage s ON s.id OPERATOR(pg_catalog.=) l.downstream
+        FROM %4$s l
+        JOIN %5$s s ON s.id OPERATOR(pg_catalog.=) l.downstream
         JOIN chain c ON c.sector OPERATOR(pg_catalog.=) s.sector
         JOIN inputs n ON n.downstream OPERATOR(pg_catalog.=) l.downstream
         LEFT JOIN imported i ON i.country OPERATOR(pg_catalog.=) c.country
                             AND i.stage OPERATOR(pg_catalog.=) l.downstream
-    $q$, only_s);
+    $q$, only_s, sup, @extschema@.shard_for('@extschema@.stage_state', for_country),
+        @extschema@.shard_for('@extschema@.stage_link', for_country), @extschema@.shard_for('@extschema@.stage', for_country));
     state_origins_sql constant text := pg_catalog.format($q$
         SELECT o.node, o.supplier, o.share FROM (
             SELECT s.country OPERATOR(pg_catalog.||) s.stage AS node, s.supplier,
                    (s.share_supply OPERATOR(pg_catalog./)
                     GREATEST(1::numeric, pg_catalog.sum(s.share_supply) OVER (PARTITION BY s.country, s.stage)))::pg_catalog.float8 AS share
-            FROM @extschema@.supplier_state s
+            FROM %s s
             WHERE s.share_supply IS NOT NULL %s) o
-    $q$, only_s);
+    $q$, sup, only_s);
     -- a stage's known imports are at most all of its supply: where the
     -- largest shares over items add up above 1, they are scaled down to 1
     origins_sql text := pg_catalog.format($q$
@@ -161,17 +165,12 @@ WITH direct AS (
     WHERE d.kind = 'supply' AND NOT (SELECT @extschema@.state_is_current())
     GROUP BY d.country, d.stage, d.supplier
 ), chain AS (
-    -- the depending countries with data, one propagation each: the graphs of
-    -- two countries share no node, and a condition on country then runs only
-    -- that country's propagation
-    SELECT s.country FROM @extschema@.stage_state s
-    WHERE (SELECT @extschema@.state_is_current())
-    UNION
-    SELECT d.country FROM @extschema@.current_dependency d
-    WHERE NOT (SELECT @extschema@.state_is_current())
-    UNION
-    SELECT a.country FROM @extschema@.current_assessment a
-    WHERE NOT (SELECT @extschema@.state_is_current())
+    -- one propagation per country (the graphs of two countries share no
+    -- node), a country without data giving none; a condition on country runs
+    -- only that country's, through the country table's key.  The countries
+    -- come from that (reference) table so that a distributed engine calls
+    -- the function for rows it holds on the coordinator
+    SELECT c.code AS country FROM @extschema@.country c
 ), exposed AS (
     SELECT c.country, e.stage_id AS stage, e.supplier, e.exposure, e.tier
     FROM chain c

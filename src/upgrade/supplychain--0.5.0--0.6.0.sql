@@ -12,6 +12,141 @@
 -- Resolve every unqualified name in pg_catalog only (LOCAL: for this script).
 SET LOCAL search_path = pg_catalog, pg_temp;
 
+-- exec_cached(): the triggers' statements name their tables at run time (on
+-- a Citus worker, the shards beside the one a trigger fires on); EXECUTE
+-- would plan each anew, and for a one-row write the planning costs more than
+-- the work.  This runs a statement through a generic plan kept for the
+-- session (src/exec_cached.c), with up to four text[] parameters, and
+-- returns its first row's first three text[] columns.
+CREATE FUNCTION @extschema@.exec_cached(statement text, a text[] DEFAULT NULL, b text[] DEFAULT NULL,
+                                        c text[] DEFAULT NULL, d text[] DEFAULT NULL,
+                                        OUT r1 text[], OUT r2 text[], OUT r3 text[])
+RETURNS record
+AS 'MODULE_PATHNAME', 'sc_exec_cached'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.exec_cached(text, text[], text[], text[], text[]) IS
+    'internal: runs a statement of the triggers through a generic plan kept for the session, with up to four text[] parameters ($1..$4); returns the first row''s first three text[] columns';
+
+-- key_rows(): the rows of up to four parallel arrays (the keys a trigger
+-- passes to its statements).  Never inlined (its SET clause), so that its
+-- support function estimates its rows: a few for a parameter (a generic plan
+-- then probes the tables' indexes per key), the array's length for a
+-- constant (src/exec_cached.c).
+CREATE FUNCTION @extschema@.key_rows_support(internal) RETURNS internal
+AS 'MODULE_PATHNAME', 'sc_key_rows_support' LANGUAGE C STRICT;
+COMMENT ON FUNCTION @extschema@.key_rows_support(internal) IS
+    'internal: the planner''s row estimate of key_rows()';
+CREATE FUNCTION @extschema@.key_rows(x1 text[], x2 text[], x3 text[] DEFAULT NULL, x4 text[] DEFAULT NULL)
+RETURNS TABLE (a text, b text, c text, d text)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SUPPORT @extschema@.key_rows_support SET search_path = pg_catalog, pg_temp AS $$
+    SELECT * FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4))
+$$;
+COMMENT ON FUNCTION @extschema@.key_rows(text[], text[], text[], text[]) IS
+    'internal: the rows of up to four parallel arrays (the triggers'' keys), with a row estimate for the planner';
+
+CREATE OR REPLACE FUNCTION @extschema@.dependency_share_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    stages text[];
+    countries text[];
+    kinds text[];
+    items text[];
+    bad text[];
+    -- the table the trigger fires on, and share_total beside it: on a Citus
+    -- worker, a shard and its colocated shard (45_citus.sql)
+    dep constant regclass := TG_RELID::regclass;
+    tot constant regclass := @extschema@.shard_of('@extschema@.share_total', TG_RELID::regclass);
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        EXECUTE pg_catalog.format('DELETE FROM %s', tot);
+        RETURN NULL;
+    END IF;
+    -- the keys the statement touched, in the lock order
+    IF TG_OP = 'INSERT' THEN
+        SELECT pg_catalog.array_agg(stage ORDER BY stage, country, kind, item), pg_catalog.array_agg(country ORDER BY stage, country, kind, item),
+               pg_catalog.array_agg(kind ORDER BY stage, country, kind, item), pg_catalog.array_agg(item ORDER BY stage, country, kind, item)
+          INTO stages, countries, kinds, items
+          FROM (SELECT DISTINCT stage, country, kind, item FROM new_rows) k;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT pg_catalog.array_agg(stage ORDER BY stage, country, kind, item), pg_catalog.array_agg(country ORDER BY stage, country, kind, item),
+               pg_catalog.array_agg(kind ORDER BY stage, country, kind, item), pg_catalog.array_agg(item ORDER BY stage, country, kind, item)
+          INTO stages, countries, kinds, items
+          FROM (SELECT DISTINCT stage, country, kind, item FROM old_rows) k;
+    ELSE
+        SELECT pg_catalog.array_agg(stage ORDER BY stage, country, kind, item), pg_catalog.array_agg(country ORDER BY stage, country, kind, item),
+               pg_catalog.array_agg(kind ORDER BY stage, country, kind, item), pg_catalog.array_agg(item ORDER BY stage, country, kind, item)
+          INTO stages, countries, kinds, items
+          FROM (SELECT stage, country, kind, item FROM new_rows
+                UNION SELECT stage, country, kind, item FROM old_rows) k;
+    END IF;
+    IF stages IS NULL THEN
+        RETURN NULL;
+    END IF;
+
+    -- lock the keys, in that fixed order, so that writers never deadlock
+    PERFORM @extschema@.exec_cached(pg_catalog.format($q$
+        INSERT INTO %s AS t (stage, country, kind, item, total)
+        SELECT stage, country, kind, item, 0
+        FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
+        ORDER BY stage, country, kind, item
+        ON CONFLICT (stage, country, kind, item) DO UPDATE SET total = t.total
+    $q$, tot), stages, countries, kinds, items);
+
+    -- each row adds its share minus the same supplier's previous share from
+    -- its date on; the running sum is the key's total at each date.  (The
+    -- cached current total is written by joining the latest date's total to
+    -- share_total through its primary key: linear in the statement's keys.)
+    SELECT r1 INTO bad FROM @extschema@.exec_cached(pg_catalog.format($q$
+        WITH k AS (
+            SELECT * FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
+        ), delta AS (
+            SELECT d.stage, d.country, d.kind, d.item, d.as_of,
+                   COALESCE(d.share, 0) - COALESCE(lag(d.share) OVER (
+                       PARTITION BY d.stage, d.country, d.kind, d.item, d.supplier
+                       ORDER BY d.as_of), 0) AS delta
+            FROM %2$s d JOIN k USING (stage, country, kind, item)
+        ), per_date AS (
+            SELECT stage, country, kind, item, as_of, sum(delta) AS delta
+            FROM delta GROUP BY stage, country, kind, item, as_of
+        ), running AS (
+            SELECT stage, country, kind, item, as_of,
+                   sum(delta) OVER (PARTITION BY stage, country, kind, item ORDER BY as_of) AS total,
+                   row_number() OVER (PARTITION BY stage, country, kind, item ORDER BY as_of DESC) AS latest
+            FROM per_date
+        ), updated AS (
+            UPDATE %1$s t SET total = r.total
+            FROM running r
+            WHERE r.latest = 1
+              AND (t.stage, t.country, t.kind, t.item) = (r.stage, r.country, r.kind, r.item)
+        )
+        SELECT ARRAY[stage, country, kind, item, as_of::text, total::text] FROM running
+        WHERE total > 1 ORDER BY stage, country, kind, item, as_of LIMIT 1
+    $q$, tot, dep), stages, countries, kinds, items);
+
+    -- keys whose rows are all gone now hold nothing
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM @extschema@.exec_cached(pg_catalog.format($q$
+            UPDATE %1$s t SET total = 0
+            FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
+            WHERE (t.stage, t.country, t.kind, t.item) = (k.stage, k.country, k.kind, k.item)
+              AND NOT EXISTS (SELECT FROM %2$s d
+                              WHERE (d.stage, d.country, d.kind, d.item) = (k.stage, k.country, k.kind, k.item))
+        $q$, tot, dep), stages, countries, kinds, items);
+    END IF;
+
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'known shares of a dependency sum to % (above 1)', bad[6]
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('Stage %s, country %s, kind %s, item "%s", as of %s: the latest known share of each supplier up to that date.',
+                                  bad[1], bad[2], bad[3], bad[4], bad[5]),
+                  HINT = 'Shares are fractions of one item at one stage. Lower another supplier''s share at the same or an earlier date first.';
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.dependency_share_check() IS
+    'trigger: rejects known shares of one item summing above 1 at any date, serializing writers of a key on share_total';
+
 -- Maintained risk state: what the risk views would otherwise recompute from
 -- the raw rows at every query, kept by the statement triggers of the tables
 -- it derives from, in the same transaction as the write.
@@ -386,6 +521,9 @@ DECLARE
     countries text[];
     stages text[];
 BEGIN
+    IF pg_catalog.current_setting('supplychain.copying', true) = 'on' THEN
+        RETURN NULL;            -- distribute() or undistribute() moves the state with the rows
+    END IF;
     IF TG_OP = 'TRUNCATE' THEN
         EXECUTE pg_catalog.format(
             'SELECT pg_catalog.array_agg(country ORDER BY country, stage), pg_catalog.array_agg(stage ORDER BY country, stage) FROM %s',
@@ -420,6 +558,9 @@ DECLARE
     place regclass;
     k record;
 BEGIN
+    IF pg_catalog.current_setting('supplychain.copying', true) = 'on' THEN
+        RETURN NULL;            -- distribute() or undistribute() moves the state with the rows
+    END IF;
     IF TG_OP = 'TRUNCATE' THEN
         -- every supplier of every country: the partners are NULL
         countries := ARRAY[NULL::text];
@@ -499,6 +640,9 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     names text[];
 BEGIN
+    IF pg_catalog.current_setting('supplychain.copying', true) = 'on' THEN
+        RETURN NULL;            -- distribute() or undistribute() moves the state with the rows
+    END IF;
     IF TG_OP = 'INSERT' THEN
         SELECT pg_catalog.array_agg(name) INTO names FROM new_rows;
     ELSIF TG_OP = 'DELETE' THEN
@@ -526,6 +670,9 @@ DECLARE
     place regclass;
     k record;
 BEGIN
+    IF pg_catalog.current_setting('supplychain.copying', true) = 'on' THEN
+        RETURN NULL;            -- distribute() or undistribute() moves the state with the rows
+    END IF;
     SELECT pg_catalog.array_agg(n.id) INTO moved
       FROM new_rows n JOIN old_rows o ON o.id OPERATOR(pg_catalog.=) n.id
      WHERE n.sector IS DISTINCT FROM o.sector;
@@ -716,7 +863,8 @@ BEGIN
                    FROM cur GROUP BY country, stage) n
                ON n.country OPERATOR(pg_catalog.=) p.country AND n.stage OPERATOR(pg_catalog.=) p.stage
         LEFT JOIN (SELECT country, stage, pg_catalog.max(hhi) AS hhi
-                   FROM (SELECT country, stage, item, @extschema@.hhi(share) AS hhi FROM cur
+                   -- in the order the state sums them (a float sum's last digit depends on it)
+                   FROM (SELECT country, stage, item, @extschema@.hhi(share ORDER BY supplier DESC) AS hhi FROM cur
                          WHERE kind OPERATOR(pg_catalog.=) 'supply' GROUP BY country, stage, item) i
                    GROUP BY country, stage) h
                ON h.country OPERATOR(pg_catalog.=) p.country AND h.stage OPERATOR(pg_catalog.=) p.stage
@@ -761,6 +909,41 @@ $$;
 COMMENT ON FUNCTION @extschema@.verify_state() IS
     'recomputes the maintained risk state from the raw rows and returns one row per difference (none: the state is right)';
 
+-- shard_for(tbl, country): on a Citus worker, the local shard of tbl that
+-- holds country's rows (a reference table's shard for any country), for code
+-- that a one-country query runs there (chain_exposure() inside tier_exposure,
+-- which Citus routes whole to the worker of that country, where the name tbl
+-- would be a distributed query, refused inside a query on a shard).  tbl
+-- itself on a single server, on the coordinator, and for a table Citus does
+-- not know.
+CREATE FUNCTION @extschema@.shard_for(tbl regclass, country text) RETURNS regclass
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    method "char";
+    coordinator boolean;
+    shard regclass;
+BEGIN
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+        RETURN tbl;                         -- no Citus
+    END IF;
+    EXECUTE 'SELECT pg_catalog.citus_is_coordinator()' INTO coordinator;
+    EXECUTE 'SELECT p.partmethod FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid OPERATOR(pg_catalog.=) $1'
+        INTO method USING tbl;
+    IF coordinator OR method IS NULL THEN
+        RETURN tbl;
+    END IF;
+    EXECUTE $q$
+        SELECT pg_catalog.to_regclass(pg_catalog.shard_name($1,
+                   CASE WHEN $3 OPERATOR(pg_catalog.=) 'n'
+                        THEN (SELECT s.shardid FROM pg_catalog.pg_dist_shard s WHERE s.logicalrelid OPERATOR(pg_catalog.=) $1)
+                        ELSE pg_catalog.get_shard_id_for_distribution_column($1, $2) END))
+    $q$ INTO shard USING tbl, country, method;
+    RETURN COALESCE(shard, tbl);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.shard_for(regclass, text) IS
+    'internal: on a Citus worker, the local shard of tbl holding country''s rows (or a reference table''s shard); tbl itself elsewhere';
+
 -- distribution_plan(): where distribute() puts each table of the extension,
 -- in the order it does: the small tables become reference tables (a copy on
 -- every node), parents before the tables that reference them; the
@@ -792,6 +975,174 @@ $$;
 COMMENT ON FUNCTION @extschema@.distribution_plan() IS
     'each table of the extension, in the order distribute() places it: reference (a copy on every node) or distributed (by country, colocated)';
 
+CREATE OR REPLACE FUNCTION @extschema@.distribute() RETURNS text
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+-- the extension's tables have triggers (the rules), which Citus creates on
+-- every shard only when asked to
+SET citus.enable_unsafe_triggers = on
+-- reference tables in any order while other tables still reference them
+SET citus.enable_local_reference_table_foreign_keys = off
+-- the SET LOCAL supplychain.maintenance below reaches the workers
+SET citus.propagate_set_commands = 'local'
+AS $$
+DECLARE
+    maintenance text := pg_catalog.current_setting('supplychain.maintenance', true);
+    t record;
+    unknown text;
+    anchor regclass;                    -- the first distributed table
+    method "char";
+    repmodel "char";
+    colocation integer;
+    key text;
+    made_ref integer := 0;
+    kept_ref integer := 0;
+    made_dist integer := 0;
+    kept_dist integer := 0;
+BEGIN
+    PERFORM @extschema@.ensure_citus_coordinator('supplychain.distribute()');
+    SELECT pg_catalog.string_agg(c.oid::regclass::text, ', ' ORDER BY c.relname) INTO unknown
+      FROM pg_catalog.pg_depend d
+      JOIN pg_catalog.pg_class c ON c.oid = d.objid AND c.relkind = 'r'
+     WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'e'
+       AND d.refclassid = 'pg_catalog.pg_extension'::regclass
+       AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'supplychain')
+       AND c.oid NOT IN (SELECT p.table_name FROM @extschema@.distribution_plan() p);
+    IF unknown IS NOT NULL THEN
+        RAISE EXCEPTION 'table % is not in supplychain.distribution_plan()', unknown
+            USING ERRCODE = 'internal_error';
+    END IF;
+
+    -- Citus copies the shipped rows into the new shards: the shipped-row
+    -- rule lets them pass in maintenance mode, here and on the workers.
+    -- Citus sends a SET LOCAL to the workers from a transaction block or a
+    -- DO block, not from a function's own statements: hence the DO.
+    EXECUTE 'DO $d$ BEGIN SET LOCAL supplychain.maintenance = on; END $d$';
+    -- the maintained state moves with the rows (its tables come first in the
+    -- plan): the triggers do not recompute it from rows half copied
+    EXECUTE 'DO $d$ BEGIN SET LOCAL supplychain.copying = on; END $d$';
+
+    FOR t IN SELECT * FROM @extschema@.distribution_plan() ORDER BY step LOOP
+        method := NULL;
+        SELECT p.partmethod, p.repmodel, p.colocationid,
+               CASE WHEN p.partmethod = 'h' THEN pg_catalog.column_to_column_name(p.logicalrelid, p.partkey) END
+          INTO method, repmodel, colocation, key
+          FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid = t.table_name;
+        IF t.placement = 'reference' THEN
+            IF method IS NULL THEN
+                PERFORM pg_catalog.create_reference_table(t.table_name);
+                made_ref := made_ref + 1;
+                RAISE NOTICE '% is now a reference table', t.table_name;
+            ELSIF method = 'n' AND repmodel = 't' THEN
+                kept_ref := kept_ref + 1;
+                RAISE NOTICE '% is a reference table already', t.table_name;
+            ELSE
+                RAISE EXCEPTION '% is a Citus table already, but not a reference table', t.table_name
+                    USING ERRCODE = 'object_not_in_prerequisite_state',
+                          HINT = 'SELECT supplychain.undistribute() first, then supplychain.distribute() again.';
+            END IF;
+        ELSE
+            IF method IS NULL THEN
+                PERFORM pg_catalog.create_distributed_table(t.table_name, t.distribution_column,
+                    colocate_with => COALESCE(anchor::text, 'none'));
+                made_dist := made_dist + 1;
+                RAISE NOTICE '% is now distributed by %', t.table_name, t.distribution_column;
+            ELSIF method = 'h' AND key = t.distribution_column
+                  AND colocation = COALESCE((SELECT p.colocationid FROM pg_catalog.pg_dist_partition p
+                                             WHERE p.logicalrelid = anchor), colocation) THEN
+                kept_dist := kept_dist + 1;
+                RAISE NOTICE '% is distributed by % already', t.table_name, t.distribution_column;
+            ELSE
+                RAISE EXCEPTION '% is a Citus table already, but not distributed by % beside the extension''s other tables',
+                                t.table_name, t.distribution_column
+                    USING ERRCODE = 'object_not_in_prerequisite_state',
+                          HINT = 'SELECT supplychain.undistribute() first, then supplychain.distribute() again.';
+            END IF;
+            anchor := COALESCE(anchor, t.table_name);
+        END IF;
+    END LOOP;
+
+    -- back to the caller's mode, on the workers too
+    EXECUTE pg_catalog.format('DO $d$ BEGIN SET LOCAL supplychain.maintenance = %L; END $d$',
+                              COALESCE(maintenance, 'off'));
+    EXECUTE 'DO $d$ BEGIN SET LOCAL supplychain.copying = off; END $d$';
+    RETURN pg_catalog.format('reference tables: %s new, %s already; distributed by country: %s new, %s already',
+                             made_ref, kept_ref, made_dist, kept_dist);
+END
+$$;
+CREATE OR REPLACE FUNCTION @extschema@.undistribute() RETURNS text
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET citus.enable_unsafe_triggers = on
+-- the reference tables' shards are dropped after the distributed ones, in one
+-- transaction: over one connection per node
+SET citus.multi_shard_modify_mode = 'sequential'
+AS $$
+DECLARE
+    maintenance text := pg_catalog.current_setting('supplychain.maintenance', true);
+    t record;
+    tables text;
+    trigger_name name;
+    n integer := 0;
+BEGIN
+    PERFORM @extschema@.ensure_citus_coordinator('supplychain.undistribute()');
+    SELECT pg_catalog.string_agg(p.table_name::text, ', ' ORDER BY p.step) INTO tables
+      FROM @extschema@.distribution_plan() p
+     WHERE EXISTS (SELECT FROM pg_catalog.pg_dist_partition d WHERE d.logicalrelid = p.table_name);
+    IF tables IS NULL THEN
+        RAISE NOTICE 'no table of supplychain is distributed';
+        RETURN 'nothing to undistribute';
+    END IF;
+    -- writers wait (or fail) until the end of the transaction
+    EXECUTE pg_catalog.format('LOCK TABLE %s IN EXCLUSIVE MODE', tables);
+
+    FOR t IN SELECT p.table_name, c.relname, n.nspname
+               FROM @extschema@.distribution_plan() p
+               JOIN pg_catalog.pg_class c ON c.oid = p.table_name
+               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+              WHERE EXISTS (SELECT FROM pg_catalog.pg_dist_partition d WHERE d.logicalrelid = p.table_name)
+              ORDER BY p.step LOOP
+        EXECUTE pg_catalog.format('CREATE TEMP TABLE %I ON COMMIT DROP AS SELECT * FROM %s',
+                                  'supplychain_undistribute_' || t.relname, t.table_name);
+    END LOOP;
+    -- what Citus's DROP TABLE trigger does, referencing tables first
+    FOR t IN SELECT p.table_name, c.relname, n.nspname
+               FROM @extschema@.distribution_plan() p
+               JOIN pg_catalog.pg_class c ON c.oid = p.table_name
+               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+              WHERE EXISTS (SELECT FROM pg_catalog.pg_dist_partition d WHERE d.logicalrelid = p.table_name)
+              ORDER BY p.step DESC LOOP
+        PERFORM pg_catalog.master_remove_distributed_table_metadata_from_workers(t.table_name, t.nspname, t.relname);
+        PERFORM pg_catalog.citus_drop_all_shards(t.table_name, t.nspname, t.relname, false);
+        PERFORM pg_catalog.master_remove_partition_metadata(t.table_name, t.nspname, t.relname);
+        -- and the trigger through which Citus truncates the shards
+        FOR trigger_name IN SELECT g.tgname FROM pg_catalog.pg_trigger g
+                             WHERE g.tgrelid = t.table_name
+                               AND g.tgfoid = 'pg_catalog.citus_truncate_trigger()'::regprocedure LOOP
+            EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', trigger_name, t.table_name);
+        END LOOP;
+        n := n + 1;
+        RAISE NOTICE '% is a local table again', t.table_name;
+    END LOOP;
+
+    -- the rows back, in maintenance mode (shipped rows), parents first, the
+    -- maintained state with them (not recomputed meanwhile)
+    SET LOCAL supplychain.maintenance = on;
+    SET LOCAL supplychain.copying = on;
+    EXECUTE pg_catalog.format('TRUNCATE %s', tables);
+    FOR t IN SELECT p.table_name, c.relname
+               FROM @extschema@.distribution_plan() p
+               JOIN pg_catalog.pg_class c ON c.oid = p.table_name
+              WHERE p.table_name::text = ANY (pg_catalog.string_to_array(tables, ', '))
+              ORDER BY p.step LOOP
+        EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM pg_temp.%I',
+                                  t.table_name, 'supplychain_undistribute_' || t.relname);
+    END LOOP;
+    EXECUTE pg_catalog.format('SET LOCAL supplychain.maintenance = %L', COALESCE(maintenance, 'off'));
+    SET LOCAL supplychain.copying = off;
+    RETURN pg_catalog.format('%s tables undistributed', n);
+END
+$$;
 -- stage_risk: one row per stage of each assessed chain (country, sector).
 -- hhi is the Herfindahl-Hirschman index of the known supply shares of the
 -- stage's most concentrated item; risk = weakness(rating) x hhi, NULL when no
@@ -1055,37 +1406,41 @@ DECLARE
     -- chains with data (stage_state)
     only_s constant text := CASE WHEN for_country IS NULL THEN ''
         ELSE pg_catalog.format(' AND s.country OPERATOR(pg_catalog.=) %L', for_country) END;
+    -- on a Citus worker (a one-country tier_exposure routed there) the
+    -- local shards (45_citus.sql)
+    sup constant regclass := @extschema@.shard_for('@extschema@.supplier_state', for_country);
     state_edges_sql constant text := pg_catalog.format($q$
         WITH imported AS (
             SELECT s.country, s.stage, pg_catalog.sum(s.share_supply) AS share
-            FROM @extschema@.supplier_state s
+            FROM %2$s s
             WHERE s.share_supply IS NOT NULL %1$s
             GROUP BY s.country, s.stage
         ), chain AS (
-            SELECT DISTINCT s.country, s.sector FROM @extschema@.stage_state s WHERE true %1$s
+            SELECT DISTINCT s.country, s.sector FROM %3$s s WHERE true %1$s
         ), inputs AS (
             SELECT l.downstream, pg_catalog.count(*) AS n
-            FROM @extschema@.stage_link l GROUP BY l.downstream
+            FROM %4$s l GROUP BY l.downstream
         )
         SELECT c.country OPERATOR(pg_catalog.||) l.upstream,
                c.country OPERATOR(pg_catalog.||) l.downstream,
                (1::numeric OPERATOR(pg_catalog.-) LEAST(COALESCE(i.share, 0::numeric), 1::numeric))::pg_catalog.float8
                    OPERATOR(pg_catalog./) n.n::pg_catalog.float8
-        FROM @extschema@.stage_link l
-        JOIN @extschema@.stage s ON s.id OPERATOR(pg_catalog.=) l.downstream
+        FROM %4$s l
+        JOIN %5$s s ON s.id OPERATOR(pg_catalog.=) l.downstream
         JOIN chain c ON c.sector OPERATOR(pg_catalog.=) s.sector
         JOIN inputs n ON n.downstream OPERATOR(pg_catalog.=) l.downstream
         LEFT JOIN imported i ON i.country OPERATOR(pg_catalog.=) c.country
                             AND i.stage OPERATOR(pg_catalog.=) l.downstream
-    $q$, only_s);
+    $q$, only_s, sup, @extschema@.shard_for('@extschema@.stage_state', for_country),
+        @extschema@.shard_for('@extschema@.stage_link', for_country), @extschema@.shard_for('@extschema@.stage', for_country));
     state_origins_sql constant text := pg_catalog.format($q$
         SELECT o.node, o.supplier, o.share FROM (
             SELECT s.country OPERATOR(pg_catalog.||) s.stage AS node, s.supplier,
                    (s.share_supply OPERATOR(pg_catalog./)
                     GREATEST(1::numeric, pg_catalog.sum(s.share_supply) OVER (PARTITION BY s.country, s.stage)))::pg_catalog.float8 AS share
-            FROM @extschema@.supplier_state s
+            FROM %s s
             WHERE s.share_supply IS NOT NULL %s) o
-    $q$, only_s);
+    $q$, sup, only_s);
     -- a stage's known imports are at most all of its supply: where the
     -- largest shares over items add up above 1, they are scaled down to 1
     origins_sql text := pg_catalog.format($q$
@@ -1136,17 +1491,12 @@ WITH direct AS (
     WHERE d.kind = 'supply' AND NOT (SELECT @extschema@.state_is_current())
     GROUP BY d.country, d.stage, d.supplier
 ), chain AS (
-    -- the depending countries with data, one propagation each: the graphs of
-    -- two countries share no node, and a condition on country then runs only
-    -- that country's propagation
-    SELECT s.country FROM @extschema@.stage_state s
-    WHERE (SELECT @extschema@.state_is_current())
-    UNION
-    SELECT d.country FROM @extschema@.current_dependency d
-    WHERE NOT (SELECT @extschema@.state_is_current())
-    UNION
-    SELECT a.country FROM @extschema@.current_assessment a
-    WHERE NOT (SELECT @extschema@.state_is_current())
+    -- one propagation per country (the graphs of two countries share no
+    -- node), a country without data giving none; a condition on country runs
+    -- only that country's, through the country table's key.  The countries
+    -- come from that (reference) table so that a distributed engine calls
+    -- the function for rows it holds on the coordinator
+    SELECT c.code AS country FROM @extschema@.country c
 ), exposed AS (
     SELECT c.country, e.stage_id AS stage, e.supplier, e.exposure, e.tier
     FROM chain c

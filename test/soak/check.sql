@@ -22,6 +22,22 @@ WHERE (l.op = 'write' AND (d.share IS DISTINCT FROM l.share))
 SELECT count(*) AS rows_without_ledger FROM dependency d
 WHERE d.stage LIKE 'soak.%'
   AND NOT EXISTS (SELECT 1 FROM soak_ledger l WHERE l.stage = d.stage AND l.supplier = d.supplier) \gset
+-- the maintained risk state (stage_state, supplier_state, country_state,
+-- country_total_state, and share_total again) against a recomputation from
+-- the raw rows: verify_state() returns one row per difference
+SELECT count(*) AS state_differences FROM verify_state() \gset
+-- the first differences, as comments (shown when the check fails)
+SELECT format('# verify_state: %s %s: state %s, recomputed %s', object, key,
+              coalesce(state, '(none)'), coalesce(recomputed, '(none)'))
+FROM verify_state() ORDER BY object, key LIMIT 10;
+-- negative control: a row written with the triggers off (as a replica
+-- applies it) leaves the state stale, and verify_state() must say so; rolled back
+BEGIN;
+SET LOCAL session_replication_role = replica;
+INSERT INTO dependency (stage, country, supplier, kind, item, share, as_of)
+VALUES ('soak.1', 'US', 'XA', 'supply', 'negative control', 0.5, '2024-01-01');
+SELECT count(*) AS stale_differences FROM verify_state() \gset
+ROLLBACK;
 SELECT format('# writes %s, deletes %s, rejected with 23514 %s, rows now %s',
               (SELECT count(*) FROM soak_ledger WHERE op = 'write'),
               (SELECT count(*) FROM soak_ledger WHERE op = 'delete'),
@@ -32,9 +48,14 @@ SELECT CASE WHEN n = 0 THEN 'ok - ' ELSE 'not ok - ' END || what || ' (' || n ||
 FROM (VALUES (1, :keys_above_one, 'no key''s known shares above 1'),
              (2, :totals_wrong, 'share_total agrees with the rows'),
              (3, :ledger_mismatch, 'the last committed write or delete of each stage and supplier is what the table holds'),
-             (4, :rows_without_ledger, 'no row without a committed write in the ledger')) v(i, n, what)
+             (4, :rows_without_ledger, 'no row without a committed write in the ledger'),
+             (5, :state_differences, 'verify_state(): the maintained risk state equals its recomputation from the rows')) v(i, n, what)
 ORDER BY i;
-SELECT (:keys_above_one + :totals_wrong + :ledger_mismatch + :rows_without_ledger) > 0 AS violated \gset
+SELECT CASE WHEN :stale_differences > 0 THEN 'ok - ' ELSE 'not ok - ' END
+       || 'negative control: verify_state() sees a row inserted with session_replication_role = replica ('
+       || :stale_differences || ' differences)';
+SELECT (:keys_above_one + :totals_wrong + :ledger_mismatch + :rows_without_ledger + :state_differences) > 0
+       OR :stale_differences = 0 AS violated \gset
 -- (\quit takes no exit status: an error, with ON_ERROR_STOP, is what sets it)
 \if :violated
 DO $$ BEGIN RAISE EXCEPTION 'soak invariants violated'; END $$;
