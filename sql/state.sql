@@ -63,8 +63,10 @@ SELECT 'xt.one', c, s, 'supply', 'i' || n, 0.01 * n, '2024-06-01'
 FROM unnest(ARRAY['XA', 'XB', 'XC']) c, unnest(ARRAY['CN', 'JP', 'KR']) s, generate_series(1, 5) n;
 SELECT 'insert select' AS step, * FROM pg_temp.diffs();
 -- a write the share rule rejects changes nothing
+\set VERBOSITY terse
 INSERT INTO dependency (stage, country, supplier, kind, item, share, as_of)
 VALUES ('xs.one', 'XA', 'JP', 'supply', 'a', 0.9, '2024-01-01');
+\set VERBOSITY default
 SELECT 'rejected write' AS step, * FROM pg_temp.diffs();
 
 -- ratings, alignments, weights, sectors

@@ -19,6 +19,8 @@
 #     writers on the coordinator, and the shipped-row rule (23001), with
 #     messages that name the table; the helpers on a worker;
 #   - shard moves in both transfer modes keep the rows and the rules;
+#   - verify_state() finds no difference after distribute(), after the shard
+#     moves and concurrent writers, and after undistribute();
 #   - every table, view and function equals the single server holding the
 #     same rows (about 104,000 dependency rows); one-country queries run as
 #     one task;
@@ -44,6 +46,13 @@ SINGLE=citus_single # the baseline, on the harness's cluster
 todo() {
 	tap_tests=$((tap_tests + 1))
 	printf 'not ok %d - %s # TODO %s\n' "$tap_tests" "$1" "$2"
+}
+# state_verifies DESCRIPTION: verify_state() on the coordinator returns no row
+state_verifies() {
+	local got
+	got=$(qc -c "SELECT count(*) FROM supplychain.verify_state()" 2>&1)
+	is "$1" "$got" 0
+	[ "$got" = 0 ] || qc -c "SELECT object, key, state, recomputed FROM supplychain.verify_state() LIMIT 8" 2>&1 | diag
 }
 finish() {
 	note "citus stage: $((SECONDS - started)) s"
@@ -190,6 +199,7 @@ is "a user weight named like a shipped one took it over in place, on every place
 	"$(qc -c "SELECT string_agg(result, ',') FROM run_command_on_placements('supplychain.weight',
 	          \$\$SELECT count(*) || ' ' || min(value) || ' ' || bool_or(builtin) FROM %s WHERE name = 'alignment.concern'\$\$)")" \
 	"1 1.25 false,1 1.25 false,1 1.25 false"
+state_verifies "distribute(), then writes through the shards: verify_state() finds no difference"
 
 # --- the rules on the shards -----------------------------------------------------
 try() { qc -c "SELECT citustest.try(\$try\$$1\$try\$)"; }
@@ -322,6 +332,7 @@ qc -c "CALL citus_cleanup_orphaned_resources()" >/dev/null 2>&1
 
 is "share_total agrees with the dependency rows on the shards" \
 	"$(qc -f "$top/test/dba/share_total.sql" 2>&1)" 0
+state_verifies "after the shard moves and concurrent writers: verify_state() finds no difference"
 
 # --- every table, view and function: the single server's rows ------------------
 qs -f "$here/results.sql" 2>"$work/err" && qc -f "$here/results.sql" 2>>"$work/err" ||
@@ -429,6 +440,7 @@ for v in country_risk policy_balance; do
 	is "after undistribute(): $v equals the single server's" \
 		"$(qc -c "SELECT citustest.digest('SELECT * FROM supplychain.$v')")" "$(qs -c "SELECT citustest.digest('SELECT * FROM supplychain.$v')")"
 done
+state_verifies "after undistribute(): verify_state() finds no difference"
 check_try_prefix "after undistribute(): the share rule holds" \
 	"INSERT INTO supplychain.dependency (stage, country, supplier, kind, item, share, as_of) VALUES
 	 ('batteries.raw', 'XA', 'CN', 'supply', 'test item', 0.6, '2024-01-01'),

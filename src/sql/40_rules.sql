@@ -65,7 +65,9 @@ DECLARE
     -- the table the trigger fires on, and share_total beside it: on a Citus
     -- worker, a shard and its colocated shard (45_citus.sql)
     dep constant regclass := TG_RELID::regclass;
-    tot constant regclass := @extschema@.shard_of('@extschema@.share_total', TG_RELID::regclass);
+    tot constant regclass := CASE WHEN pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NULL
+                                  THEN '@extschema@.share_total'
+                                  ELSE @extschema@.shard_of('@extschema@.share_total', TG_RELID::regclass) END;
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         EXECUTE pg_catalog.format('DELETE FROM %s', tot);

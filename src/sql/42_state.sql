@@ -126,11 +126,13 @@ CREATE FUNCTION @extschema@.refresh_country(beside regclass, countries text[], s
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    sup constant regclass := @extschema@.shard_of('@extschema@.supplier_state', beside);
-    cs constant regclass := @extschema@.shard_of('@extschema@.country_state', beside);
-    ct constant regclass := @extschema@.shard_of('@extschema@.country_total_state', beside);
-    al constant regclass := @extschema@.shard_of('@extschema@.alignment', beside);
-    wt constant regclass := @extschema@.shard_of('@extschema@.weight', beside);
+    -- shard_of() is a call per name: skipped where there is no Citus
+    citus constant boolean := pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL;
+    sup constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.supplier_state', beside) ELSE '@extschema@.supplier_state' END;
+    cs constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.country_state', beside) ELSE '@extschema@.country_state' END;
+    ct constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.country_total_state', beside) ELSE '@extschema@.country_total_state' END;
+    al constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.alignment', beside) ELSE '@extschema@.alignment' END;
+    wt constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.weight', beside) ELSE '@extschema@.weight' END;
 BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
         RETURN;
@@ -232,12 +234,14 @@ CREATE FUNCTION @extschema@.refresh_state(beside regclass, countries text[], sta
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    dep constant regclass := @extschema@.shard_of('@extschema@.dependency', beside);
-    ass constant regclass := @extschema@.shard_of('@extschema@.assessment', beside);
-    ss constant regclass := @extschema@.shard_of('@extschema@.stage_state', beside);
-    sup constant regclass := @extschema@.shard_of('@extschema@.supplier_state', beside);
-    stg constant regclass := @extschema@.shard_of('@extschema@.stage', beside);
-    wt constant regclass := @extschema@.shard_of('@extschema@.weight', beside);
+    -- shard_of() is a call per name: skipped where there is no Citus
+    citus constant boolean := pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL;
+    dep constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.dependency', beside) ELSE '@extschema@.dependency' END;
+    ass constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.assessment', beside) ELSE '@extschema@.assessment' END;
+    ss constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.stage_state', beside) ELSE '@extschema@.stage_state' END;
+    sup constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.supplier_state', beside) ELSE '@extschema@.supplier_state' END;
+    stg constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.stage', beside) ELSE '@extschema@.stage' END;
+    wt constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.weight', beside) ELSE '@extschema@.weight' END;
     changed record;
 BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
@@ -619,6 +623,10 @@ DECLARE
     k record;
     n bigint;
 BEGIN
+    IF @extschema@.table_label(place) OPERATOR(pg_catalog.<>) '@extschema@.stage_state' THEN
+        RAISE EXCEPTION 'rebuild_state_beside() rebuilds the state beside stage_state or one of its shards, not %', place
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     -- the share rule's cached totals too (its check never trusts them)
     EXECUTE pg_catalog.format('DELETE FROM %s', tot);
     EXECUTE pg_catalog.format($q$
@@ -726,7 +734,11 @@ BEGIN
     )
     SELECT 'stage_state', pg_catalog.concat_ws(' ', COALESCE(s.country, r.country), COALESCE(s.stage, r.stage)),
            s::text, r::text
-    FROM @extschema@.stage_state s FULL JOIN re r
+    -- the columns named (a whole-row reference to a distributed table in a
+    -- join is not what Citus reads)
+    FROM (SELECT country, stage, sector, rating, rated_as_of, rows, suppliers, unknown_shares, hhi,
+                 top_supplier, top_share FROM @extschema@.stage_state) s
+    FULL JOIN re r
       ON r.country OPERATOR(pg_catalog.=) s.country AND r.stage OPERATOR(pg_catalog.=) s.stage
     WHERE s::text IS DISTINCT FROM r::text;
 
