@@ -75,8 +75,9 @@ DECLARE
 BEGIN
     EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT JSON) ' || query INTO plan;
     RETURN QUERY
-    SELECT n->>'Relation Name', sum((n->>'Actual Loops')::bigint)::bigint,
-           count(*) FILTER (WHERE n->>'Node Type' ~ 'Sort' AND (n->>'Actual Rows')::bigint > 0)
+    -- (18 prints actual rows with decimals: read them as numeric)
+    SELECT n->>'Relation Name', sum((n->>'Actual Loops')::numeric)::bigint,
+           count(*) FILTER (WHERE n->>'Node Type' ~ 'Sort' AND (n->>'Actual Rows')::numeric > 0)
     FROM jsonb_path_query(plan, 'strict $.**') n
     WHERE jsonb_typeof(n) = 'object' AND n ? 'Node Type'
     GROUP BY 1 ORDER BY 1 NULLS FIRST;

@@ -25,6 +25,7 @@
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "utils/array.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
@@ -125,10 +126,20 @@ pair_plan(Oid dep, Oid ass)
 	return plan;
 }
 
+/* the weights query, prepared once per backend per weight table */
+typedef struct WeightPlan
+{
+	Oid			wt;
+	SPIPlanPtr	plan;
+	struct WeightPlan *next;
+} WeightPlan;
+
+static WeightPlan *weight_plans = NULL;
+
 static void
 read_weights(Oid wt, Weights *w)
 {
-	StringInfoData q;
+	WeightPlan *p;
 	uint64		i;
 	int			k;
 
@@ -136,13 +147,33 @@ read_weights(Oid wt, Weights *w)
 		w->weakness_null[k] = true;
 	for (k = 0; k < N_KINDS; k++)
 		w->kind_null[k] = true;
-	initStringInfo(&q);
-	appendStringInfo(&q,
-					 "SELECT name, value FROM %s"
-					 " WHERE name OPERATOR(pg_catalog.=) ANY ('{weakness.unassessed,weakness.very weak,"
-					 "weakness.weak,weakness.satisfactory,kind.supply,kind.market,kind.talent}')",
-					 qualified_name(wt));
-	if (SPI_execute(q.data, true, 0) != SPI_OK_SELECT)
+	for (p = weight_plans; p != NULL; p = p->next)
+		if (p->wt == wt)
+			break;
+	if (p == NULL)
+	{
+		StringInfoData q;
+		SPIPlanPtr	plan;
+
+		initStringInfo(&q);
+		appendStringInfo(&q,
+						 "SELECT name, value FROM %s"
+						 " WHERE name OPERATOR(pg_catalog.=) ANY ('{weakness.unassessed,weakness.very weak,"
+						 "weakness.weak,weakness.satisfactory,kind.supply,kind.market,kind.talent}')",
+						 qualified_name(wt));
+		plan = SPI_prepare(q.data, 0, NULL);
+		if (plan == NULL)
+			elog(ERROR, "state_terms: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "state_terms: SPI_keepplan failed");
+		p = MemoryContextAlloc(TopMemoryContext, sizeof(WeightPlan));
+		p->wt = wt;
+		p->plan = plan;
+		p->next = weight_plans;
+		weight_plans = p;
+		pfree(q.data);
+	}
+	if (SPI_execute_plan(p->plan, NULL, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "state_terms: reading the weights failed");
 	for (i = 0; i < SPI_processed; i++)
 	{
@@ -172,7 +203,6 @@ read_weights(Oid wt, Weights *w)
 			*slot_null = false;
 		}
 	}
-	pfree(q.data);
 }
 
 static int
