@@ -149,3 +149,18 @@ DELETE FROM stage WHERE id IN ('xs.one', 'xs.two', 'xt.one');
 DELETE FROM sector WHERE code IN ('xs', 'xt');
 DELETE FROM country WHERE code IN ('XA', 'XB', 'XC');
 SELECT 'end' AS step, * FROM pg_temp.diffs();
+
+-- state_terms() reads the tables it is given: a table of anyone's with the
+-- wrong types or NULL keys is an error (its SQLSTATE: the message names a
+-- temporary schema), never a crash
+\set VERBOSITY sqlstate
+CREATE TEMP TABLE d_nulls (country text, stage text, kind text, item text, supplier text, share numeric, as_of date);
+INSERT INTO d_nulls VALUES ('US', 'x', NULL, 'i', 'CN', 0.5, '2024-01-01');
+SELECT * FROM state_terms('pg_temp.d_nulls', 'supplychain.assessment', 'supplychain.weight', ARRAY['US'], ARRAY['x']);
+CREATE TEMP TABLE d_types (country text, stage text, kind text, item text, supplier text, share text, as_of date);
+INSERT INTO d_types VALUES ('US', 'x', 'supply', 'i', 'CN', '0.5', '2024-01-01');
+SELECT * FROM state_terms('pg_temp.d_types', 'supplychain.assessment', 'supplychain.weight', ARRAY['US'], ARRAY['x']);
+CREATE TEMP TABLE w_types (name text, value double precision);
+SELECT * FROM state_terms('supplychain.dependency', 'supplychain.assessment', 'pg_temp.w_types', ARRAY['US'], ARRAY['x']);
+\set VERBOSITY default
+SELECT 1 AS still_up;

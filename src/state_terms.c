@@ -175,6 +175,12 @@ read_weights(Oid wt, Weights *w)
 	}
 	if (SPI_execute_plan(p->plan, NULL, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "state_terms: reading the weights failed");
+	/* the table given may be anyone's: trust no column's type */
+	if (SPI_gettypeid(SPI_tuptable->tupdesc, 1) != TEXTOID ||
+		SPI_gettypeid(SPI_tuptable->tupdesc, 2) != NUMERICOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("state_terms: %s is not a weight table (name text, value numeric)", qualified_name(wt))));
 	for (i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
@@ -321,6 +327,16 @@ sc_state_terms(PG_FUNCTION_ARGS)
 		args[1] = stages[p];
 		if (SPI_execute_plan(plan, args, NULL, true, 0) != SPI_OK_SELECT)
 			elog(ERROR, "state_terms: reading a pair's rows failed");
+		/* the tables given may be anyone's: trust no column's type */
+		if (SPI_gettypeid(SPI_tuptable->tupdesc, 1) != TEXTOID ||
+			SPI_gettypeid(SPI_tuptable->tupdesc, 2) != TEXTOID ||
+			SPI_gettypeid(SPI_tuptable->tupdesc, 3) != TEXTOID ||
+			SPI_gettypeid(SPI_tuptable->tupdesc, 4) != NUMERICOID ||
+			SPI_gettypeid(SPI_tuptable->tupdesc, 5) != INT4OID)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("state_terms: %s is not a dependency table (kind, item and supplier text, share numeric)",
+							qualified_name(dep))));
 		outer = MemoryContextSwitchTo(pair_cxt);
 
 		for (r = 0; r < SPI_processed; r++)
@@ -334,8 +350,14 @@ sc_state_terms(PG_FUNCTION_ARGS)
 			Datum		share = SPI_getbinval(tup, desc, 4, &share_null);
 			bool		rating_null;
 			Datum		rating_d = SPI_getbinval(tup, desc, 5, &rating_null);
-			int			k = kind_index(kind);
+			int			k;
 			SupplierTerm *t;
+
+			if (kind == NULL || this_item == NULL || supplier == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("state_terms: a row of %s has no kind, item or supplier", qualified_name(dep))));
+			k = kind_index(kind);
 
 			if (r == 0 && !rating_null)
 				rating = DatumGetInt32(rating_d);

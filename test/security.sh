@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # security.sh - hostile search_path and privileges: trojans planted by a
 # non-superuser never run during CREATE/ALTER EXTENSION, the views, the
-# functions, the triggers or the demo report; readers only read; writers
-# keep the share rule.  Model: contrib/seg's sql/security.sql and the
-# PostgreSQL docs, "Security Considerations for Extension Scripts".
+# functions, the triggers or the demo report; readers only read (the
+# functions that write the maintained state refuse them too, and the C
+# functions that run SQL run it with the caller's rights); writers keep the
+# share rule and leave a state that verify_state() confirms.  Model:
+# contrib/seg's sql/security.sql and the PostgreSQL docs, "Security
+# Considerations for Extension Scripts".
 #
 # Runs in the cluster of test/harness.sh (PGHOST, PGPORT, PGUSER = a
 # superuser, SC_BINDIR), in databases and roles of its own (sec_*), which it
@@ -86,6 +89,20 @@ state_verdict() {
 	fi
 }
 
+# state_verified WHAT DB: verify_state(), under a safe search_path, finds
+# no difference between the maintained state (written by the triggers and
+# the state functions under the hostile one) and its recomputation
+state_verified() {
+	local what=$1 db=$2 got
+	got=$(super -d "$db" -c "SELECT pg_catalog.count(*) FROM supplychain.verify_state()" 2>&1)
+	if [ "$got" = 0 ]; then
+		ok "$what: verify_state() finds no difference"
+	else
+		fail "$what: verify_state(): $got"
+		super -d "$db" -c "SELECT * FROM supplychain.verify_state() LIMIT 5" 2>&1 | sed 's/^/        /' | diag
+	fi
+}
+
 # our databases and roles, from this run or a kept one
 drop_all() {
 	local db
@@ -147,10 +164,13 @@ exercise() {
 	local what=$1 db=$2 role=$3 log=$4 rels calls
 	rels=$work/$db.relations.sql
 	calls=$work/$db.calls.sql
-	super -d "$db" -v part=relations -f "$sec/gen_exercise.sql" >"$rels" || { fail "$what: cannot list relations"; return; }
-	super -d "$db" -v part=calls -f "$sec/gen_exercise.sql" >"$calls" || { fail "$what: cannot list calls"; return; }
+	super -d "$db" -v part=relations -v role="$role" -f "$sec/gen_exercise.sql" >"$rels" || { fail "$what: cannot list relations"; return; }
+	super -d "$db" -v part=calls -v role="$role" -f "$sec/gen_exercise.sql" >"$calls" || { fail "$what: cannot list calls"; return; }
 	if grep -q '^-- MISSING SAMPLE' "$calls"; then
 		fail "$what: no sample arguments in gen_exercise.sql for: $(grep '^-- MISSING SAMPLE' "$calls" | sed 's/^-- MISSING SAMPLE: //' | paste -sd, -)"
+	fi
+	if grep -q '^-- STALE' "$calls"; then
+		fail "$what: gen_exercise.sql: $(grep '^-- STALE' "$calls" | sed 's/^-- STALE: //' | paste -sd';' -)"
 	fi
 	local bad=0 line n=0 counts=""
 	while IFS= read -r line; do
@@ -164,8 +184,15 @@ exercise() {
 		fi
 	done <"$rels"
 	[ "$bad" -eq 0 ] && ok "$what: $role read all rows of $n relations:$counts"
+	# the functions that write, called by a role that may not write (gen_exercise.sql's fn_write)
+	local refused
+	refused=$(grep -c "EXCEPTION WHEN SQLSTATE '42501'" "$calls")
+	if [ "$role" != "$PGUSER" ] && [ "$refused" -eq 0 ]; then
+		fail "$what: $role, who may not write, is refused none of the functions that write: gen_exercise.sql's fn_write matches none"
+	fi
 	if as "$role" "$db" "$hostile_path" "$log" -f "$calls"; then
 		ok "$what: $role ran $(grep -c '^SELECT' "$calls") queries calling every function, aggregate, operator and cast (qualified and unqualified) and the types' btree and hash support"
+		[ "$refused" -gt 0 ] && ok "$what: $role refused (42501) in all $refused calls of the functions that write the state and share_total"
 	else
 		fail "$what: $role: a call failed (log $work/$log.log): $(grep -m1 'ERROR' "$work/$log.log")"
 	fi
@@ -176,7 +203,8 @@ exercise() {
 }
 
 note "trojans: operators = <> < > <= >= + - * / || ~ on text, numeric, integer, bigint, date, boolean, double precision and mixed pairs;"
-note "  aggregates sum avg max min count hhi; lower upper left round format text() numeric() int4() pg_extension_config_dump ...;"
+note "  regclass, oid and text[] comparisons, text[] concatenation; aggregates sum avg max min count hhi array_agg;"
+note "  lower upper left round format text() numeric() int4() pg_extension_config_dump unnest(text[]) cardinality concat_ws to_regclass ...;"
 note "  planted by the non-superuser $mallory in public and mallory_schema; sessions use search_path '$hostile_path'"
 serverlog=${SC_DIR:-}/server.log
 [ -r "$serverlog" ] && logstart=$(wc -c <"$serverlog") || logstart=
@@ -234,6 +262,7 @@ if new_db $db; then
 	else
 		fail "EU supply risk under the hostile search_path: '$got', expected '2.2080 1.9600 1.6479 t'"
 	fi
+	state_verified "the maintained state after the DML and the state functions' calls under the hostile search_path" $db
 fi
 
 # --- 2. privileges ------------------------------------------------------------
@@ -256,6 +285,9 @@ if [ -n "$(super -d $db -c "SELECT 1 FROM pg_extension WHERE extname = 'supplych
 			case $t in
 			share_total) stmt=${stmt/SET builtin = builtin/SET total = total} ;;
 			trade_flow) stmt=${stmt/SET builtin = builtin/SET value = value} ;;  # no shipped rows, no builtin column
+			# the maintained state: internal like share_total, no builtin column
+			stage_state | supplier_state) stmt=${stmt/SET builtin = builtin/SET sector = sector} ;;
+			country_state | country_total_state) stmt=${stmt/SET builtin = builtin/SET risk = risk} ;;
 			esac
 			if state_verdict $reader $db 42501 "reader: $stmt" "$stmt"; then n=$((n + 1)); else fail "$verdict"; m=$((m + 1)); fi
 		done
@@ -266,6 +298,21 @@ if [ -n "$(super -d $db -c "SELECT 1 FROM pg_extension WHERE extname = 'supplych
 		 VALUES ('semiconductors.design', 'US', 'JP', 'supply', 'ip', 0.1, '2024-01-01')"
 	expect_state $reader $db 42501 "reader: a weight update" "UPDATE supplychain.weight SET value = 2 WHERE name = 'kind.supply'"
 	expect_state $reader $db 42501 "reader: an assessment delete" "DELETE FROM supplychain.assessment WHERE stage = 'sec-widgets.parts'"
+	# the C functions that run SQL run it with the caller's rights: exec_cached()
+	# runs the statement it is given, state_terms() reads the tables it is given
+	expect_state $reader $db 42501 "reader: exec_cached() of a write to the state (it runs as the caller)" \
+		"SELECT supplychain.exec_cached('DELETE FROM supplychain.stage_state')"
+	super -d $db -c "CREATE SCHEMA sec_private; GRANT USAGE ON SCHEMA sec_private TO PUBLIC;
+	                 CREATE TABLE sec_private.dependency AS SELECT * FROM supplychain.dependency;
+	                 CREATE TABLE sec_private.weight AS SELECT * FROM supplychain.weight" >/dev/null
+	expect_state $reader $db 42501 "reader: exec_cached() of a read of a table it may not read" \
+		"SELECT supplychain.exec_cached('SELECT pg_catalog.array_agg(supplier) FROM sec_private.dependency')"
+	expect_state $reader $db 42501 "reader: state_terms() over a dependency table it may not read" \
+		"SELECT * FROM supplychain.state_terms('sec_private.dependency', 'supplychain.assessment', 'supplychain.weight',
+		                                       ARRAY['US']::text[], ARRAY['batteries.cells']::text[])"
+	expect_state $reader $db 42501 "reader: state_terms() over a weight table it may not read" \
+		"SELECT * FROM supplychain.state_terms('supplychain.dependency', 'supplychain.assessment', 'sec_private.weight',
+		                                       ARRAY['US']::text[], ARRAY['batteries.cells']::text[])"
 
 	super -d $db -c "GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA supplychain TO $writer" >/dev/null
 	: >"$work/writer.log"
@@ -295,6 +342,7 @@ if [ -n "$(super -d $db -c "SELECT 1 FROM pg_extension WHERE extname = 'supplych
 	else
 		fail "after the writers: an item's known shares sum to $got"
 	fi
+	state_verified "after the writers: the maintained state" $db
 	expect_state $writer $db 42501 "writer: no CREATE in schema supplychain" \
 		"CREATE FUNCTION supplychain.count(text) RETURNS bigint LANGUAGE sql AS 'SELECT 0::bigint'"
 fi
@@ -424,7 +472,9 @@ note ""
 note "-- control: the same trojans do fire when a query leaves the choice to search_path"
 db=sec_install
 for probe in "SELECT 1 < 1.5" "SELECT count(x) FROM (VALUES ('a'::text)) v(x)" "SELECT 1.0 / 3" \
-	"SELECT format('%s %s %s %s %s', 'a'::text, 'b'::text, 'c'::text, 'd'::text, current_date)"; do
+	"SELECT format('%s %s %s %s %s', 'a'::text, 'b'::text, 'c'::text, 'd'::text, current_date)" \
+	"SELECT array_agg(x) FROM (VALUES ('a'::text)) v(x)" "SELECT unnest(ARRAY['a']::text[])" \
+	"SELECT 'pg_class'::regclass = 'pg_class'::regclass"; do
 	out=$(PGOPTIONS="-c search_path=${hostile_path// /}" "$psql" -X -q -U "$PGUSER" -d $db -c "$probe" 2>&1)
 	if printf '%s\n' "$out" | grep -q 'hijacked:'; then
 		ok "control: $probe -> $(printf '%s\n' "$out" | grep -o 'hijacked: [^ ]*' | head -1)"

@@ -9,6 +9,9 @@
 -- fn_sample.  A member with an argument type that has no sample, and no line
 -- of its own, comes out as "-- MISSING SAMPLE", which security.sh treats as
 -- a failure (so a new type or signature is not silently left unexercised).
+-- A call that must fail (fn_error: a Citus command without Citus; fn_write:
+-- a function that writes a table the role of -v role=NAME may not write)
+-- runs in a block that expects exactly its SQLSTATE.
 \set ON_ERROR_STOP 1
 \set QUIET 1
 SET search_path = pg_catalog;
@@ -58,7 +61,29 @@ INSERT INTO fn_sample VALUES
     -- a WGI estimate (-2.5 .. 2.5)
     ('supplychain.wgi_scaled(double precision)', '-0.5::double precision'),
     -- a year and a country: with no trade flows loaded it writes nothing
-    ('supplychain.load_trade_dependencies(integer,text)', $$2021, 'US'::text$$);
+    ('supplychain.load_trade_dependencies(integer,text)', $$2021, 'US'::text$$),
+    -- the maintained state: pairs and keys with shipped rows (US batteries
+    -- cells, supplied by CN), recomputed from the raw rows beside the state
+    -- tables themselves (no Citus here); refresh_country both a sector row and
+    -- the all-sectors row (sector NULL)
+    ('supplychain.refresh_state(regclass,text[],text[])',
+     $$'supplychain.stage_state'::regclass, ARRAY['US', 'US']::text[], ARRAY['batteries.cells', 'semiconductors.fabrication']::text[]$$),
+    ('supplychain.refresh_country(regclass,text[],text[],text[])',
+     $$'supplychain.stage_state'::regclass, ARRAY['US', 'US']::text[], ARRAY['batteries', NULL]::text[], ARRAY['CN', 'CN']::text[]$$),
+    ('supplychain.refresh_weights(regclass)', $$'supplychain.stage_state'::regclass$$),
+    -- it refuses any table but stage_state (or its Citus shard): 22023
+    ('supplychain.rebuild_state_beside(regclass)', $$'supplychain.stage_state'::regclass$$),
+    ('supplychain.state_terms(regclass,regclass,regclass,text[],text[])',
+     $$'supplychain.dependency'::regclass, 'supplychain.assessment'::regclass, 'supplychain.weight'::regclass, ARRAY['US', 'US']::text[], ARRAY['batteries.cells', 'semiconductors.fabrication']::text[]$$),
+    -- parallel arrays of unequal lengths (the short ones pad with NULL)
+    ('supplychain.key_rows(text[],text[],text[],text[])',
+     $$ARRAY['US', 'KR']::text[], ARRAY['batteries.cells']::text[], ARRAY['x', 'y', 'z']::text[], NULL::text[]$$),
+    -- a statement of the triggers' shape, read-only (the reader runs it
+    -- too): key_rows() over two parameters joined to a state table, three
+    -- text[] columns back.  It is parsed under the caller's search_path, as
+    -- any SQL a caller writes, so every name in it is qualified
+    ('supplychain.exec_cached(text,text[],text[],text[],text[])',
+     $$'SELECT pg_catalog.array_agg(k.a ORDER BY k.a, k.b), pg_catalog.array_agg(s.stage ORDER BY k.a, k.b), pg_catalog.array_agg(s.top_supplier ORDER BY k.a, k.b) FROM supplychain.key_rows($1, $2) k JOIN supplychain.stage_state s ON s.country OPERATOR(pg_catalog.=) k.a AND s.stage OPERATOR(pg_catalog.=) k.b'::text, ARRAY['US', 'US']::text[], ARRAY['batteries.cells', 'semiconductors.fabrication']::text[], NULL::text[], NULL::text[]$$);
 
 -- Functions that, called here, must raise one error: the Citus commands on
 -- a server without Citus.  They are called inside a block that expects it.
@@ -67,6 +92,35 @@ INSERT INTO fn_error VALUES
     ('supplychain.distribute()', '55000'),
     ('supplychain.undistribute()', '55000'),
     ('supplychain.ensure_citus_coordinator(text)', '55000');
+
+-- Functions that write the extension's tables (not their arguments' own
+-- business, as with load_trade_dependencies above: their work is the write).
+-- They are not SECURITY DEFINER, so a role that may not write the table
+-- named here (-v role=NAME, the role the calls are generated for; default
+-- the current user) must get 42501, in a block that expects it, like
+-- fn_error's: a reader that is not refused, or that fails otherwise (a
+-- trojan), fails the run.
+CREATE TEMP TABLE fn_write (fn text PRIMARY KEY, writes text NOT NULL);
+INSERT INTO fn_write VALUES
+    ('supplychain.rebuild_state()', 'supplychain.share_total'),
+    ('supplychain.rebuild_state_beside(regclass)', 'supplychain.share_total'),
+    ('supplychain.refresh_state(regclass,text[],text[])', 'supplychain.stage_state'),
+    ('supplychain.refresh_country(regclass,text[],text[],text[])', 'supplychain.country_state'),
+    ('supplychain.refresh_weights(regclass)', 'supplychain.stage_state');
+\if :{?role}
+\else
+SELECT current_user AS role \gset
+\endif
+-- the expected failures of this role's calls: fn_error's, then the writes
+-- it has no privilege for (none of INSERT, UPDATE, DELETE, TRUNCATE)
+CREATE TEMP VIEW fn_expect AS
+SELECT fn, sqlstate FROM fn_error
+UNION ALL
+SELECT w.fn, '42501'
+FROM fn_write w
+WHERE to_regclass(w.writes) IS NOT NULL
+  AND NOT has_table_privilege(:'role', to_regclass(w.writes), 'INSERT, UPDATE, DELETE, TRUNCATE')
+  AND NOT EXISTS (SELECT 1 FROM fn_error e WHERE e.fn = w.fn);
 
 CREATE TEMP VIEW member AS
 SELECT d.classid, d.objid
@@ -117,11 +171,11 @@ ORDER BY c.relkind DESC, c.relname;
 SELECT CASE WHEN array_position(args, NULL) IS NOT NULL
             THEN format('-- MISSING SAMPLE: %s', oid::regprocedure)
             WHEN e.sqlstate IS NOT NULL
-            THEN format($f$DO $d$BEGIN PERFORM %I.%I(%s); RAISE EXCEPTION 'no error'; EXCEPTION WHEN SQLSTATE '%s' THEN NULL; END$d$;$f$,
-                        nspname, proname, array_to_string(args, ', '), e.sqlstate) || E'\n' ||
+            THEN format($f$DO $d$BEGIN PERFORM %I.%I(%s); RAISE EXCEPTION 'no error, expected SQLSTATE %s'; EXCEPTION WHEN SQLSTATE '%s' THEN NULL; END$d$;$f$,
+                        nspname, proname, array_to_string(args, ', '), e.sqlstate, e.sqlstate) || E'\n' ||
                  CASE WHEN shadowed THEN format('-- SHADOWED: %s', oid::regprocedure)
-                      ELSE format($f$DO $d$BEGIN PERFORM %I(%s); RAISE EXCEPTION 'no error'; EXCEPTION WHEN SQLSTATE '%s' THEN NULL; END$d$;$f$,
-                                  proname, array_to_string(args, ', '), e.sqlstate) END
+                      ELSE format($f$DO $d$BEGIN PERFORM %I(%s); RAISE EXCEPTION 'no error, expected SQLSTATE %s'; EXCEPTION WHEN SQLSTATE '%s' THEN NULL; END$d$;$f$,
+                                  proname, array_to_string(args, ', '), e.sqlstate, e.sqlstate) END
             WHEN shadowed
             THEN format('SELECT %I.%I(%s);', nspname, proname, array_to_string(args, ', ')) || E'\n' ||
                  format('-- SHADOWED: %s', oid::regprocedure)
@@ -129,9 +183,19 @@ SELECT CASE WHEN array_position(args, NULL) IS NOT NULL
                  format('SELECT %I(%s);', proname, array_to_string(args, ', '))
        END
 FROM call
-LEFT JOIN fn_error e ON e.fn = call.oid::regprocedure::text
+LEFT JOIN fn_expect e ON e.fn = call.oid::regprocedure::text
 WHERE prokind = 'f' AND prorettype NOT IN ('trigger'::regtype, 'event_trigger'::regtype) AND NOT coalesce(internal, false)
 ORDER BY oid::regprocedure::text;
+
+-- a line of fn_sample, fn_error or fn_write that names no function of the
+-- extension (renamed, dropped, a changed signature) exercises nothing:
+-- security.sh fails on it, as on a missing sample
+SELECT format('-- STALE: %s names %s, not a function of the extension', x.list, x.fn)
+FROM (SELECT 'fn_sample' AS list, fn FROM fn_sample
+      UNION ALL SELECT 'fn_error', fn FROM fn_error
+      UNION ALL SELECT 'fn_write', fn FROM fn_write) x
+WHERE NOT EXISTS (SELECT 1 FROM call WHERE call.oid::regprocedure::text = x.fn)
+ORDER BY x.list, x.fn;
 
 -- aggregates over two rows, and over none (final functions still run); an
 -- aggregate of several arguments over rows of as many columns

@@ -5,9 +5,11 @@
 -- lower(text)...) lose to pg_catalog only because pg_catalog is searched
 -- first; they win wherever a search_path lists pg_catalog late.  Better-match
 -- shadows (integer < numeric, numeric >= integer, numeric / integer,
--- count(text), format(text, text, text, text, text, date)...) have exact
--- argument types where pg_catalog needs a coercion or an "any" argument, so
--- they win over pg_catalog from any schema on the search_path.
+-- count(text), format(text, text, text, text, text, date), regclass =
+-- regclass, array_agg(text), unnest(text[]), cardinality(text[])...) have
+-- exact argument types where pg_catalog needs a coercion or an "any" or
+-- polymorphic argument, so they win over pg_catalog from any schema on the
+-- search_path.
 --
 -- Every call reports itself twice, so that no caller can hide it: a WARNING
 -- "hijacked: NAME called by ROLE" (to the client and the server log), and
@@ -140,8 +142,12 @@ BEGIN
 
     -- comparisons: same type on both sides, and mixed pairs that pg_catalog
     -- only serves through a coercion
+    -- (regclass and text[] have no comparison of their own in pg_catalog:
+    -- theirs are oid's and anyarray's, so an exact one wins from anywhere;
+    -- the maintained state's code compares tables and key arrays)
     FOREACH t IN ARRAY ARRAY['text', 'numeric', 'integer', 'bigint', 'smallint', 'date',
-                             'boolean', 'double precision', 'timestamp with time zone'] LOOP
+                             'boolean', 'double precision', 'timestamp with time zone',
+                             'oid', 'regclass', 'text[]'] LOOP
         FOREACH op IN ARRAY ARRAY['=', '<>', '<', '>', '<=', '>='] LOOP
             PERFORM pg_temp.trojan_operator(op, t, t);
         END LOOP;
@@ -179,7 +185,8 @@ BEGIN
     FOREACH pair SLICE 1 IN ARRAY ARRAY[
             ['text', 'text'], ['text', 'integer'], ['integer', 'text'], ['text', 'bigint'],
             ['text', 'numeric'], ['text', 'date'], ['text', 'boolean'],
-            ['text', 'character varying'], ['character varying', 'text']] LOOP
+            ['text', 'character varying'], ['character varying', 'text'],
+            ['text[]', 'text'], ['text', 'text[]'], ['text[]', 'text[]']] LOOP
         PERFORM pg_temp.trojan_operator('||', pair[1], pair[2]);
     END LOOP;
     FOREACH op IN ARRAY ARRAY['~', '~~', '!~'] LOOP
@@ -196,7 +203,9 @@ BEGIN
             ['min', 'text'], ['min', 'date'],
             ['count', 'text'], ['count', 'integer'], ['count', 'bigint'], ['count', 'numeric'],
             ['count', 'date'], ['count', 'boolean'], ['count', 'double precision'],
-            ['hhi', 'numeric'], ['hhi', 'double precision'], ['hhi', 'integer']] LOOP
+            ['hhi', 'numeric'], ['hhi', 'double precision'], ['hhi', 'integer'],
+            -- array_agg(text) beats array_agg(anynonarray): the triggers' keys
+            ['array_agg', 'text']] LOOP
         CONTINUE WHEN pair[1] = 'hhi' AND current_setting('sc_sec.extension_names') = 'off';
         PERFORM pg_temp.trojan_aggregate(pair[1], pair[2]);
     END LOOP;
@@ -220,7 +229,12 @@ BEGIN
             ['hhi', 'numeric'], ['hhi', 'double precision'],
             ['pg_extension_config_dump', 'regclass,text'], ['pg_extension_config_dump', 'text,text'],
             ['set_config', 'text,text,boolean'], ['current_setting', 'text'], ['current_setting', 'text,boolean'],
-            ['nextval', 'text'], ['lag', 'numeric'], ['now', '']] LOOP
+            ['nextval', 'text'], ['lag', 'numeric'], ['now', ''],
+            -- what the maintained state's code calls: arrays of keys (exact
+            -- text[] beats anyarray), tables by name, messages
+            ['cardinality', 'text[]'], ['array_length', 'text[],integer'], ['array_to_string', 'text[],text'],
+            ['array_position', 'text[],text'], ['concat_ws', 'text,text,text'], ['concat_ws', 'text,text,text,text'],
+            ['to_regclass', 'text'], ['substring', 'text,text']] LOOP
         CONTINUE WHEN pair[1] = 'hhi';                   -- planted as aggregates above
         PERFORM pg_temp.trojan(pair[1], string_to_array(pair[2], ','),
                                format('%s.%s(%s)', s, pair[1], pair[2]),
@@ -229,6 +243,19 @@ BEGIN
                                        FROM generate_series(1, coalesce(array_length(string_to_array(pair[2], ','), 1), 0)) i)),
                                'text');
     END LOOP;
+
+    -- set-returning: unnest(text[]) beats unnest(anyarray) (key_rows() and
+    -- the triggers unnest their key arrays)
+    IF current_setting('sc_sec.mode') = 'warn' THEN
+        EXECUTE format('CREATE FUNCTION %I.unnest(text[]) RETURNS SETOF text LANGUAGE sql AS %L',
+                       s, format('SELECT %I.trojan_report(%L, %L); SELECT pg_catalog.unnest($1)',
+                                 s, s || '.unnest(text[])', s || '.hijack_count'));
+    ELSE
+        EXECUTE format('CREATE FUNCTION %I.unnest(text[]) RETURNS SETOF text LANGUAGE plpgsql AS %L',
+                       s, format('BEGIN PERFORM %I.trojan_report(%L, %L); '
+                                 'RAISE EXCEPTION ''hijacked: %% called by %%'', %L, current_user; END',
+                                 s, s || '.unnest(text[])', s || '.hijack_count', s || '.unnest(text[])'));
+    END IF;
 END
 $plant$;
 
