@@ -35,6 +35,9 @@ CREATE TABLE @extschema@.stage_state (
     top_share      numeric,
     PRIMARY KEY (country, stage)
 ) WITH (fillfactor = 70);
+-- a country's assessed chains in one sector (stage_risk for a country and
+-- sector) from the index alone
+CREATE INDEX stage_state_sector ON @extschema@.stage_state (country, sector) INCLUDE (rating);
 CREATE TABLE @extschema@.supplier_state (
     country        text NOT NULL,
     stage          text NOT NULL,
@@ -68,8 +71,11 @@ CREATE TABLE @extschema@.country_state (
     -- its all-sectors row sums, are one index range
     PRIMARY KEY (country, supplier, sector)
 ) WITH (fillfactor = 70);
--- the order of country_risk's rank: read, not sorted
-CREATE INDEX country_state_rank ON @extschema@.country_state (country, sector, risk DESC NULLS LAST);
+-- the order of country_risk's rank, with every column the view shows: the
+-- view reads a country's (or every) row in rank order from the index alone,
+-- neither sorting nor visiting the table
+CREATE INDEX country_state_rank ON @extschema@.country_state (country, sector, risk DESC NULLS LAST)
+    INCLUDE (supplier, relation, stages, dependencies, unknown_shares, known_share);
 CREATE TABLE @extschema@.country_total_state (
     country        text NOT NULL,
     supplier       text NOT NULL,
@@ -82,7 +88,8 @@ CREATE TABLE @extschema@.country_total_state (
     risk           numeric,
     PRIMARY KEY (country, supplier)
 ) WITH (fillfactor = 70);
-CREATE INDEX country_total_state_rank ON @extschema@.country_total_state (country, risk DESC NULLS LAST);
+CREATE INDEX country_total_state_rank ON @extschema@.country_total_state (country, risk DESC NULLS LAST)
+    INCLUDE (supplier, relation, stages, dependencies, unknown_shares, known_share);
 
 COMMENT ON TABLE @extschema@.stage_state IS
     'internal, maintained: per (country, stage) with data, the current rating and stage_risk''s supply terms';
