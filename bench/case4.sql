@@ -227,7 +227,8 @@ $$;
 CALL bench.c4_load('small', 0, :small / :suppliers, :suppliers, :batch, :budget, :stages, :countries, :sectors);
 CALL bench.c4_verify();
 VACUUM ANALYZE supplychain.dependency, supplychain.assessment, supplychain.alignment,
-    supplychain.stage, supplychain.country;
+    supplychain.stage, supplychain.country, supplychain.stage_state, supplychain.supplier_state,
+    supplychain.country_state, supplychain.country_total_state;
 CHECKPOINT;
 SELECT count(*) AS "case 4 dependency rows (small)", count(*) FILTER (WHERE share IS NULL) AS unknown_shares,
        count(DISTINCT (stage, country, kind, item, as_of)) AS share_keys,
@@ -246,7 +247,8 @@ CALL bench.measure(ARRAY['c4.small.current_dependency', 'c4.small.group_by2'],
 -- large: the small rows plus the rest
 CALL bench.c4_load('large', :small / :suppliers, :large / :suppliers, :suppliers, :batch, :budget, :stages, :countries, :sectors);
 CALL bench.c4_verify();
-VACUUM ANALYZE supplychain.dependency;
+VACUUM ANALYZE supplychain.dependency, supplychain.stage_state, supplychain.supplier_state,
+    supplychain.country_state, supplychain.country_total_state;
 CHECKPOINT;
 SELECT count(*) AS "case 4 dependency rows (large)", pg_size_pretty(pg_total_relation_size('supplychain.dependency')) AS size
 FROM supplychain.dependency;

@@ -804,6 +804,11 @@ BEGIN
         FROM (SELECT country, stage FROM %s UNION SELECT country, stage FROM %s) k
     $q$, dep, ass) INTO k;
     PERFORM @extschema@.refresh_state(place, k.countries, k.stages);
+    -- statistics of the new contents, for the views' plans
+    EXECUTE pg_catalog.format('ANALYZE %s, %s, %s, %s', place,
+                              @extschema@.shard_of('@extschema@.supplier_state', place),
+                              @extschema@.shard_of('@extschema@.country_state', place),
+                              @extschema@.shard_of('@extschema@.country_total_state', place));
     EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s', place) INTO n;
     RETURN n;
 END
