@@ -555,38 +555,32 @@ $$;
 COMMENT ON FUNCTION @extschema@.state_track_stage() IS
     'trigger: a stage moved to another sector moves its pairs'' state';
 
-CREATE TRIGGER state_insert AFTER INSERT ON @extschema@.dependency
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track();
-CREATE TRIGGER state_update AFTER UPDATE ON @extschema@.dependency
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track();
-CREATE TRIGGER state_delete AFTER DELETE ON @extschema@.dependency
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track();
-CREATE TRIGGER state_truncate AFTER TRUNCATE ON @extschema@.dependency
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track();
-CREATE TRIGGER state_insert AFTER INSERT ON @extschema@.assessment
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track();
-CREATE TRIGGER state_update AFTER UPDATE ON @extschema@.assessment
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track();
-CREATE TRIGGER state_delete AFTER DELETE ON @extschema@.assessment
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track();
-CREATE TRIGGER state_truncate AFTER TRUNCATE ON @extschema@.assessment
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track();
-CREATE TRIGGER state_insert AFTER INSERT ON @extschema@.alignment
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track_alignment();
-CREATE TRIGGER state_update AFTER UPDATE ON @extschema@.alignment
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track_alignment();
-CREATE TRIGGER state_delete AFTER DELETE ON @extschema@.alignment
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track_alignment();
-CREATE TRIGGER state_truncate AFTER TRUNCATE ON @extschema@.alignment
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track_alignment();
-CREATE TRIGGER state_insert AFTER INSERT ON @extschema@.weight
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track_weight();
-CREATE TRIGGER state_update AFTER UPDATE ON @extschema@.weight
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track_weight();
-CREATE TRIGGER state_delete AFTER DELETE ON @extschema@.weight
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track_weight();
-CREATE TRIGGER state_update AFTER UPDATE ON @extschema@.stage
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.state_track_stage();
+-- track_state(): the statement triggers of one table, one per event named,
+-- each with the transition tables its event has (a helper of the scripts
+-- only: dropped below).
+CREATE FUNCTION @extschema@.track_state(tbl regclass, fn regproc, events text[])
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    e text;
+BEGIN
+    FOREACH e IN ARRAY events LOOP
+        EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION %s()',
+            'state_' || pg_catalog.lower(e), e, tbl,
+            CASE e WHEN 'INSERT' THEN 'REFERENCING NEW TABLE AS new_rows'
+                   WHEN 'UPDATE' THEN 'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows'
+                   WHEN 'DELETE' THEN 'REFERENCING OLD TABLE AS old_rows'
+                   ELSE '' END,
+            fn);
+    END LOOP;
+END
+$$;
+SELECT @extschema@.track_state('@extschema@.dependency', '@extschema@.state_track', '{INSERT,UPDATE,DELETE,TRUNCATE}');
+SELECT @extschema@.track_state('@extschema@.assessment', '@extschema@.state_track', '{INSERT,UPDATE,DELETE,TRUNCATE}');
+SELECT @extschema@.track_state('@extschema@.alignment', '@extschema@.state_track_alignment', '{INSERT,UPDATE,DELETE,TRUNCATE}');
+SELECT @extschema@.track_state('@extschema@.weight', '@extschema@.state_track_weight', '{INSERT,UPDATE,DELETE}');
+SELECT @extschema@.track_state('@extschema@.stage', '@extschema@.state_track_stage', '{UPDATE}');
+DROP FUNCTION @extschema@.track_state(regclass, regproc, text[]);
 
 -- rebuild_state(): the state (and the share rule's totals) from the raw
 -- rows, whatever they held: after
