@@ -4,6 +4,8 @@
 -- ASCII, so the shipped rows read the same in any encoding; a symbol,
 -- which LATIN1 cannot hold, is refused with 22P05 instead of being sent as
 -- UTF-8 bytes that the client would show as mojibake.
+-- (back to the database the suite runs in afterwards, whatever its name)
+SELECT current_database() AS regress_db \gset
 CREATE DATABASE sc_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
 \c sc_latin1
 SET client_encoding = 'UTF8';
@@ -57,5 +59,5 @@ SELECT pg_catalog.convert_from('\xe29a99'::bytea, 'LATIN1')::impact_score;
 SELECT U&'\2699'::impact_score;
 \set VERBOSITY default
 
-\c contrib_regression
+\c :regress_db
 DROP DATABASE sc_latin1;

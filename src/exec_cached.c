@@ -35,11 +35,12 @@
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
+#include "utils/tuplestore.h"
 
 #define EXEC_CACHED_ARGS 4		/* text[] parameters */
 #define EXEC_CACHED_COLS 3		/* text[] columns of the first row */
 #define EXEC_CACHED_ONE_SHOT 100	/* more keys: a plan for these values */
-#define KEY_ROWS_GENERIC 10.0	/* key_rows() rows of a parameter array */
+#define KEY_ROWS_GENERIC 1.0	/* key_rows() rows of a parameter array */
 
 typedef struct ExecCachedEntry
 {
@@ -227,4 +228,53 @@ sc_key_rows_support(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(req);
 	}
 	PG_RETURN_POINTER(NULL);
+}
+
+/*
+ * key_rows(x1, x2, x3, x4): the rows of up to four parallel text arrays, as
+ * ROWS FROM (unnest(x1), ..., unnest(x4)) gives them (a shorter or NULL array
+ * pads its column with NULLs).  In C rather than SQL: a SQL function with a
+ * support function cannot be inlined, and its own executor cost more than
+ * the one-row statements that read it.
+ */
+#define KEY_ROWS_COLS 4
+
+PG_FUNCTION_INFO_V1(sc_key_rows);
+
+Datum
+sc_key_rows(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Datum	   *elems[KEY_ROWS_COLS];
+	bool	   *elem_nulls[KEY_ROWS_COLS];
+	int			n[KEY_ROWS_COLS];
+	int			rows = 0;
+	int			c;
+	int			r;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (rsinfo->setDesc->natts != KEY_ROWS_COLS)
+		elog(ERROR, "key_rows must return %d columns", KEY_ROWS_COLS);
+	for (c = 0; c < KEY_ROWS_COLS; c++)
+	{
+		n[c] = 0;
+		if (PG_NARGS() <= c || PG_ARGISNULL(c))
+			continue;
+		deconstruct_array(PG_GETARG_ARRAYTYPE_P(c), TEXTOID, -1, false, TYPALIGN_INT,
+						  &elems[c], &elem_nulls[c], &n[c]);
+		rows = Max(rows, n[c]);
+	}
+	for (r = 0; r < rows; r++)
+	{
+		Datum		values[KEY_ROWS_COLS];
+		bool		nulls[KEY_ROWS_COLS];
+
+		for (c = 0; c < KEY_ROWS_COLS; c++)
+		{
+			nulls[c] = r >= n[c] || elem_nulls[c][r];
+			values[c] = nulls[c] ? (Datum) 0 : elems[c][r];
+		}
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
 }

@@ -66,6 +66,7 @@ typedef struct PairPlan
 {
 	Oid			dep;
 	Oid			ass;
+	bool		one_supplier;	/* the rows of one supplier in the pair ($3) */
 	SPIPlanPtr	plan;
 	struct PairPlan *next;
 } PairPlan;
@@ -86,15 +87,15 @@ qualified_name(Oid relid)
 }
 
 static SPIPlanPtr
-pair_plan(Oid dep, Oid ass)
+pair_plan(Oid dep, Oid ass, bool one_supplier)
 {
 	PairPlan   *p;
 	StringInfoData q;
-	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Oid			argtypes[3] = {TEXTOID, TEXTOID, TEXTOID};
 	SPIPlanPtr	plan;
 
 	for (p = pair_plans; p != NULL; p = p->next)
-		if (p->dep == dep && p->ass == ass)
+		if (p->dep == dep && p->ass == ass && p->one_supplier == one_supplier)
 			return p->plan;
 
 	/*
@@ -108,10 +109,11 @@ pair_plan(Oid dep, Oid ass)
 					 "   WHERE a.country OPERATOR(pg_catalog.=) $1 AND a.stage OPERATOR(pg_catalog.=) $2"
 					 "   ORDER BY a.as_of DESC LIMIT 1)"
 					 " FROM %s d"
-					 " WHERE d.country OPERATOR(pg_catalog.=) $1 AND d.stage OPERATOR(pg_catalog.=) $2"
+					 " WHERE d.country OPERATOR(pg_catalog.=) $1 AND d.stage OPERATOR(pg_catalog.=) $2%s"
 					 " ORDER BY d.kind DESC, d.item DESC, d.supplier DESC, d.as_of DESC",
-					 qualified_name(ass), qualified_name(dep));
-	plan = SPI_prepare(q.data, 2, argtypes);
+					 qualified_name(ass), qualified_name(dep),
+					 one_supplier ? " AND d.supplier OPERATOR(pg_catalog.=) $3" : "");
+	plan = SPI_prepare(q.data, one_supplier ? 3 : 2, argtypes);
 	if (plan == NULL)
 		elog(ERROR, "state_terms: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 	if (SPI_keepplan(plan) != 0)
@@ -119,6 +121,7 @@ pair_plan(Oid dep, Oid ass)
 	p = MemoryContextAlloc(TopMemoryContext, sizeof(PairPlan));
 	p->dep = dep;
 	p->ass = ass;
+	p->one_supplier = one_supplier;
 	p->plan = plan;
 	p->next = pair_plans;
 	pair_plans = p;
@@ -249,8 +252,8 @@ sum_add(Datum *sum, bool *sum_null, Datum x)
 #define N_COLS 15
 
 /*
- * state_terms(dep, ass, wt, countries, stages): for each pair, in the
- * arrays' order, one row per supplier with current rows:
+ * state_terms(dep, ass, wt, countries, stages [, suppliers]): for each pair,
+ * in the arrays' order, one row per supplier with current rows:
  *   country, stage, supplier, dependencies, unknown_shares, supply_rows,
  *   supply_unknown, share_supply, share_market, share_talent, known_share,
  *   weighted (hhi, top_supplier, top_share NULL)
@@ -258,6 +261,9 @@ sum_add(Datum *sum, bool *sum_null, Datum x)
  *   dependencies = its current rows, supply_rows = suppliers with supply
  *   rows, supply_unknown = supply rows without a share, hhi, top_supplier,
  *   top_share (the rest NULL).
+ * With suppliers, element i names one supplier of pair i: only that
+ * supplier's rows are read (an index range of the pair, filtered) and only
+ * its row comes back (none when it has no current rows).
  */
 PG_FUNCTION_INFO_V1(sc_state_terms);
 
@@ -268,12 +274,15 @@ sc_state_terms(PG_FUNCTION_ARGS)
 	Oid			dep = PG_GETARG_OID(0);
 	Oid			ass = PG_GETARG_OID(1);
 	Oid			wt = PG_GETARG_OID(2);
-	ArrayType  *countries_a = PG_GETARG_ARRAYTYPE_P(3);
-	ArrayType  *stages_a = PG_GETARG_ARRAYTYPE_P(4);
+	ArrayType  *countries_a;
+	ArrayType  *stages_a;
 	Datum	   *countries;
 	Datum	   *stages;
+	Datum	   *suppliers = NULL;
 	bool	   *c_nulls;
 	bool	   *s_nulls;
+	bool	   *p_nulls = NULL;
+	bool		one_supplier = PG_NARGS() > 5 && !PG_ARGISNULL(5);
 	int			n_pairs;
 	int			n_stages;
 	Weights		w;
@@ -283,23 +292,39 @@ sc_state_terms(PG_FUNCTION_ARGS)
 	int			p;
 
 	InitMaterializedSRF(fcinfo, 0);
+	/* as a strict function: no rows when a table or a key array is NULL */
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+		return (Datum) 0;
+	countries_a = PG_GETARG_ARRAYTYPE_P(3);
+	stages_a = PG_GETARG_ARRAYTYPE_P(4);
 	deconstruct_array(countries_a, TEXTOID, -1, false, TYPALIGN_INT, &countries, &c_nulls, &n_pairs);
 	deconstruct_array(stages_a, TEXTOID, -1, false, TYPALIGN_INT, &stages, &s_nulls, &n_stages);
 	if (n_pairs != n_stages)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("state_terms: %d countries and %d stages", n_pairs, n_stages)));
+	if (one_supplier)
+	{
+		int			n_suppliers;
+
+		deconstruct_array(PG_GETARG_ARRAYTYPE_P(5), TEXTOID, -1, false, TYPALIGN_INT,
+						  &suppliers, &p_nulls, &n_suppliers);
+		if (n_suppliers != n_pairs)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("state_terms: %d countries and %d suppliers", n_pairs, n_suppliers)));
+	}
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "state_terms: SPI_connect failed");
 	read_weights(wt, &w);
-	plan = pair_plan(dep, ass);
+	plan = pair_plan(dep, ass, one_supplier);
 	terms = palloc(sizeof(SupplierTerm) * N_CODES);
 	pair_cxt = AllocSetContextCreate(CurrentMemoryContext, "state_terms pair", ALLOCSET_DEFAULT_SIZES);
 
 	for (p = 0; p < n_pairs; p++)
 	{
-		Datum		args[2];
+		Datum		args[3];
 		uint64		r;
 		int			rating = 0;
 		int			pair_rows = 0;
@@ -319,12 +344,14 @@ sc_state_terms(PG_FUNCTION_ARGS)
 		Datum		values[N_COLS];
 		bool		nulls[N_COLS];
 
-		if (c_nulls[p] || s_nulls[p])
+		if (c_nulls[p] || s_nulls[p] || (one_supplier && p_nulls[p]))
 			continue;
 		CHECK_FOR_INTERRUPTS();
 		memset(terms, 0, sizeof(SupplierTerm) * N_CODES);
 		args[0] = countries[p];
 		args[1] = stages[p];
+		if (one_supplier)
+			args[2] = suppliers[p];
 		if (SPI_execute_plan(plan, args, NULL, true, 0) != SPI_OK_SELECT)
 			elog(ERROR, "state_terms: reading a pair's rows failed");
 		/* the tables given may be anyone's: trust no column's type */
@@ -468,24 +495,26 @@ sc_state_terms(PG_FUNCTION_ARGS)
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 
-		/* the pair's own terms */
-		memset(nulls, true, sizeof(nulls));
-		values[0] = countries[p], nulls[0] = false;
-		values[1] = stages[p], nulls[1] = false;
-		values[3] = Int32GetDatum(pair_rows), nulls[3] = false;
-		values[5] = Int32GetDatum(pair_suppliers), nulls[5] = false;
-		values[6] = Int32GetDatum(pair_unknown), nulls[6] = false;
-		if (!hhi_null)
-			values[12] = Float8GetDatum(hhi), nulls[12] = false;
-		if (top >= 0)
+		/* the pair's own terms (not of one supplier's rows) */
+		if (!one_supplier)
 		{
-			char		code[3] = {'A' + top / 26, 'A' + top % 26, '\0'};
+			memset(nulls, true, sizeof(nulls));
+			values[0] = countries[p], nulls[0] = false;
+			values[1] = stages[p], nulls[1] = false;
+			values[3] = Int32GetDatum(pair_rows), nulls[3] = false;
+			values[5] = Int32GetDatum(pair_suppliers), nulls[5] = false;
+			values[6] = Int32GetDatum(pair_unknown), nulls[6] = false;
+			if (!hhi_null)
+				values[12] = Float8GetDatum(hhi), nulls[12] = false;
+			if (top >= 0)
+			{
+				char		code[3] = {'A' + top / 26, 'A' + top % 26, '\0'};
 
-			values[13] = CStringGetTextDatum(code), nulls[13] = false;
-			values[14] = terms[top].share[KIND_SUPPLY], nulls[14] = false;
+				values[13] = CStringGetTextDatum(code), nulls[13] = false;
+				values[14] = terms[top].share[KIND_SUPPLY], nulls[14] = false;
+			}
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-
 		SPI_freetuptable(SPI_tuptable);
 		MemoryContextSwitchTo(outer);
 		MemoryContextReset(pair_cxt);

@@ -484,7 +484,9 @@ for v in "${older[@]}"; do
 		                            (SELECT FROM supplychain.dependency d WHERE %s)',
 		                           string_agg(format('d.%1$I = t.%1$I', attname), ' AND '))
 		             FROM pg_attribute WHERE attrelid = 'supplychain.share_total'::regclass
-		               AND attnum > 0 AND NOT attisdropped AND attname <> 'total');
+		               AND attnum > 0 AND NOT attisdropped
+		               AND attnum = ANY ((SELECT conkey FROM pg_constraint
+		                                  WHERE conrelid = 'supplychain.share_total'::regclass AND contype = 'p')::int2[]));
 		END
 		$$;
 	EOF

@@ -17,6 +17,7 @@ CREATE TABLE @extschema@.share_total (
     kind    text NOT NULL,
     item    text NOT NULL,
     total   numeric NOT NULL,
+    hhi     double precision,       -- the HHI of the current known shares (0.6.0)
     PRIMARY KEY (stage, country, kind, item)
 );
 COMMENT ON TABLE @extschema@.share_total IS
@@ -38,19 +39,18 @@ COMMENT ON FUNCTION @extschema@.exec_cached(text, text[], text[], text[], text[]
     'internal: runs a statement of the triggers through a generic plan kept for the session, with up to four text[] parameters ($1..$4); returns the first row''s first three text[] columns';
 
 -- key_rows(): the rows of up to four parallel arrays (the keys a trigger
--- passes to its statements).  Never inlined (its SET clause), so that its
--- support function estimates its rows: a few for a parameter (a generic plan
+-- passes to its statements), in C (src/exec_cached.c), with a support
+-- function that estimates its rows: a few for a parameter (a generic plan
 -- then probes the tables' indexes per key), the array's length for a
--- constant (src/exec_cached.c).
+-- constant.
 CREATE FUNCTION @extschema@.key_rows_support(internal) RETURNS internal
 AS 'MODULE_PATHNAME', 'sc_key_rows_support' LANGUAGE C STRICT;
 COMMENT ON FUNCTION @extschema@.key_rows_support(internal) IS
     'internal: the planner''s row estimate of key_rows()';
 CREATE FUNCTION @extschema@.key_rows(x1 text[], x2 text[], x3 text[] DEFAULT NULL, x4 text[] DEFAULT NULL)
 RETURNS TABLE (a text, b text, c text, d text)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SUPPORT @extschema@.key_rows_support SET search_path = pg_catalog, pg_temp AS $$
-    SELECT * FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4))
-$$;
+AS 'MODULE_PATHNAME', 'sc_key_rows'
+LANGUAGE C IMMUTABLE PARALLEL SAFE SUPPORT @extschema@.key_rows_support;
 COMMENT ON FUNCTION @extschema@.key_rows(text[], text[], text[], text[]) IS
     'internal: the rows of up to four parallel arrays (the triggers'' keys), with a row estimate for the planner';
 
@@ -108,6 +108,9 @@ BEGIN
     -- its date on; the running sum is the key's total at each date.  (The
     -- cached current total is written by joining the latest date's total to
     -- share_total through its primary key: linear in the statement's keys.)
+    -- The key's HHI is summed over each supplier's latest row, suppliers in
+    -- descending order: the order the maintained state sums them in
+    -- (42_state.sql), so that a float sum comes out the same to the last digit.
     SELECT r1 INTO bad FROM @extschema@.exec_cached(pg_catalog.format($q$
         WITH k AS (
             SELECT * FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
@@ -126,8 +129,14 @@ BEGIN
                    row_number() OVER (PARTITION BY stage, country, kind, item ORDER BY as_of DESC) AS latest
             FROM per_date
         ), updated AS (
-            UPDATE %1$s t SET total = r.total
+            UPDATE %1$s t SET total = r.total, hhi = c.hhi
             FROM running r
+            CROSS JOIN LATERAL (
+                -- each supplier's latest row: the key's index range backward
+                SELECT @extschema@.hhi(x.share ORDER BY x.supplier DESC) AS hhi
+                FROM (SELECT DISTINCT ON (d.supplier) d.supplier, d.share FROM %2$s d
+                      WHERE (d.stage, d.country, d.kind, d.item) = (r.stage, r.country, r.kind, r.item)
+                      ORDER BY d.supplier DESC, d.as_of DESC) x) c
             WHERE r.latest = 1
               AND (t.stage, t.country, t.kind, t.item) = (r.stage, r.country, r.kind, r.item)
         )
@@ -138,7 +147,7 @@ BEGIN
     -- keys whose rows are all gone now hold nothing
     IF TG_OP <> 'INSERT' THEN
         PERFORM @extschema@.exec_cached(pg_catalog.format($q$
-            UPDATE %1$s t SET total = 0
+            UPDATE %1$s t SET total = 0, hhi = NULL
             FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
             WHERE (t.stage, t.country, t.kind, t.item) = (k.stage, k.country, k.kind, k.item)
               AND NOT EXISTS (SELECT FROM %2$s d

@@ -56,6 +56,11 @@ CREATE TABLE @extschema@.supplier_state (
 ) WITH (fillfactor = 70);
 -- a supplier's terms of one country, by sector: what country rows sum
 CREATE INDEX supplier_state_supplier ON @extschema@.supplier_state (country, supplier, sector);
+-- a country's direct suppliers of each stage and their supply shares, from
+-- the index alone: what tier_exposure and chain_exposure read (three times
+-- per country) of the terms with supply rows
+CREATE INDEX supplier_state_supply ON @extschema@.supplier_state (country, stage, supplier)
+    INCLUDE (share_supply, supply_unknown) WHERE supply_rows > 0;
 CREATE TABLE @extschema@.country_state (
     country        text NOT NULL,
     sector         text NOT NULL,
@@ -113,23 +118,49 @@ COMMENT ON FUNCTION @extschema@.state_is_current() IS
 -- state_terms(): the terms of (country, stage) pairs from their current
 -- dependency rows, in one pass over each pair's index range (src/state_terms.c):
 -- one row per (pair, supplier), then one per pair (supplier NULL) with the
--- pair's own terms.  The formulas are the views' (60_views.sql); the rating
--- and the weights are read from the tables given.
+-- pair's own terms.  With suppliers, (countries[i], stages[i], suppliers[i])
+-- names one supplier of a pair: only its rows are read and only its row
+-- comes back.  The formulas are the views' (60_views.sql); the rating and the
+-- weights are read from the tables given.
 CREATE FUNCTION @extschema@.state_terms(dependency regclass, assessment regclass, weight regclass,
-                                        countries text[], stages text[])
+                                        countries text[], stages text[], suppliers text[] DEFAULT NULL)
 RETURNS TABLE (country text, stage text, supplier text, dependencies integer, unknown_shares integer,
                supply_rows integer, supply_unknown integer, share_supply numeric, share_market numeric,
                share_talent numeric, known_share numeric, weighted numeric,
                hhi double precision, top_supplier text, top_share numeric)
 AS 'MODULE_PATHNAME', 'sc_state_terms'
-LANGUAGE C STABLE STRICT PARALLEL UNSAFE SUPPORT @extschema@.key_rows_support;
-COMMENT ON FUNCTION @extschema@.state_terms(regclass, regclass, regclass, text[], text[]) IS
-    'internal: the maintained state''s terms of (country, stage) pairs, computed from their current dependency rows';
+LANGUAGE C STABLE PARALLEL UNSAFE SUPPORT @extschema@.key_rows_support;
+COMMENT ON FUNCTION @extschema@.state_terms(regclass, regclass, regclass, text[], text[], text[]) IS
+    'internal: the maintained state''s terms of (country, stage) pairs, or of suppliers in pairs, computed from their current dependency rows';
 
--- refresh_country(beside, countries, sectors, suppliers): recompute the
--- country rows of these keys (sector NULL: the all-sectors row) from
--- supplier_state, after locking them in order.
-CREATE FUNCTION @extschema@.refresh_country(beside regclass, countries text[], sectors text[], suppliers text[])
+-- country_lock(cs, ct): the statement part that locks country rows, in
+-- order: an upsert of each key of a CTE "k" (country, sector, supplier;
+-- sector NULL: the all-sectors row only), a new key's row a placeholder
+-- until refresh_country() recomputes it.
+CREATE FUNCTION @extschema@.country_lock(cs regclass, ct regclass) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT pg_catalog.format($q$
+        by_sector AS (
+            INSERT INTO %1$s AS t (country, sector, supplier, stages, dependencies, unknown_shares)
+            SELECT DISTINCT country, sector, supplier, 0, 0, 0 FROM k WHERE sector IS NOT NULL
+            ORDER BY country, sector, supplier
+            ON CONFLICT (country, supplier, sector) DO UPDATE SET stages = t.stages
+        ), all_sectors AS (
+            INSERT INTO %2$s AS t (country, supplier, stages, dependencies, unknown_shares)
+            SELECT DISTINCT country, supplier, 0, 0, 0 FROM k
+            ORDER BY country, supplier
+            ON CONFLICT (country, supplier) DO UPDATE SET stages = t.stages
+        )$q$, cs, ct)
+$$;
+COMMENT ON FUNCTION @extschema@.country_lock(regclass, regclass) IS
+    'internal: the statement part of the state''s triggers that locks country_state and country_total_state rows in order';
+
+-- refresh_country(beside, countries, sectors, suppliers [, locked]): recompute
+-- the country rows of these keys (sector NULL: the all-sectors row only)
+-- from supplier_state, after locking them in order (locked: the caller's
+-- statement has).
+CREATE FUNCTION @extschema@.refresh_country(beside regclass, countries text[], sectors text[], suppliers text[],
+                                            locked boolean DEFAULT false)
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -144,33 +175,26 @@ BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
         RETURN;
     END IF;
-    -- lock: an upsert of each key, in order (a new key's row is a
-    -- placeholder until the recomputation below)
+    IF NOT locked THEN
+        PERFORM @extschema@.exec_cached(pg_catalog.format($q$
+            WITH k AS (SELECT * FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)),
+            %s
+            SELECT NULL::text[]
+        $q$, @extschema@.country_lock(cs, ct)), countries, sectors, suppliers);
+    END IF;
+
+    -- recompute the rows from the suppliers' stage terms (a new snapshot: a
+    -- writer we waited for is seen): a sector row sums its sector's terms,
+    -- the all-sectors row every term (the same exact numbers as the sum of
+    -- the sector rows); a key without terms goes
     PERFORM @extschema@.exec_cached(pg_catalog.format($q$
         WITH k AS (SELECT DISTINCT country, sector, supplier
                    FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)),
-        by_sector AS (
-            INSERT INTO %1$s AS t (country, sector, supplier, stages, dependencies, unknown_shares)
-            SELECT country, sector, supplier, 0, 0, 0 FROM k WHERE sector IS NOT NULL
-            ORDER BY country, sector, supplier
-            ON CONFLICT (country, supplier, sector) DO UPDATE SET stages = t.stages
-        )
-        INSERT INTO %2$s AS t (country, supplier, stages, dependencies, unknown_shares)
-        SELECT DISTINCT country, supplier, 0, 0, 0 FROM k
-        ORDER BY country, supplier
-        ON CONFLICT (country, supplier) DO UPDATE SET stages = t.stages
-    $q$, cs, ct), countries, sectors, suppliers);
-
-    -- recompute the sector rows from the suppliers' stage terms (a new
-    -- snapshot: a writer we waited for is seen); a key without terms goes
-    PERFORM @extschema@.exec_cached(pg_catalog.format($q$
-        WITH k AS (SELECT DISTINCT country, sector, supplier
-                   FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)
-                   WHERE sector IS NOT NULL),
-        sums AS (
+        sums AS MATERIALIZED (
             SELECT k.country, k.sector, k.supplier, x.*,
                    al.relation, pg_catalog.round(x.weighted OPERATOR(pg_catalog.*) wa.value, 4) AS risk
-            FROM k
+            FROM (SELECT country, sector, supplier FROM k WHERE sector IS NOT NULL
+                  UNION SELECT country, NULL, supplier FROM k) k
             CROSS JOIN LATERAL (
                 SELECT pg_catalog.count(*)::integer AS stages,
                        COALESCE(pg_catalog.sum(s.dependencies), 0)::integer AS dependencies,
@@ -179,65 +203,52 @@ BEGIN
                        pg_catalog.sum(s.weighted) AS weighted
                 FROM %1$s s
                 WHERE s.country OPERATOR(pg_catalog.=) k.country AND s.supplier OPERATOR(pg_catalog.=) k.supplier
-                  AND s.sector OPERATOR(pg_catalog.=) k.sector) x
+                  AND (k.sector IS NULL OR s.sector OPERATOR(pg_catalog.=) k.sector)) x
             LEFT JOIN %4$s al ON al.country OPERATOR(pg_catalog.=) k.country AND al.partner OPERATOR(pg_catalog.=) k.supplier
             LEFT JOIN %5$s wa ON wa.name OPERATOR(pg_catalog.=) ('alignment.' OPERATOR(pg_catalog.||) COALESCE(al.relation, 'unknown'))
-        ), kept AS (
+        ), sector_kept AS (
             UPDATE %2$s t
             SET relation = r.relation, stages = r.stages, dependencies = r.dependencies,
                 unknown_shares = r.unknown_shares, known_share = r.known_share, weighted = r.weighted, risk = r.risk
             FROM sums r
-            WHERE r.stages OPERATOR(pg_catalog.>) 0
+            WHERE r.sector IS NOT NULL AND r.stages OPERATOR(pg_catalog.>) 0
               AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
               AND t.sector OPERATOR(pg_catalog.=) r.sector
-        )
-        DELETE FROM %2$s t USING sums r
-        WHERE r.stages OPERATOR(pg_catalog.=) 0
-          AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
-          AND t.sector OPERATOR(pg_catalog.=) r.sector
-    $q$, sup, cs, ct, al, wt), countries, sectors, suppliers);
-
-    -- then the all-sectors rows, from the sector rows (a sum of sums: the
-    -- same exact numbers as the sum over every stage term)
-    PERFORM @extschema@.exec_cached(pg_catalog.format($q$
-        WITH k AS (SELECT DISTINCT country, supplier
-                   FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)),
-        sums AS (
-            SELECT k.country, k.supplier, x.*,
-                   al.relation, pg_catalog.round(x.weighted OPERATOR(pg_catalog.*) wa.value, 4) AS risk
-            FROM k
-            CROSS JOIN LATERAL (
-                SELECT COALESCE(pg_catalog.sum(s.stages), 0)::integer AS stages,
-                       COALESCE(pg_catalog.sum(s.dependencies), 0)::integer AS dependencies,
-                       COALESCE(pg_catalog.sum(s.unknown_shares), 0)::integer AS unknown_shares,
-                       pg_catalog.sum(s.known_share) AS known_share,
-                       pg_catalog.sum(s.weighted) AS weighted
-                FROM %2$s s
-                WHERE s.country OPERATOR(pg_catalog.=) k.country AND s.supplier OPERATOR(pg_catalog.=) k.supplier) x
-            LEFT JOIN %4$s al ON al.country OPERATOR(pg_catalog.=) k.country AND al.partner OPERATOR(pg_catalog.=) k.supplier
-            LEFT JOIN %5$s wa ON wa.name OPERATOR(pg_catalog.=) ('alignment.' OPERATOR(pg_catalog.||) COALESCE(al.relation, 'unknown'))
-        ), kept AS (
+        ), sector_gone AS (
+            DELETE FROM %2$s t USING sums r
+            WHERE r.sector IS NOT NULL AND r.stages OPERATOR(pg_catalog.=) 0
+              AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
+              AND t.sector OPERATOR(pg_catalog.=) r.sector
+        ), total_kept AS (
             UPDATE %3$s t
             SET relation = r.relation, stages = r.stages, dependencies = r.dependencies,
                 unknown_shares = r.unknown_shares, known_share = r.known_share, weighted = r.weighted, risk = r.risk
             FROM sums r
-            WHERE r.stages OPERATOR(pg_catalog.>) 0
+            WHERE r.sector IS NULL AND r.stages OPERATOR(pg_catalog.>) 0
               AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
         )
         DELETE FROM %3$s t USING sums r
-        WHERE r.stages OPERATOR(pg_catalog.=) 0
+        WHERE r.sector IS NULL AND r.stages OPERATOR(pg_catalog.=) 0
           AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
     $q$, sup, cs, ct, al, wt), countries, sectors, suppliers);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.refresh_country(regclass, text[], text[], text[]) IS
+COMMENT ON FUNCTION @extschema@.refresh_country(regclass, text[], text[], text[], boolean) IS
     'internal: recomputes the country_state rows of (country, sector, supplier) keys and the country_total_state rows of their (country, supplier), from supplier_state';
 
--- refresh_state(beside, countries, stages): recompute the state of these
--- (country, stage) pairs (distinct, sorted) from the raw rows, then the
--- country rows whose terms changed.  beside: the table a trigger fired on (on
--- a Citus worker a shard: the state's shards beside it are used).
-CREATE FUNCTION @extschema@.refresh_state(beside regclass, countries text[], stages text[])
+-- refresh_state(beside, countries, stages [, suppliers]): recompute the state
+-- of (country, stage) pairs from the raw rows, then the country rows whose
+-- terms changed.  Without suppliers the arrays name pairs (distinct, sorted),
+-- and each pair's rows are read whole.  With suppliers they name distinct
+-- (country, stage, supplier) keys, the ones a write to dependency touched:
+-- only those suppliers' rows are read, and the pairs' own terms are summed
+-- from their suppliers' terms and the share rule's per-item HHIs (40_rules.sql),
+-- so that a write costs what it changed, not the size of its pairs (above
+-- a hundred keys, whole pairs are cheaper: they are read whole).  beside: the
+-- table a trigger fired on (on a Citus worker a shard: the state's shards
+-- beside it are used).  Three statements: the pairs locked; the terms
+-- written and the country rows they move locked; the country rows written.
+CREATE FUNCTION @extschema@.refresh_state(beside regclass, countries text[], stages text[], suppliers text[] DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -249,39 +260,55 @@ DECLARE
     sup constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.supplier_state', beside) ELSE '@extschema@.supplier_state' END;
     stg constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.stage', beside) ELSE '@extschema@.stage' END;
     wt constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.weight', beside) ELSE '@extschema@.weight' END;
+    tot constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.share_total', beside) ELSE '@extschema@.share_total' END;
+    cs constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.country_state', beside) ELSE '@extschema@.country_state' END;
+    ct constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.country_total_state', beside) ELSE '@extschema@.country_total_state' END;
+    by_supplier boolean := suppliers IS NOT NULL;
     changed record;
 BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
         RETURN;
     END IF;
+    IF by_supplier AND pg_catalog.cardinality(countries) > 100 THEN
+        -- many keys: their pairs, each read whole
+        SELECT pg_catalog.array_agg(c ORDER BY c, s), pg_catalog.array_agg(s ORDER BY c, s) INTO countries, stages
+          FROM (SELECT DISTINCT c, s FROM ROWS FROM (pg_catalog.unnest(countries), pg_catalog.unnest(stages)) k (c, s)) k;
+        suppliers := NULL;
+        by_supplier := false;
+    END IF;
+
     -- lock the pairs, in order: writers of a pair serialize here
     PERFORM @extschema@.exec_cached(pg_catalog.format($q$
         INSERT INTO %1$s AS t (country, stage, sector, rows, suppliers, unknown_shares)
         SELECT p.country, p.stage, s.sector, 0, 0, 0
-        FROM @extschema@.key_rows($1, $2) p (country, stage)
+        FROM (SELECT DISTINCT country, stage FROM @extschema@.key_rows($1, $2) p (country, stage)) p
         JOIN %2$s s ON s.id OPERATOR(pg_catalog.=) p.stage
         ORDER BY p.country, p.stage
         ON CONFLICT (country, stage) DO UPDATE SET rows = t.rows
     $q$, ss, stg), countries, stages);
 
-    -- the pairs' terms from their current rows (state_terms); a supplier's
-    -- term is written only where it changed (numbers compared as text: 0.5
-    -- and 0.50 print differently), and the changed terms' country rows follow
+    -- the terms from the current rows (state_terms); a supplier's term is
+    -- written only where it changed (numbers compared as text: 0.5 and 0.50
+    -- print differently); the pairs' own terms; and the country rows of the
+    -- changed terms locked (their keys come back)
     SELECT * INTO changed FROM @extschema@.exec_cached(pg_catalog.format($q$
-        WITH p AS (SELECT * FROM @extschema@.key_rows($1, $2) p (country, stage)),
+        WITH p AS (SELECT %8$s FROM @extschema@.key_rows($1, $2, $3) p (country, stage, supplier)),
+        pairs AS (SELECT DISTINCT country, stage FROM p),
         t AS MATERIALIZED (
-            SELECT * FROM @extschema@.state_terms(%1$s::pg_catalog.oid, %2$s::pg_catalog.oid, %6$s::pg_catalog.oid, $1, $2)
+            SELECT * FROM @extschema@.state_terms(%1$s::pg_catalog.oid, %2$s::pg_catalog.oid, %6$s::pg_catalog.oid, $1, $2, $3)
         ), fresh AS MATERIALIZED (
             SELECT t.country, t.stage, t.supplier, s.sector, t.dependencies, t.unknown_shares, t.supply_rows,
                    t.supply_unknown, t.share_supply, t.share_market, t.share_talent, t.known_share, t.weighted
             FROM t JOIN %5$s s ON s.id OPERATOR(pg_catalog.=) t.stage
             WHERE t.supplier IS NOT NULL
+        ), old AS MATERIALIZED (
+            SELECT o.* FROM p JOIN %4$s o
+              ON o.country OPERATOR(pg_catalog.=) p.country AND o.stage OPERATOR(pg_catalog.=) p.stage %9$s
         ), diff AS MATERIALIZED (
             -- the terms that changed: o only (gone), f only (new), both (changed)
             SELECT o.country AS o_country, o.stage AS o_stage, o.sector AS o_sector, o.supplier AS o_supplier,
                    f.*
-            FROM (SELECT o.* FROM p JOIN %4$s o
-                    ON o.country OPERATOR(pg_catalog.=) p.country AND o.stage OPERATOR(pg_catalog.=) p.stage) o
+            FROM old o
             FULL JOIN fresh f
               ON f.country OPERATOR(pg_catalog.=) o.country AND f.stage OPERATOR(pg_catalog.=) o.stage
              AND f.supplier OPERATOR(pg_catalog.=) o.supplier
@@ -309,18 +336,16 @@ BEGIN
             SELECT x.country, x.stage, x.supplier, x.sector, x.dependencies, x.unknown_shares, x.supply_rows,
                    x.supply_unknown, x.share_supply, x.share_market, x.share_talent, x.known_share, x.weighted
             FROM diff x WHERE x.o_country IS NULL
-        ), terms AS (
-            -- stage_risk's terms: the pair's row of state_terms, and its rating
-            SELECT p.country, p.stage, s.sector, r.rating, r.as_of, t.dependencies AS rows,
-                   t.supply_rows AS suppliers, t.supply_unknown AS unknown_shares,
-                   t.hhi, t.top_supplier, t.top_share
-            FROM p
-            JOIN %5$s s ON s.id OPERATOR(pg_catalog.=) p.stage
-            JOIN t ON t.country OPERATOR(pg_catalog.=) p.country AND t.stage OPERATOR(pg_catalog.=) p.stage
-                  AND t.supplier IS NULL
+        ), %10$s, terms AS (
+            -- stage_risk's terms: the pair's own terms and its rating
+            SELECT q.country, q.stage, s.sector, r.rating, r.as_of, x.rows, x.suppliers, x.unknown_shares,
+                   x.hhi, x.top_supplier, x.top_share
+            FROM pairs q
+            JOIN %5$s s ON s.id OPERATOR(pg_catalog.=) q.stage
+            JOIN pair_terms x ON x.country OPERATOR(pg_catalog.=) q.country AND x.stage OPERATOR(pg_catalog.=) q.stage
             LEFT JOIN LATERAL (
                 SELECT a.rating, a.as_of FROM %7$s a
-                WHERE a.country OPERATOR(pg_catalog.=) p.country AND a.stage OPERATOR(pg_catalog.=) p.stage
+                WHERE a.country OPERATOR(pg_catalog.=) q.country AND a.stage OPERATOR(pg_catalog.=) q.stage
                 ORDER BY a.as_of DESC LIMIT 1) r ON true
         ), kept AS (
             UPDATE %3$s t
@@ -334,19 +359,63 @@ BEGIN
             DELETE FROM %3$s t USING terms m
             WHERE m.rows OPERATOR(pg_catalog.=) 0 AND m.rating IS NULL
               AND t.country OPERATOR(pg_catalog.=) m.country AND t.stage OPERATOR(pg_catalog.=) m.stage
-        )
-        SELECT pg_catalog.array_agg(country) AS countries, pg_catalog.array_agg(sector) AS sectors,
-               pg_catalog.array_agg(supplier) AS suppliers
-        FROM (SELECT o_country, o_sector, o_supplier FROM diff WHERE o_country IS NOT NULL
-              UNION
-              SELECT country, sector, supplier FROM diff WHERE country IS NOT NULL) k (country, sector, supplier)
-    $q$, dep::oid, ass::oid, ss, sup, stg, wt::oid, ass), countries, stages);
+        ), k AS MATERIALIZED (
+            SELECT o_country AS country, o_sector AS sector, o_supplier AS supplier FROM diff WHERE o_country IS NOT NULL
+            UNION
+            SELECT country, sector, supplier FROM diff WHERE country IS NOT NULL
+        ), %11$s
+        SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(sector), pg_catalog.array_agg(supplier) FROM k
+    $q$, dep::oid, ass::oid, ss, sup, stg, wt::oid, ass,
+        CASE WHEN by_supplier THEN 'country, stage, supplier' ELSE 'country, stage' END,
+        CASE WHEN by_supplier THEN 'AND o.supplier OPERATOR(pg_catalog.=) p.supplier' ELSE '' END,
+        CASE WHEN by_supplier THEN pg_catalog.format($t$
+        pair_terms AS (
+            -- summed from the suppliers' terms: the pairs' others as stored
+            -- and the fresh ones; the HHI of the most concentrated supply
+            -- item from the share rule's per-item HHIs
+            WITH every_term AS (
+                SELECT o.country, o.stage, o.supplier, o.dependencies, o.supply_rows, o.supply_unknown, o.share_supply
+                FROM pairs q JOIN %1$s o ON o.country OPERATOR(pg_catalog.=) q.country AND o.stage OPERATOR(pg_catalog.=) q.stage
+                WHERE NOT EXISTS (SELECT FROM p WHERE p.country OPERATOR(pg_catalog.=) o.country
+                                    AND p.stage OPERATOR(pg_catalog.=) o.stage AND p.supplier OPERATOR(pg_catalog.=) o.supplier)
+                UNION ALL
+                SELECT country, stage, supplier, dependencies, supply_rows, supply_unknown, share_supply FROM fresh
+            )
+            SELECT q.country, q.stage, COALESCE(n.rows, 0) AS rows, COALESCE(n.suppliers, 0) AS suppliers,
+                   COALESCE(n.unknown_shares, 0) AS unknown_shares, h.hhi,
+                   top.supplier AS top_supplier, top.share_supply AS top_share
+            FROM pairs q
+            LEFT JOIN (SELECT country, stage, pg_catalog.sum(dependencies)::integer AS rows,
+                              pg_catalog.count(*) FILTER (WHERE supply_rows OPERATOR(pg_catalog.>) 0)::integer AS suppliers,
+                              pg_catalog.sum(supply_unknown)::integer AS unknown_shares
+                       FROM every_term GROUP BY country, stage) n
+                   ON n.country OPERATOR(pg_catalog.=) q.country AND n.stage OPERATOR(pg_catalog.=) q.stage
+            CROSS JOIN LATERAL (
+                SELECT pg_catalog.max(i.hhi) AS hhi FROM %2$s i
+                WHERE i.stage OPERATOR(pg_catalog.=) q.stage AND i.country OPERATOR(pg_catalog.=) q.country
+                  AND i.kind OPERATOR(pg_catalog.=) 'supply') h
+            -- the largest supply share, the first code on a tie
+            LEFT JOIN LATERAL (
+                SELECT e.supplier, e.share_supply FROM every_term e
+                WHERE e.country OPERATOR(pg_catalog.=) q.country AND e.stage OPERATOR(pg_catalog.=) q.stage
+                  AND e.share_supply IS NOT NULL
+                ORDER BY e.share_supply DESC, e.supplier LIMIT 1) top ON true
+        )$t$, sup, tot)
+        -- whole pairs: state_terms' pair rows
+        ELSE $t$
+        pair_terms AS (
+            SELECT country, stage, dependencies AS rows, supply_rows AS suppliers, supply_unknown AS unknown_shares,
+                   hhi, top_supplier, top_share
+            FROM t WHERE supplier IS NULL
+        )$t$ END,
+        @extschema@.country_lock(cs, ct)),
+        countries, stages, suppliers);
 
-    PERFORM @extschema@.refresh_country(beside, changed.r1, changed.r2, changed.r3);
+    PERFORM @extschema@.refresh_country(beside, changed.r1, changed.r2, changed.r3, true);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.refresh_state(regclass, text[], text[]) IS
-    'internal: recomputes the maintained state of (country, stage) pairs from the raw rows, then the country rows whose terms changed';
+COMMENT ON FUNCTION @extschema@.refresh_state(regclass, text[], text[], text[]) IS
+    'internal: recomputes the maintained state of (country, stage) pairs, or of (country, stage, supplier) keys and their pairs, from the raw rows, then the country rows whose terms changed';
 
 -- state_places(rel): where a change to a reference table (alignment, weight,
 -- stage) fired at rel moves the state: on a single server, the state tables
@@ -374,9 +443,10 @@ $$;
 COMMENT ON FUNCTION @extschema@.state_places(regclass) IS
     'internal: the stage_state tables a change to a reference table fired at rel refreshes (on Citus, the shards on this node)';
 
--- state_track(): the statement triggers on dependency and assessment (both
--- have country and stage): the pairs the statement touched, sorted, are
--- refreshed.  A TRUNCATE refreshes every pair with state.
+-- state_track(): the statement triggers on assessment, and dependency's
+-- TRUNCATE (both tables have country and stage): the pairs the statement
+-- touched, sorted, are refreshed whole.  A TRUNCATE refreshes every pair
+-- with state.
 CREATE FUNCTION @extschema@.state_track() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -409,6 +479,46 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.state_track() IS
     'trigger: refreshes the maintained state of the (country, stage) pairs a statement on dependency or assessment touched';
+
+-- state_track_dependency(): the statement triggers on dependency's rows:
+-- the (country, stage, supplier) keys the statement touched, sorted, are
+-- refreshed (a TRUNCATE goes through state_track()).
+CREATE FUNCTION @extschema@.state_track_dependency() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    countries text[];
+    stages text[];
+    suppliers text[];
+BEGIN
+    IF pg_catalog.current_setting('supplychain.copying', true) = 'on' THEN
+        RETURN NULL;            -- distribute() or undistribute() moves the state with the rows
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        SELECT pg_catalog.array_agg(country ORDER BY country, stage, supplier),
+               pg_catalog.array_agg(stage ORDER BY country, stage, supplier),
+               pg_catalog.array_agg(supplier ORDER BY country, stage, supplier)
+          INTO countries, stages, suppliers
+          FROM (SELECT DISTINCT country, stage, supplier FROM new_rows) k;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT pg_catalog.array_agg(country ORDER BY country, stage, supplier),
+               pg_catalog.array_agg(stage ORDER BY country, stage, supplier),
+               pg_catalog.array_agg(supplier ORDER BY country, stage, supplier)
+          INTO countries, stages, suppliers
+          FROM (SELECT DISTINCT country, stage, supplier FROM old_rows) k;
+    ELSE
+        SELECT pg_catalog.array_agg(country ORDER BY country, stage, supplier),
+               pg_catalog.array_agg(stage ORDER BY country, stage, supplier),
+               pg_catalog.array_agg(supplier ORDER BY country, stage, supplier)
+          INTO countries, stages, suppliers
+          FROM (SELECT country, stage, supplier FROM new_rows
+                UNION SELECT country, stage, supplier FROM old_rows) k;
+    END IF;
+    PERFORM @extschema@.refresh_state(TG_RELID::regclass, countries, stages, suppliers);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.state_track_dependency() IS
+    'trigger: refreshes the maintained state of the (country, stage, supplier) keys a statement on dependency touched';
 
 -- state_track_alignment(): an alignment changes the risk of its (country,
 -- partner) rows, in every sector.
@@ -575,7 +685,8 @@ BEGIN
     END LOOP;
 END
 $$;
-SELECT @extschema@.track_state('@extschema@.dependency', '@extschema@.state_track', '{INSERT,UPDATE,DELETE,TRUNCATE}');
+SELECT @extschema@.track_state('@extschema@.dependency', '@extschema@.state_track_dependency', '{INSERT,UPDATE,DELETE}');
+SELECT @extschema@.track_state('@extschema@.dependency', '@extschema@.state_track', '{TRUNCATE}');
 SELECT @extschema@.track_state('@extschema@.assessment', '@extschema@.state_track', '{INSERT,UPDATE,DELETE,TRUNCATE}');
 SELECT @extschema@.track_state('@extschema@.alignment', '@extschema@.state_track_alignment', '{INSERT,UPDATE,DELETE,TRUNCATE}');
 SELECT @extschema@.track_state('@extschema@.weight', '@extschema@.state_track_weight', '{INSERT,UPDATE,DELETE}');
@@ -631,8 +742,9 @@ BEGIN
     -- the share rule's cached totals too (its check never trusts them)
     EXECUTE pg_catalog.format('DELETE FROM %s', tot);
     EXECUTE pg_catalog.format($q$
-        INSERT INTO %s (stage, country, kind, item, total)
-        SELECT stage, country, kind, item, COALESCE(pg_catalog.sum(share), 0)
+        INSERT INTO %s (stage, country, kind, item, total, hhi)
+        SELECT stage, country, kind, item, COALESCE(pg_catalog.sum(share), 0),
+               @extschema@.hhi(share ORDER BY supplier DESC)
         FROM (SELECT DISTINCT ON (country, stage, kind, item, supplier) *
               FROM %s ORDER BY country, stage, kind, item, supplier, as_of DESC) d
         GROUP BY stage, country, kind, item
@@ -699,17 +811,20 @@ BEGIN
       ON r.country OPERATOR(pg_catalog.=) s.country AND r.stage_id OPERATOR(pg_catalog.=) s.stage_id
     WHERE s::text IS DISTINCT FROM r::text;
 
-    -- the share rule's cached totals: a key without rows holds 0
+    -- the share rule's cached totals and HHIs: a key without rows holds 0
+    -- and no HHI
     RETURN QUERY
     SELECT 'share_total', pg_catalog.concat_ws(' ', COALESCE(t.country, c.country), COALESCE(t.stage, c.stage),
                                                COALESCE(t.kind, c.kind), COALESCE(t.item, c.item)),
-           t.total::text, c.total::text
+           pg_catalog.concat_ws(' ', t.total, t.hhi), pg_catalog.concat_ws(' ', c.total, c.hhi)
     FROM @extschema@.share_total t
-    FULL JOIN (SELECT stage, country, kind, item, COALESCE(pg_catalog.sum(share), 0) AS total
+    FULL JOIN (SELECT stage, country, kind, item, COALESCE(pg_catalog.sum(share), 0) AS total,
+                      @extschema@.hhi(share ORDER BY supplier DESC) AS hhi
                FROM @extschema@.current_dependency GROUP BY stage, country, kind, item) c
       ON c.stage OPERATOR(pg_catalog.=) t.stage AND c.country OPERATOR(pg_catalog.=) t.country
      AND c.kind OPERATOR(pg_catalog.=) t.kind AND c.item OPERATOR(pg_catalog.=) t.item
-    WHERE COALESCE(t.total, 0) OPERATOR(pg_catalog.<>) COALESCE(c.total, 0);
+    WHERE COALESCE(t.total, 0) OPERATOR(pg_catalog.<>) COALESCE(c.total, 0)
+       OR t.hhi IS DISTINCT FROM c.hhi;
 
     -- the tables themselves, every row (the views show only assessed chains)
     RETURN QUERY

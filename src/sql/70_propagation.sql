@@ -76,7 +76,8 @@ DECLARE
                             AND i.stage OPERATOR(pg_catalog.=) l.downstream
     $q$, only_d, only_a);
     -- at the current date the same graph from the maintained state: each
-    -- supplier's largest known supply share per stage (supplier_state), the
+    -- supplier's largest known supply share per stage (supplier_state, its
+    -- terms with supply rows: the index supplier_state_supply alone), the
     -- chains with data (stage_state)
     only_s constant text := CASE WHEN for_country IS NULL THEN ''
         ELSE pg_catalog.format(' AND s.country OPERATOR(pg_catalog.=) %L', for_country) END;
@@ -87,7 +88,7 @@ DECLARE
         WITH imported AS (
             SELECT s.country, s.stage, pg_catalog.sum(s.share_supply) AS share
             FROM %2$s s
-            WHERE s.share_supply IS NOT NULL %1$s
+            WHERE s.supply_rows OPERATOR(pg_catalog.>) 0 AND s.share_supply IS NOT NULL %1$s
             GROUP BY s.country, s.stage
         ), chain AS (
             SELECT DISTINCT s.country, s.sector FROM %3$s s WHERE true %1$s
@@ -113,7 +114,7 @@ DECLARE
                    (s.share_supply OPERATOR(pg_catalog./)
                     GREATEST(1::numeric, pg_catalog.sum(s.share_supply) OVER (PARTITION BY s.country, s.stage)))::pg_catalog.float8 AS share
             FROM %s s
-            WHERE s.share_supply IS NOT NULL %s) o
+            WHERE s.supply_rows OPERATOR(pg_catalog.>) 0 AND s.share_supply IS NOT NULL %s) o
     $q$, sup, only_s);
     -- a stage's known imports are at most all of its supply: where the
     -- largest shares over items add up above 1, they are scaled down to 1

@@ -1,8 +1,8 @@
 -- share_total.sql - how many keys of supplychain.share_total disagree with a
 -- sum of known shares computed from supplychain.dependency itself (0 when the
 -- triggers kept it right, e.g. after a restore).  The key is share_total's
--- own columns but total: with as_of in the key a total is the sum of one
--- date's rows, without it the sum of the current rows (current_dependency).
+-- primary key (every version's): with as_of in the key a total is the sum of
+-- one date's rows, without it the sum of the current rows (current_dependency).
 \set ON_ERROR_STOP 1
 SET search_path = pg_catalog;
 SELECT format($f$
@@ -14,5 +14,6 @@ SELECT format($f$
     CASE WHEN bool_or(attname = 'as_of') THEN 'dependency' ELSE 'current_dependency' END)
 FROM pg_attribute
 WHERE attrelid = 'supplychain.share_total'::regclass AND attnum > 0 AND NOT attisdropped
-  AND attname <> 'total'
+  AND attnum = ANY ((SELECT conkey FROM pg_constraint
+                     WHERE conrelid = 'supplychain.share_total'::regclass AND contype = 'p')::int2[])
 \gexec

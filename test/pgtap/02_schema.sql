@@ -108,7 +108,8 @@ SELECT is((SELECT array_agg(t ORDER BY t) FROM (
 
 -- share_total has one row per dependency key (stage, country, kind, item),
 -- which writers lock, holding the key's current known total: the sum of the
--- known shares of the latest row of each supplier.  Recounted here from the
+-- known shares of the latest row of each supplier, and their HHI (summed in
+-- descending supplier order, as the state sums it).  Recounted here from the
 -- rows themselves, without the extension's views.
 SELECT hasnt_column('supplychain', 'share_total', 'as_of',
                     'share_total has no as_of column: one row per key, not per date');
@@ -116,19 +117,20 @@ SELECT col_is_pk('supplychain', 'share_total', ARRAY['stage', 'country', 'kind',
                  'share_total is keyed by (stage, country, kind, item)');
 
 CREATE TEMP VIEW t02_recount AS
-    SELECT stage, country, kind, item, COALESCE(sum(share), 0) AS total
+    SELECT stage, country, kind, item, COALESCE(sum(share), 0) AS total,
+           supplychain.hhi(share ORDER BY supplier DESC) AS hhi
     FROM (SELECT DISTINCT ON (stage, country, supplier, kind, item) *
           FROM supplychain.dependency
           ORDER BY stage, country, supplier, kind, item, as_of DESC) latest
     GROUP BY stage, country, kind, item;
 -- share_total rows of keys whose rows were all deleted stay, at 0.
 CREATE TEMP VIEW t02_share_total AS
-    SELECT stage, country, kind, item, total FROM supplychain.share_total t
+    SELECT stage, country, kind, item, total, hhi FROM supplychain.share_total t
     WHERE total <> 0 OR EXISTS (SELECT 1 FROM supplychain.dependency d
                                 WHERE (d.stage, d.country, d.kind, d.item) = (t.stage, t.country, t.kind, t.item));
 SELECT set_eq($$SELECT * FROM share_total$$,
               $$SELECT * FROM t02_recount$$,
-              'share_total has a row for every shipped dependency key, with its current known total (0 if none)');
+              'share_total has a row for every shipped dependency key, with its current known total (0 if none) and HHI');
 
 ---------------------------------------------------------------------------
 -- 5. Headline facts of the brief ("Done when")

@@ -66,15 +66,16 @@ INSERT INTO fn_sample VALUES
     -- cells, supplied by CN), recomputed from the raw rows beside the state
     -- tables themselves (no Citus here); refresh_country both a sector row and
     -- the all-sectors row (sector NULL)
-    ('supplychain.refresh_state(regclass,text[],text[])',
-     $$'supplychain.stage_state'::regclass, ARRAY['US', 'US']::text[], ARRAY['batteries.cells', 'semiconductors.fabrication']::text[]$$),
-    ('supplychain.refresh_country(regclass,text[],text[],text[])',
-     $$'supplychain.stage_state'::regclass, ARRAY['US', 'US']::text[], ARRAY['batteries', NULL]::text[], ARRAY['CN', 'CN']::text[]$$),
+    -- (refresh_state by (country, stage, supplier) keys: the narrow path)
+    ('supplychain.refresh_state(regclass,text[],text[],text[])',
+     $$'supplychain.stage_state'::regclass, ARRAY['US', 'US']::text[], ARRAY['batteries.cells', 'semiconductors.fabrication']::text[], ARRAY['CN', 'TW']::text[]$$),
+    ('supplychain.refresh_country(regclass,text[],text[],text[],boolean)',
+     $$'supplychain.stage_state'::regclass, ARRAY['US', 'US']::text[], ARRAY['batteries', NULL]::text[], ARRAY['CN', 'CN']::text[], false$$),
     ('supplychain.refresh_weights(regclass)', $$'supplychain.stage_state'::regclass$$),
     -- it refuses any table but stage_state (or its Citus shard): 22023
     ('supplychain.rebuild_state_beside(regclass)', $$'supplychain.stage_state'::regclass$$),
-    ('supplychain.state_terms(regclass,regclass,regclass,text[],text[])',
-     $$'supplychain.dependency'::regclass, 'supplychain.assessment'::regclass, 'supplychain.weight'::regclass, ARRAY['US', 'US']::text[], ARRAY['batteries.cells', 'semiconductors.fabrication']::text[]$$),
+    ('supplychain.state_terms(regclass,regclass,regclass,text[],text[],text[])',
+     $$'supplychain.dependency'::regclass, 'supplychain.assessment'::regclass, 'supplychain.weight'::regclass, ARRAY['US', 'US']::text[], ARRAY['batteries.cells', 'semiconductors.fabrication']::text[], ARRAY['CN', 'TW']::text[]$$),
     -- parallel arrays of unequal lengths (the short ones pad with NULL)
     ('supplychain.key_rows(text[],text[],text[],text[])',
      $$ARRAY['US', 'KR']::text[], ARRAY['batteries.cells']::text[], ARRAY['x', 'y', 'z']::text[], NULL::text[]$$),
@@ -104,8 +105,8 @@ CREATE TEMP TABLE fn_write (fn text PRIMARY KEY, writes text NOT NULL);
 INSERT INTO fn_write VALUES
     ('supplychain.rebuild_state()', 'supplychain.share_total'),
     ('supplychain.rebuild_state_beside(regclass)', 'supplychain.share_total'),
-    ('supplychain.refresh_state(regclass,text[],text[])', 'supplychain.stage_state'),
-    ('supplychain.refresh_country(regclass,text[],text[],text[])', 'supplychain.country_state'),
+    ('supplychain.refresh_state(regclass,text[],text[],text[])', 'supplychain.stage_state'),
+    ('supplychain.refresh_country(regclass,text[],text[],text[],boolean)', 'supplychain.country_state'),
     ('supplychain.refresh_weights(regclass)', 'supplychain.stage_state');
 \if :{?role}
 \else
