@@ -62,6 +62,33 @@ INSERT INTO dependency (stage, country, supplier, kind, item, share, as_of)
 SELECT 'xt.one', c, s, 'supply', 'i' || n, 0.01 * n, '2024-06-01'
 FROM unnest(ARRAY['XA', 'XB', 'XC']) c, unnest(ARRAY['CN', 'JP', 'KR']) s, generate_series(1, 5) n;
 SELECT 'insert select' AS step, * FROM pg_temp.diffs();
+
+-- a one-supplier write reads only that supplier's rows; the pair's own terms
+-- are summed from the stored terms and the per-item HHIs (share_total.hhi):
+-- the top supplier on a tie (the first code), an item's HHI rising above the
+-- others, then falling below another item's, a share rewritten at another
+-- scale (0.6 and 0.60 print differently), the pair's last row gone
+CREATE FUNCTION pg_temp.pair() RETURNS TABLE (rows integer, suppliers integer, hhi double precision,
+                                              top_supplier text, top_share numeric, item_hhi text)
+LANGUAGE sql AS $$
+    SELECT s.rows, s.suppliers, s.hhi, s.top_supplier, s.top_share,
+           (SELECT string_agg(item || '=' || hhi, ' ' ORDER BY item) FROM share_total
+            WHERE country = 'XC' AND stage = 'xs.one' AND kind = 'supply')
+    FROM stage_state s WHERE s.country = 'XC' AND s.stage = 'xs.one'
+$$;
+INSERT INTO dependency (stage, country, supplier, kind, item, share, as_of) VALUES ('xs.one', 'XC', 'XB', 'supply', 'q', 0.6, '2024-01-01');
+INSERT INTO dependency (stage, country, supplier, kind, item, share, as_of) VALUES ('xs.one', 'XC', 'XA', 'supply', 'p', 0.6, '2024-01-01');
+SELECT 'tie: XA first' AS step, * FROM pg_temp.pair();
+INSERT INTO dependency (stage, country, supplier, kind, item, share, as_of) VALUES ('xs.one', 'XC', 'XB', 'supply', 'p', 0.3, '2024-01-01');
+SELECT 'p: 0.36 + 0.09' AS step, * FROM pg_temp.pair();
+DELETE FROM dependency WHERE country = 'XC' AND stage = 'xs.one' AND supplier = 'XA';
+SELECT 'p falls below q' AS step, * FROM pg_temp.pair();
+UPDATE dependency SET share = 0.60 WHERE country = 'XC' AND stage = 'xs.one' AND item = 'q';
+SELECT '0.60' AS step, * FROM pg_temp.pair();
+SELECT 'one-supplier writes' AS step, * FROM pg_temp.diffs();
+DELETE FROM dependency WHERE country = 'XC' AND stage = 'xs.one';
+SELECT 'gone' AS step, count(*) FROM pg_temp.pair();
+SELECT 'gone' AS step, * FROM pg_temp.diffs();
 -- a write the share rule rejects changes nothing
 \set VERBOSITY terse
 INSERT INTO dependency (stage, country, supplier, kind, item, share, as_of)
