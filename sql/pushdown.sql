@@ -65,9 +65,9 @@ FROM (VALUES ($$SELECT * FROM country_risk WHERE country = 'US' AND sector = 'ba
      LATERAL pg_temp.pushed_down(q, '{assessment,dependency}') p;
 
 -- at the current date the state branch runs and the raw one is skipped: the
--- one-country country_risk reads its rows in rank order off the index (no
--- sort of a row: the index path exists; on these few rows the planner would
--- otherwise sort) and never touches dependency
+-- one-country country_risk reads its sectors off stage_state's index, then
+-- each sector's rows in rank order off country_state's (one loop per sector:
+-- no sort of a row) and never touches dependency
 CREATE FUNCTION pg_temp.executed(query text) RETURNS TABLE (relation text, loops bigint, sorts bigint)
 LANGUAGE plpgsql AS $$
 DECLARE

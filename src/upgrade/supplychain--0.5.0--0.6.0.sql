@@ -1443,12 +1443,18 @@ COMMENT ON VIEW @extschema@.stage_supplier_risk IS
     'one stage''s term of country_risk: weighted = sum over kinds of known share x stage weakness x kind weight; risk = weighted x alignment weight';
 
 CREATE OR REPLACE VIEW @extschema@.country_risk AS
--- the state: one row per output row, read in rank order off an index
-SELECT c.country, c.sector, c.supplier, c.relation, c.stages, c.dependencies, c.unknown_shares,
-       c.known_share, c.risk,
-       rank() OVER (PARTITION BY c.country, c.sector ORDER BY c.risk DESC NULLS LAST)::integer AS rank
-FROM @extschema@.country_state c
-WHERE (SELECT @extschema@.state_is_current())
+-- the state: one row per output row, each (country, sector) read in rank
+-- order off the index country_state_rank (its sectors from stage_state's
+-- index), so that no plan sorts the whole table for the rank
+SELECT p.country, p.sector, c.supplier, c.relation, c.stages, c.dependencies, c.unknown_shares,
+       c.known_share, c.risk, c.rank
+FROM (SELECT DISTINCT s.country, s.sector FROM @extschema@.stage_state s
+      WHERE (SELECT @extschema@.state_is_current())) p
+CROSS JOIN LATERAL (
+    SELECT c.supplier, c.relation, c.stages, c.dependencies, c.unknown_shares, c.known_share, c.risk,
+           rank() OVER (PARTITION BY c.country, c.sector ORDER BY c.risk DESC NULLS LAST)::integer AS rank
+    FROM @extschema@.country_state c
+    WHERE c.country = p.country AND c.sector = p.sector) c
 UNION ALL
 SELECT t.country, NULL::text, t.supplier, t.relation, t.stages, t.dependencies, t.unknown_shares,
        t.known_share, t.risk,
