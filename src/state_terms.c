@@ -113,7 +113,12 @@ pair_plan(Oid dep, Oid ass, bool one_supplier)
 					 " ORDER BY d.kind DESC, d.item DESC, d.supplier DESC, d.as_of DESC",
 					 qualified_name(ass), qualified_name(dep),
 					 one_supplier ? " AND d.supplier OPERATOR(pg_catalog.=) $3" : "");
-	plan = SPI_prepare(q.data, one_supplier ? 3 : 2, argtypes);
+	/*
+	 * One generic plan, chosen for its first rows: the index read backward
+	 * (rows in the order wanted), never a bitmap scan and a sort of the pair
+	 */
+	plan = SPI_prepare_cursor(q.data, one_supplier ? 3 : 2, argtypes,
+							  CURSOR_OPT_GENERIC_PLAN | CURSOR_OPT_FAST_PLAN);
 	if (plan == NULL)
 		elog(ERROR, "state_terms: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 	if (SPI_keepplan(plan) != 0)
@@ -225,17 +230,45 @@ code_index(const char *code, int len)
 }
 
 static int
-kind_index(const char *kind)
+kind_index(const char *kind, int len)
 {
 	int			k;
 
 	for (k = 0; k < N_KINDS; k++)
-		if (strcmp(kind, kind_names[k]) == 0)
+		if (len == strlen(kind_names[k]) && memcmp(kind, kind_names[k], len) == 0)
 			return k;
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_CORRUPTED),
-			 errmsg("state_terms: unknown dependency kind \"%s\"", kind)));
+			 errmsg("state_terms: unknown dependency kind \"%.*s\"", len, kind)));
 	return -1;					/* keep the compiler quiet */
+}
+
+/* a text column of a row, in place (no copy): false when NULL */
+typedef struct TextSlice
+{
+	const char *p;
+	int			len;
+} TextSlice;
+
+static bool
+text_column(HeapTuple tup, TupleDesc desc, int col, TextSlice *out)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, col, &isnull);
+	text	   *t;
+
+	if (isnull)
+		return false;
+	t = DatumGetTextPP(d);
+	out->p = VARDATA_ANY(t);
+	out->len = VARSIZE_ANY_EXHDR(t);
+	return true;
+}
+
+static bool
+slice_eq(const TextSlice *a, const TextSlice *b)
+{
+	return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
 }
 
 /* a + b, numeric; NULL (absent) + x = x */
@@ -334,10 +367,10 @@ sc_state_terms(PG_FUNCTION_ARGS)
 		double		hhi = 0.0;
 		bool		item_hhi_null = true;
 		double		item_hhi = 0.0;
-		char	   *item = NULL;	/* the supply item whose HHI is being summed */
-		char	   *last_kind = NULL;	/* the key of the last row */
-		char	   *last_item = NULL;
-		char	   *last_supplier = NULL;
+		TextSlice	item = {NULL, 0};	/* the supply item whose HHI is being summed */
+		int			last_kind = -1; /* the key of the last row */
+		TextSlice	last_item = {NULL, 0};
+		int			last_supplier = -1;
 		int			top = -1;
 		int			c;
 		MemoryContext outer;
@@ -370,35 +403,38 @@ sc_state_terms(PG_FUNCTION_ARGS)
 		{
 			HeapTuple	tup = SPI_tuptable->vals[r];
 			TupleDesc	desc = SPI_tuptable->tupdesc;
-			char	   *kind = SPI_getvalue(tup, desc, 1);
-			char	   *this_item = SPI_getvalue(tup, desc, 2);
-			char	   *supplier = SPI_getvalue(tup, desc, 3);
+			TextSlice	kind;
+			TextSlice	this_item;
+			TextSlice	supplier;
 			bool		share_null;
 			Datum		share = SPI_getbinval(tup, desc, 4, &share_null);
 			bool		rating_null;
 			Datum		rating_d = SPI_getbinval(tup, desc, 5, &rating_null);
 			int			k;
+			int			code;
 			SupplierTerm *t;
 
-			if (kind == NULL || this_item == NULL || supplier == NULL)
+			/* the key's text in place: compared by bytes, as text equality is */
+			if (!text_column(tup, desc, 1, &kind) || !text_column(tup, desc, 2, &this_item) ||
+				!text_column(tup, desc, 3, &supplier))
 				ereport(ERROR,
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 						 errmsg("state_terms: a row of %s has no kind, item or supplier", qualified_name(dep))));
-			k = kind_index(kind);
+			k = kind_index(kind.p, kind.len);
+			code = code_index(supplier.p, supplier.len);
 
 			if (r == 0 && !rating_null)
 				rating = DatumGetInt32(rating_d);
 			/* an older row of the key just seen: not current */
-			if (last_kind != NULL && strcmp(last_kind, kind) == 0 &&
-				strcmp(last_item, this_item) == 0 && strcmp(last_supplier, supplier) == 0)
+			if (k == last_kind && code == last_supplier && slice_eq(&this_item, &last_item))
 				continue;
-			last_kind = kind;
+			last_kind = k;
 			last_item = this_item;
-			last_supplier = supplier;
-			t = &terms[code_index(supplier, strlen(supplier))];
+			last_supplier = code;
+			t = &terms[code];
 
 			/* the HHI of each supply item's known shares; the pair's largest */
-			if (k == KIND_SUPPLY && (item == NULL || strcmp(item, this_item) != 0))
+			if (k == KIND_SUPPLY && (item.p == NULL || !slice_eq(&item, &this_item)))
 			{
 				if (!item_hhi_null && (hhi_null || item_hhi > hhi))
 					hhi = item_hhi, hhi_null = false;
