@@ -195,14 +195,15 @@ run_case() {
 
 # case 7: writes, this version against 0.5.0, each in a database of its own
 # (bench/case7.sql sets them up), timed alternately: a 1-row and a
-# 10,000-row INSERT of new keys, each in a transaction rolled back, each
-# from a vacuumed database (a rolled-back statement leaves dead rows in the
-# keys and pairs it wrote, which autovacuum, off here, would clear, and
-# which the next statement's reads would otherwise step over).  Each round
-# is a session of its own: C7_WARM statements warm it (PL/pgSQL plans its
-# statements anew for their first five runs, and a connection pool's
-# sessions are past that), then C7_MEASURE statements are timed; the result
-# is the median of every timed statement.  Then the soak's transactions per
+# 10,000-row INSERT of new keys, each in a transaction rolled back.  Each
+# round is a session of its own that starts by vacuuming the database (a
+# rolled-back statement leaves dead rows in the keys and pairs it wrote,
+# which autovacuum, off here, would clear, and which later statements' reads
+# would step over, round after round; a VACUUM also makes every cached plan
+# be made again, so it comes first): C7_WARM statements warm the session
+# (PL/pgSQL plans its statements anew for their first five runs, and a
+# connection pool's sessions are past that), then C7_MEASURE statements are
+# timed; the result is the median of every timed statement.  Then the soak's transactions per
 # second (test/soak: 8 clients) in turns.
 run_case7() {
 	local t0=$(date +%s) db v r order n k ms tps
@@ -221,9 +222,12 @@ run_case7() {
 			for n in 1 10000; do
 				# one session: the warm-up statements, then the timed ones (keys:
 				# round r's statement k uses its own range)
-				for k in $(seq 1 $((C7_WARM + C7_MEASURE))); do
-					echo "VACUUM; BEGIN; SELECT bench7.insert($n, $((r * 20 + k)), $W_STAGES, $W_COUNTRIES, $W_SECTORS); ROLLBACK;"
-				done | sc_psql -d bench_w_$v -At | tail -n "$C7_MEASURE" | while read -r ms; do
+				{
+					echo "VACUUM;"
+					for k in $(seq 1 $((C7_WARM + C7_MEASURE))); do
+						echo "BEGIN; SELECT bench7.insert($n, $((r * 20 + k)), $W_STAGES, $W_COUNTRIES, $W_SECTORS); ROLLBACK;"
+					done
+				} | sc_psql -d bench_w_$v -At | tail -n "$C7_MEASURE" | while read -r ms; do
 					echo "INSERT INTO bench.timing VALUES ('c7.insert$n.$v', $r, $ms, NULL);"
 				done | psql_db >/dev/null
 			done
