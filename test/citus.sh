@@ -307,6 +307,9 @@ move_item=0
 for mode in block_writes force_logical; do
 	from=$(node_of)
 	if [ "$from" = "${port[w1]}" ]; then to=${port[w2]}; else to=${port[w1]}; fi
+	# the previous move's source shards are dropped in the background: drop
+	# them now, or the move may fail on one not yet cleaned up
+	qc -c "CALL citus_cleanup_orphaned_resources()" >/dev/null 2>&1
 	if qc -c "SELECT citus_move_shard_placement($sid, '127.0.0.1', $from, '127.0.0.1', $to, shard_transfer_mode => '$mode')" >/dev/null 2>"$work/err" &&
 		[ "$(node_of)" = "$to" ]; then
 		ok "citus_move_shard_placement($mode) moves the shards of US (with shipped rows) from port $from to $to"

@@ -195,16 +195,20 @@ COMMENT ON VIEW @extschema@.stage_supplier_risk IS
 CREATE VIEW @extschema@.country_risk AS
 -- the state: one row per output row, each (country, sector) read in rank
 -- order off the index country_state_rank (its sectors from stage_state's
--- index), so that no plan sorts the whole table for the rank
+-- index), so that no plan sorts the whole table for the rank.  The join
+-- repeats the lateral condition so that a condition on the country reaches
+-- both tables as a constant (and Citus routes it to one shard)
 SELECT p.country, p.sector, c.supplier, c.relation, c.stages, c.dependencies, c.unknown_shares,
        c.known_share, c.risk, c.rank
 FROM (SELECT DISTINCT s.country, s.sector FROM @extschema@.stage_state s
       WHERE (SELECT @extschema@.state_is_current())) p
-CROSS JOIN LATERAL (
-    SELECT c.supplier, c.relation, c.stages, c.dependencies, c.unknown_shares, c.known_share, c.risk,
+JOIN LATERAL (
+    SELECT c.country, c.sector, c.supplier, c.relation, c.stages, c.dependencies, c.unknown_shares,
+           c.known_share, c.risk,
            rank() OVER (PARTITION BY c.country, c.sector ORDER BY c.risk DESC NULLS LAST)::integer AS rank
     FROM @extschema@.country_state c
     WHERE c.country = p.country AND c.sector = p.sector) c
+  ON c.country = p.country AND c.sector = p.sector
 UNION ALL
 SELECT t.country, NULL::text, t.supplier, t.relation, t.stages, t.dependencies, t.unknown_shares,
        t.known_share, t.risk,
