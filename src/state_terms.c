@@ -86,6 +86,20 @@ qualified_name(Oid relid)
 	return quote_qualified_identifier(nsp, rel);
 }
 
+/* a statement prepared and kept for the session (its text is freed) */
+static SPIPlanPtr
+keep_plan(StringInfo q, int nargs, Oid *argtypes, int options)
+{
+	SPIPlanPtr	plan = SPI_prepare_cursor(q->data, nargs, argtypes, options);
+
+	if (plan == NULL)
+		elog(ERROR, "state_terms: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "state_terms: SPI_keepplan failed");
+	pfree(q->data);
+	return plan;
+}
+
 static SPIPlanPtr
 pair_plan(Oid dep, Oid ass, bool one_supplier)
 {
@@ -117,12 +131,7 @@ pair_plan(Oid dep, Oid ass, bool one_supplier)
 	 * One generic plan, chosen for its first rows: the index read backward
 	 * (rows in the order wanted), never a bitmap scan and a sort of the pair
 	 */
-	plan = SPI_prepare_cursor(q.data, one_supplier ? 3 : 2, argtypes,
-							  CURSOR_OPT_GENERIC_PLAN | CURSOR_OPT_FAST_PLAN);
-	if (plan == NULL)
-		elog(ERROR, "state_terms: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "state_terms: SPI_keepplan failed");
+	plan = keep_plan(&q, one_supplier ? 3 : 2, argtypes, CURSOR_OPT_GENERIC_PLAN | CURSOR_OPT_FAST_PLAN);
 	p = MemoryContextAlloc(TopMemoryContext, sizeof(PairPlan));
 	p->dep = dep;
 	p->ass = ass;
@@ -130,7 +139,6 @@ pair_plan(Oid dep, Oid ass, bool one_supplier)
 	p->plan = plan;
 	p->next = pair_plans;
 	pair_plans = p;
-	pfree(q.data);
 	return plan;
 }
 
@@ -169,17 +177,12 @@ read_weights(Oid wt, Weights *w)
 						 " WHERE name OPERATOR(pg_catalog.=) ANY ('{weakness.unassessed,weakness.very weak,"
 						 "weakness.weak,weakness.satisfactory,kind.supply,kind.market,kind.talent}')",
 						 qualified_name(wt));
-		plan = SPI_prepare(q.data, 0, NULL);
-		if (plan == NULL)
-			elog(ERROR, "state_terms: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "state_terms: SPI_keepplan failed");
+		plan = keep_plan(&q, 0, NULL, 0);
 		p = MemoryContextAlloc(TopMemoryContext, sizeof(WeightPlan));
 		p->wt = wt;
 		p->plan = plan;
 		p->next = weight_plans;
 		weight_plans = p;
-		pfree(q.data);
 	}
 	if (SPI_execute_plan(p->plan, NULL, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "state_terms: reading the weights failed");
