@@ -17,7 +17,7 @@ CREATE TABLE @extschema@.share_total (
     kind    text NOT NULL,
     item    text NOT NULL,
     total   numeric NOT NULL,
-    hhi     double precision,       -- the HHI of the current known shares (0.6.0)
+    hhi     double precision,       -- the HHI of the current known shares (0.7.0)
     PRIMARY KEY (stage, country, kind, item)
 );
 COMMENT ON TABLE @extschema@.share_total IS

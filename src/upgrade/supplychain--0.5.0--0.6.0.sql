@@ -12,10 +12,6 @@
 -- Resolve every unqualified name in pg_catalog only (LOCAL: for this script).
 SET LOCAL search_path = pg_catalog, pg_temp;
 
--- the share rule's per-key HHI, which the state's narrow refresh reads
-ALTER TABLE @extschema@.share_total ADD COLUMN hhi double precision;
-COMMENT ON COLUMN @extschema@.share_total.hhi IS 'the HHI of the known shares of each supplier''s latest row of the key; NULL when none is known; written by the share check (the maintained state sums a stage''s most concentrated item from it)';
-
 -- exec_cached(): the triggers' statements name their tables at run time (on
 -- a Citus worker, the shards beside the one a trigger fires on); EXECUTE
 -- would plan each anew, and for a one-row write the planning costs more than
@@ -32,18 +28,19 @@ COMMENT ON FUNCTION @extschema@.exec_cached(text, text[], text[], text[], text[]
     'internal: runs a statement of the triggers through a generic plan kept for the session, with up to four text[] parameters ($1..$4); returns the first row''s first three text[] columns';
 
 -- key_rows(): the rows of up to four parallel arrays (the keys a trigger
--- passes to its statements), in C (src/exec_cached.c), with a support
--- function that estimates its rows: a few for a parameter (a generic plan
+-- passes to its statements).  Never inlined (its SET clause), so that its
+-- support function estimates its rows: a few for a parameter (a generic plan
 -- then probes the tables' indexes per key), the array's length for a
--- constant.
+-- constant (src/exec_cached.c).
 CREATE FUNCTION @extschema@.key_rows_support(internal) RETURNS internal
 AS 'MODULE_PATHNAME', 'sc_key_rows_support' LANGUAGE C STRICT;
 COMMENT ON FUNCTION @extschema@.key_rows_support(internal) IS
     'internal: the planner''s row estimate of key_rows()';
 CREATE FUNCTION @extschema@.key_rows(x1 text[], x2 text[], x3 text[] DEFAULT NULL, x4 text[] DEFAULT NULL)
 RETURNS TABLE (a text, b text, c text, d text)
-AS 'MODULE_PATHNAME', 'sc_key_rows'
-LANGUAGE C IMMUTABLE PARALLEL SAFE SUPPORT @extschema@.key_rows_support;
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SUPPORT @extschema@.key_rows_support SET search_path = pg_catalog, pg_temp AS $$
+    SELECT * FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4))
+$$;
 COMMENT ON FUNCTION @extschema@.key_rows(text[], text[], text[], text[]) IS
     'internal: the rows of up to four parallel arrays (the triggers'' keys), with a row estimate for the planner';
 
@@ -101,9 +98,6 @@ BEGIN
     -- its date on; the running sum is the key's total at each date.  (The
     -- cached current total is written by joining the latest date's total to
     -- share_total through its primary key: linear in the statement's keys.)
-    -- The key's HHI is summed over each supplier's latest row, suppliers in
-    -- descending order: the order the maintained state sums them in
-    -- (42_state.sql), so that a float sum comes out the same to the last digit.
     SELECT r1 INTO bad FROM @extschema@.exec_cached(pg_catalog.format($q$
         WITH k AS (
             SELECT * FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
@@ -122,14 +116,8 @@ BEGIN
                    row_number() OVER (PARTITION BY stage, country, kind, item ORDER BY as_of DESC) AS latest
             FROM per_date
         ), updated AS (
-            UPDATE %1$s t SET total = r.total, hhi = c.hhi
+            UPDATE %1$s t SET total = r.total
             FROM running r
-            CROSS JOIN LATERAL (
-                -- each supplier's latest row: the key's index range backward
-                SELECT @extschema@.hhi(x.share ORDER BY x.supplier DESC) AS hhi
-                FROM (SELECT DISTINCT ON (d.supplier) d.supplier, d.share FROM %2$s d
-                      WHERE (d.stage, d.country, d.kind, d.item) = (r.stage, r.country, r.kind, r.item)
-                      ORDER BY d.supplier DESC, d.as_of DESC) x) c
             WHERE r.latest = 1
               AND (t.stage, t.country, t.kind, t.item) = (r.stage, r.country, r.kind, r.item)
         )
@@ -140,7 +128,7 @@ BEGIN
     -- keys whose rows are all gone now hold nothing
     IF TG_OP <> 'INSERT' THEN
         PERFORM @extschema@.exec_cached(pg_catalog.format($q$
-            UPDATE %1$s t SET total = 0, hhi = NULL
+            UPDATE %1$s t SET total = 0
             FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
             WHERE (t.stage, t.country, t.kind, t.item) = (k.stage, k.country, k.kind, k.item)
               AND NOT EXISTS (SELECT FROM %2$s d
@@ -219,11 +207,6 @@ CREATE TABLE @extschema@.supplier_state (
 ) WITH (fillfactor = 70);
 -- a supplier's terms of one country, by sector: what country rows sum
 CREATE INDEX supplier_state_supplier ON @extschema@.supplier_state (country, supplier, sector);
--- a country's direct suppliers of each stage and their supply shares, from
--- the index alone: what tier_exposure and chain_exposure read (three times
--- per country) of the terms with supply rows
-CREATE INDEX supplier_state_supply ON @extschema@.supplier_state (country, stage, supplier)
-    INCLUDE (share_supply, supply_unknown) WHERE supply_rows > 0;
 CREATE TABLE @extschema@.country_state (
     country        text NOT NULL,
     sector         text NOT NULL,
@@ -281,49 +264,23 @@ COMMENT ON FUNCTION @extschema@.state_is_current() IS
 -- state_terms(): the terms of (country, stage) pairs from their current
 -- dependency rows, in one pass over each pair's index range (src/state_terms.c):
 -- one row per (pair, supplier), then one per pair (supplier NULL) with the
--- pair's own terms.  With suppliers, (countries[i], stages[i], suppliers[i])
--- names one supplier of a pair: only its rows are read and only its row
--- comes back.  The formulas are the views' (60_views.sql); the rating and the
--- weights are read from the tables given.
+-- pair's own terms.  The formulas are the views' (60_views.sql); the rating
+-- and the weights are read from the tables given.
 CREATE FUNCTION @extschema@.state_terms(dependency regclass, assessment regclass, weight regclass,
-                                        countries text[], stages text[], suppliers text[] DEFAULT NULL)
+                                        countries text[], stages text[])
 RETURNS TABLE (country text, stage text, supplier text, dependencies integer, unknown_shares integer,
                supply_rows integer, supply_unknown integer, share_supply numeric, share_market numeric,
                share_talent numeric, known_share numeric, weighted numeric,
                hhi double precision, top_supplier text, top_share numeric)
 AS 'MODULE_PATHNAME', 'sc_state_terms'
-LANGUAGE C STABLE PARALLEL UNSAFE SUPPORT @extschema@.key_rows_support;
-COMMENT ON FUNCTION @extschema@.state_terms(regclass, regclass, regclass, text[], text[], text[]) IS
-    'internal: the maintained state''s terms of (country, stage) pairs, or of suppliers in pairs, computed from their current dependency rows';
+LANGUAGE C STABLE STRICT PARALLEL UNSAFE SUPPORT @extschema@.key_rows_support;
+COMMENT ON FUNCTION @extschema@.state_terms(regclass, regclass, regclass, text[], text[]) IS
+    'internal: the maintained state''s terms of (country, stage) pairs, computed from their current dependency rows';
 
--- country_lock(cs, ct): the statement part that locks country rows, in
--- order: an upsert of each key of a CTE "k" (country, sector, supplier;
--- sector NULL: the all-sectors row only), a new key's row a placeholder
--- until refresh_country() recomputes it.
-CREATE FUNCTION @extschema@.country_lock(cs regclass, ct regclass) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT pg_catalog.format($q$
-        by_sector AS (
-            INSERT INTO %1$s AS t (country, sector, supplier, stages, dependencies, unknown_shares)
-            SELECT DISTINCT country, sector, supplier, 0, 0, 0 FROM k WHERE sector IS NOT NULL
-            ORDER BY country, sector, supplier
-            ON CONFLICT (country, supplier, sector) DO UPDATE SET stages = t.stages
-        ), all_sectors AS (
-            INSERT INTO %2$s AS t (country, supplier, stages, dependencies, unknown_shares)
-            SELECT DISTINCT country, supplier, 0, 0, 0 FROM k
-            ORDER BY country, supplier
-            ON CONFLICT (country, supplier) DO UPDATE SET stages = t.stages
-        )$q$, cs, ct)
-$$;
-COMMENT ON FUNCTION @extschema@.country_lock(regclass, regclass) IS
-    'internal: the statement part of the state''s triggers that locks country_state and country_total_state rows in order';
-
--- refresh_country(beside, countries, sectors, suppliers [, locked]): recompute
--- the country rows of these keys (sector NULL: the all-sectors row only)
--- from supplier_state, after locking them in order (locked: the caller's
--- statement has).
-CREATE FUNCTION @extschema@.refresh_country(beside regclass, countries text[], sectors text[], suppliers text[],
-                                            locked boolean DEFAULT false)
+-- refresh_country(beside, countries, sectors, suppliers): recompute the
+-- country rows of these keys (sector NULL: the all-sectors row) from
+-- supplier_state, after locking them in order.
+CREATE FUNCTION @extschema@.refresh_country(beside regclass, countries text[], sectors text[], suppliers text[])
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -338,26 +295,33 @@ BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
         RETURN;
     END IF;
-    IF NOT locked THEN
-        PERFORM @extschema@.exec_cached(pg_catalog.format($q$
-            WITH k AS (SELECT * FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)),
-            %s
-            SELECT NULL::text[]
-        $q$, @extschema@.country_lock(cs, ct)), countries, sectors, suppliers);
-    END IF;
-
-    -- recompute the rows from the suppliers' stage terms (a new snapshot: a
-    -- writer we waited for is seen): a sector row sums its sector's terms,
-    -- the all-sectors row every term (the same exact numbers as the sum of
-    -- the sector rows); a key without terms goes
+    -- lock: an upsert of each key, in order (a new key's row is a
+    -- placeholder until the recomputation below)
     PERFORM @extschema@.exec_cached(pg_catalog.format($q$
         WITH k AS (SELECT DISTINCT country, sector, supplier
                    FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)),
-        sums AS MATERIALIZED (
+        by_sector AS (
+            INSERT INTO %1$s AS t (country, sector, supplier, stages, dependencies, unknown_shares)
+            SELECT country, sector, supplier, 0, 0, 0 FROM k WHERE sector IS NOT NULL
+            ORDER BY country, sector, supplier
+            ON CONFLICT (country, supplier, sector) DO UPDATE SET stages = t.stages
+        )
+        INSERT INTO %2$s AS t (country, supplier, stages, dependencies, unknown_shares)
+        SELECT DISTINCT country, supplier, 0, 0, 0 FROM k
+        ORDER BY country, supplier
+        ON CONFLICT (country, supplier) DO UPDATE SET stages = t.stages
+    $q$, cs, ct), countries, sectors, suppliers);
+
+    -- recompute the sector rows from the suppliers' stage terms (a new
+    -- snapshot: a writer we waited for is seen); a key without terms goes
+    PERFORM @extschema@.exec_cached(pg_catalog.format($q$
+        WITH k AS (SELECT DISTINCT country, sector, supplier
+                   FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)
+                   WHERE sector IS NOT NULL),
+        sums AS (
             SELECT k.country, k.sector, k.supplier, x.*,
                    al.relation, pg_catalog.round(x.weighted OPERATOR(pg_catalog.*) wa.value, 4) AS risk
-            FROM (SELECT country, sector, supplier FROM k WHERE sector IS NOT NULL
-                  UNION SELECT country, NULL, supplier FROM k) k
+            FROM k
             CROSS JOIN LATERAL (
                 SELECT pg_catalog.count(*)::integer AS stages,
                        COALESCE(pg_catalog.sum(s.dependencies), 0)::integer AS dependencies,
@@ -366,52 +330,65 @@ BEGIN
                        pg_catalog.sum(s.weighted) AS weighted
                 FROM %1$s s
                 WHERE s.country OPERATOR(pg_catalog.=) k.country AND s.supplier OPERATOR(pg_catalog.=) k.supplier
-                  AND (k.sector IS NULL OR s.sector OPERATOR(pg_catalog.=) k.sector)) x
+                  AND s.sector OPERATOR(pg_catalog.=) k.sector) x
             LEFT JOIN %4$s al ON al.country OPERATOR(pg_catalog.=) k.country AND al.partner OPERATOR(pg_catalog.=) k.supplier
             LEFT JOIN %5$s wa ON wa.name OPERATOR(pg_catalog.=) ('alignment.' OPERATOR(pg_catalog.||) COALESCE(al.relation, 'unknown'))
-        ), sector_kept AS (
+        ), kept AS (
             UPDATE %2$s t
             SET relation = r.relation, stages = r.stages, dependencies = r.dependencies,
                 unknown_shares = r.unknown_shares, known_share = r.known_share, weighted = r.weighted, risk = r.risk
             FROM sums r
-            WHERE r.sector IS NOT NULL AND r.stages OPERATOR(pg_catalog.>) 0
+            WHERE r.stages OPERATOR(pg_catalog.>) 0
               AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
               AND t.sector OPERATOR(pg_catalog.=) r.sector
-        ), sector_gone AS (
-            DELETE FROM %2$s t USING sums r
-            WHERE r.sector IS NOT NULL AND r.stages OPERATOR(pg_catalog.=) 0
-              AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
-              AND t.sector OPERATOR(pg_catalog.=) r.sector
-        ), total_kept AS (
+        )
+        DELETE FROM %2$s t USING sums r
+        WHERE r.stages OPERATOR(pg_catalog.=) 0
+          AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
+          AND t.sector OPERATOR(pg_catalog.=) r.sector
+    $q$, sup, cs, ct, al, wt), countries, sectors, suppliers);
+
+    -- then the all-sectors rows, from the sector rows (a sum of sums: the
+    -- same exact numbers as the sum over every stage term)
+    PERFORM @extschema@.exec_cached(pg_catalog.format($q$
+        WITH k AS (SELECT DISTINCT country, supplier
+                   FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)),
+        sums AS (
+            SELECT k.country, k.supplier, x.*,
+                   al.relation, pg_catalog.round(x.weighted OPERATOR(pg_catalog.*) wa.value, 4) AS risk
+            FROM k
+            CROSS JOIN LATERAL (
+                SELECT COALESCE(pg_catalog.sum(s.stages), 0)::integer AS stages,
+                       COALESCE(pg_catalog.sum(s.dependencies), 0)::integer AS dependencies,
+                       COALESCE(pg_catalog.sum(s.unknown_shares), 0)::integer AS unknown_shares,
+                       pg_catalog.sum(s.known_share) AS known_share,
+                       pg_catalog.sum(s.weighted) AS weighted
+                FROM %2$s s
+                WHERE s.country OPERATOR(pg_catalog.=) k.country AND s.supplier OPERATOR(pg_catalog.=) k.supplier) x
+            LEFT JOIN %4$s al ON al.country OPERATOR(pg_catalog.=) k.country AND al.partner OPERATOR(pg_catalog.=) k.supplier
+            LEFT JOIN %5$s wa ON wa.name OPERATOR(pg_catalog.=) ('alignment.' OPERATOR(pg_catalog.||) COALESCE(al.relation, 'unknown'))
+        ), kept AS (
             UPDATE %3$s t
             SET relation = r.relation, stages = r.stages, dependencies = r.dependencies,
                 unknown_shares = r.unknown_shares, known_share = r.known_share, weighted = r.weighted, risk = r.risk
             FROM sums r
-            WHERE r.sector IS NULL AND r.stages OPERATOR(pg_catalog.>) 0
+            WHERE r.stages OPERATOR(pg_catalog.>) 0
               AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
         )
         DELETE FROM %3$s t USING sums r
-        WHERE r.sector IS NULL AND r.stages OPERATOR(pg_catalog.=) 0
+        WHERE r.stages OPERATOR(pg_catalog.=) 0
           AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
     $q$, sup, cs, ct, al, wt), countries, sectors, suppliers);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.refresh_country(regclass, text[], text[], text[], boolean) IS
+COMMENT ON FUNCTION @extschema@.refresh_country(regclass, text[], text[], text[]) IS
     'internal: recomputes the country_state rows of (country, sector, supplier) keys and the country_total_state rows of their (country, supplier), from supplier_state';
 
--- refresh_state(beside, countries, stages [, suppliers]): recompute the state
--- of (country, stage) pairs from the raw rows, then the country rows whose
--- terms changed.  Without suppliers the arrays name pairs (distinct, sorted),
--- and each pair's rows are read whole.  With suppliers they name distinct
--- (country, stage, supplier) keys, the ones a write to dependency touched:
--- only those suppliers' rows are read, and the pairs' own terms are summed
--- from their suppliers' terms and the share rule's per-item HHIs (40_rules.sql),
--- so that a write costs what it changed, not the size of its pairs (above
--- a hundred keys, whole pairs are cheaper: they are read whole).  beside: the
--- table a trigger fired on (on a Citus worker a shard: the state's shards
--- beside it are used).  Three statements: the pairs locked; the terms
--- written and the country rows they move locked; the country rows written.
-CREATE FUNCTION @extschema@.refresh_state(beside regclass, countries text[], stages text[], suppliers text[] DEFAULT NULL)
+-- refresh_state(beside, countries, stages): recompute the state of these
+-- (country, stage) pairs (distinct, sorted) from the raw rows, then the
+-- country rows whose terms changed.  beside: the table a trigger fired on (on
+-- a Citus worker a shard: the state's shards beside it are used).
+CREATE FUNCTION @extschema@.refresh_state(beside regclass, countries text[], stages text[])
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -423,55 +400,39 @@ DECLARE
     sup constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.supplier_state', beside) ELSE '@extschema@.supplier_state' END;
     stg constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.stage', beside) ELSE '@extschema@.stage' END;
     wt constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.weight', beside) ELSE '@extschema@.weight' END;
-    tot constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.share_total', beside) ELSE '@extschema@.share_total' END;
-    cs constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.country_state', beside) ELSE '@extschema@.country_state' END;
-    ct constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.country_total_state', beside) ELSE '@extschema@.country_total_state' END;
-    by_supplier boolean := suppliers IS NOT NULL;
     changed record;
 BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
         RETURN;
     END IF;
-    IF by_supplier AND pg_catalog.cardinality(countries) > 100 THEN
-        -- many keys: their pairs, each read whole
-        SELECT pg_catalog.array_agg(c ORDER BY c, s), pg_catalog.array_agg(s ORDER BY c, s) INTO countries, stages
-          FROM (SELECT DISTINCT c, s FROM ROWS FROM (pg_catalog.unnest(countries), pg_catalog.unnest(stages)) k (c, s)) k;
-        suppliers := NULL;
-        by_supplier := false;
-    END IF;
-
     -- lock the pairs, in order: writers of a pair serialize here
     PERFORM @extschema@.exec_cached(pg_catalog.format($q$
         INSERT INTO %1$s AS t (country, stage, sector, rows, suppliers, unknown_shares)
         SELECT p.country, p.stage, s.sector, 0, 0, 0
-        FROM (SELECT DISTINCT country, stage FROM @extschema@.key_rows($1, $2) p (country, stage)) p
+        FROM @extschema@.key_rows($1, $2) p (country, stage)
         JOIN %2$s s ON s.id OPERATOR(pg_catalog.=) p.stage
         ORDER BY p.country, p.stage
         ON CONFLICT (country, stage) DO UPDATE SET rows = t.rows
     $q$, ss, stg), countries, stages);
 
-    -- the terms from the current rows (state_terms); a supplier's term is
-    -- written only where it changed (numbers compared as text: 0.5 and 0.50
-    -- print differently); the pairs' own terms; and the country rows of the
-    -- changed terms locked (their keys come back)
+    -- the pairs' terms from their current rows (state_terms); a supplier's
+    -- term is written only where it changed (numbers compared as text: 0.5
+    -- and 0.50 print differently), and the changed terms' country rows follow
     SELECT * INTO changed FROM @extschema@.exec_cached(pg_catalog.format($q$
-        WITH p AS (SELECT %8$s FROM @extschema@.key_rows($1, $2, $3) p (country, stage, supplier)),
-        pairs AS (SELECT DISTINCT country, stage FROM p),
+        WITH p AS (SELECT * FROM @extschema@.key_rows($1, $2) p (country, stage)),
         t AS MATERIALIZED (
-            SELECT * FROM @extschema@.state_terms(%1$s::pg_catalog.oid, %2$s::pg_catalog.oid, %6$s::pg_catalog.oid, $1, $2, $3)
+            SELECT * FROM @extschema@.state_terms(%1$s::pg_catalog.oid, %2$s::pg_catalog.oid, %6$s::pg_catalog.oid, $1, $2)
         ), fresh AS MATERIALIZED (
             SELECT t.country, t.stage, t.supplier, s.sector, t.dependencies, t.unknown_shares, t.supply_rows,
                    t.supply_unknown, t.share_supply, t.share_market, t.share_talent, t.known_share, t.weighted
             FROM t JOIN %5$s s ON s.id OPERATOR(pg_catalog.=) t.stage
             WHERE t.supplier IS NOT NULL
-        ), old AS MATERIALIZED (
-            SELECT o.* FROM p JOIN %4$s o
-              ON o.country OPERATOR(pg_catalog.=) p.country AND o.stage OPERATOR(pg_catalog.=) p.stage %9$s
         ), diff AS MATERIALIZED (
             -- the terms that changed: o only (gone), f only (new), both (changed)
             SELECT o.country AS o_country, o.stage AS o_stage, o.sector AS o_sector, o.supplier AS o_supplier,
                    f.*
-            FROM old o
+            FROM (SELECT o.* FROM p JOIN %4$s o
+                    ON o.country OPERATOR(pg_catalog.=) p.country AND o.stage OPERATOR(pg_catalog.=) p.stage) o
             FULL JOIN fresh f
               ON f.country OPERATOR(pg_catalog.=) o.country AND f.stage OPERATOR(pg_catalog.=) o.stage
              AND f.supplier OPERATOR(pg_catalog.=) o.supplier
@@ -499,16 +460,18 @@ BEGIN
             SELECT x.country, x.stage, x.supplier, x.sector, x.dependencies, x.unknown_shares, x.supply_rows,
                    x.supply_unknown, x.share_supply, x.share_market, x.share_talent, x.known_share, x.weighted
             FROM diff x WHERE x.o_country IS NULL
-        ), %10$s, terms AS (
-            -- stage_risk's terms: the pair's own terms and its rating
-            SELECT q.country, q.stage, s.sector, r.rating, r.as_of, x.rows, x.suppliers, x.unknown_shares,
-                   x.hhi, x.top_supplier, x.top_share
-            FROM pairs q
-            JOIN %5$s s ON s.id OPERATOR(pg_catalog.=) q.stage
-            JOIN pair_terms x ON x.country OPERATOR(pg_catalog.=) q.country AND x.stage OPERATOR(pg_catalog.=) q.stage
+        ), terms AS (
+            -- stage_risk's terms: the pair's row of state_terms, and its rating
+            SELECT p.country, p.stage, s.sector, r.rating, r.as_of, t.dependencies AS rows,
+                   t.supply_rows AS suppliers, t.supply_unknown AS unknown_shares,
+                   t.hhi, t.top_supplier, t.top_share
+            FROM p
+            JOIN %5$s s ON s.id OPERATOR(pg_catalog.=) p.stage
+            JOIN t ON t.country OPERATOR(pg_catalog.=) p.country AND t.stage OPERATOR(pg_catalog.=) p.stage
+                  AND t.supplier IS NULL
             LEFT JOIN LATERAL (
                 SELECT a.rating, a.as_of FROM %7$s a
-                WHERE a.country OPERATOR(pg_catalog.=) q.country AND a.stage OPERATOR(pg_catalog.=) q.stage
+                WHERE a.country OPERATOR(pg_catalog.=) p.country AND a.stage OPERATOR(pg_catalog.=) p.stage
                 ORDER BY a.as_of DESC LIMIT 1) r ON true
         ), kept AS (
             UPDATE %3$s t
@@ -522,63 +485,19 @@ BEGIN
             DELETE FROM %3$s t USING terms m
             WHERE m.rows OPERATOR(pg_catalog.=) 0 AND m.rating IS NULL
               AND t.country OPERATOR(pg_catalog.=) m.country AND t.stage OPERATOR(pg_catalog.=) m.stage
-        ), k AS MATERIALIZED (
-            SELECT o_country AS country, o_sector AS sector, o_supplier AS supplier FROM diff WHERE o_country IS NOT NULL
-            UNION
-            SELECT country, sector, supplier FROM diff WHERE country IS NOT NULL
-        ), %11$s
-        SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(sector), pg_catalog.array_agg(supplier) FROM k
-    $q$, dep::oid, ass::oid, ss, sup, stg, wt::oid, ass,
-        CASE WHEN by_supplier THEN 'country, stage, supplier' ELSE 'country, stage' END,
-        CASE WHEN by_supplier THEN 'AND o.supplier OPERATOR(pg_catalog.=) p.supplier' ELSE '' END,
-        CASE WHEN by_supplier THEN pg_catalog.format($t$
-        pair_terms AS (
-            -- summed from the suppliers' terms: the pairs' others as stored
-            -- and the fresh ones; the HHI of the most concentrated supply
-            -- item from the share rule's per-item HHIs
-            WITH every_term AS (
-                SELECT o.country, o.stage, o.supplier, o.dependencies, o.supply_rows, o.supply_unknown, o.share_supply
-                FROM pairs q JOIN %1$s o ON o.country OPERATOR(pg_catalog.=) q.country AND o.stage OPERATOR(pg_catalog.=) q.stage
-                WHERE NOT EXISTS (SELECT FROM p WHERE p.country OPERATOR(pg_catalog.=) o.country
-                                    AND p.stage OPERATOR(pg_catalog.=) o.stage AND p.supplier OPERATOR(pg_catalog.=) o.supplier)
-                UNION ALL
-                SELECT country, stage, supplier, dependencies, supply_rows, supply_unknown, share_supply FROM fresh
-            )
-            SELECT q.country, q.stage, COALESCE(n.rows, 0) AS rows, COALESCE(n.suppliers, 0) AS suppliers,
-                   COALESCE(n.unknown_shares, 0) AS unknown_shares, h.hhi,
-                   top.supplier AS top_supplier, top.share_supply AS top_share
-            FROM pairs q
-            LEFT JOIN (SELECT country, stage, pg_catalog.sum(dependencies)::integer AS rows,
-                              pg_catalog.count(*) FILTER (WHERE supply_rows OPERATOR(pg_catalog.>) 0)::integer AS suppliers,
-                              pg_catalog.sum(supply_unknown)::integer AS unknown_shares
-                       FROM every_term GROUP BY country, stage) n
-                   ON n.country OPERATOR(pg_catalog.=) q.country AND n.stage OPERATOR(pg_catalog.=) q.stage
-            CROSS JOIN LATERAL (
-                SELECT pg_catalog.max(i.hhi) AS hhi FROM %2$s i
-                WHERE i.stage OPERATOR(pg_catalog.=) q.stage AND i.country OPERATOR(pg_catalog.=) q.country
-                  AND i.kind OPERATOR(pg_catalog.=) 'supply') h
-            -- the largest supply share, the first code on a tie
-            LEFT JOIN LATERAL (
-                SELECT e.supplier, e.share_supply FROM every_term e
-                WHERE e.country OPERATOR(pg_catalog.=) q.country AND e.stage OPERATOR(pg_catalog.=) q.stage
-                  AND e.share_supply IS NOT NULL
-                ORDER BY e.share_supply DESC, e.supplier LIMIT 1) top ON true
-        )$t$, sup, tot)
-        -- whole pairs: state_terms' pair rows
-        ELSE $t$
-        pair_terms AS (
-            SELECT country, stage, dependencies AS rows, supply_rows AS suppliers, supply_unknown AS unknown_shares,
-                   hhi, top_supplier, top_share
-            FROM t WHERE supplier IS NULL
-        )$t$ END,
-        @extschema@.country_lock(cs, ct)),
-        countries, stages, suppliers);
+        )
+        SELECT pg_catalog.array_agg(country) AS countries, pg_catalog.array_agg(sector) AS sectors,
+               pg_catalog.array_agg(supplier) AS suppliers
+        FROM (SELECT o_country, o_sector, o_supplier FROM diff WHERE o_country IS NOT NULL
+              UNION
+              SELECT country, sector, supplier FROM diff WHERE country IS NOT NULL) k (country, sector, supplier)
+    $q$, dep::oid, ass::oid, ss, sup, stg, wt::oid, ass), countries, stages);
 
-    PERFORM @extschema@.refresh_country(beside, changed.r1, changed.r2, changed.r3, true);
+    PERFORM @extschema@.refresh_country(beside, changed.r1, changed.r2, changed.r3);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.refresh_state(regclass, text[], text[], text[]) IS
-    'internal: recomputes the maintained state of (country, stage) pairs, or of (country, stage, supplier) keys and their pairs, from the raw rows, then the country rows whose terms changed';
+COMMENT ON FUNCTION @extschema@.refresh_state(regclass, text[], text[]) IS
+    'internal: recomputes the maintained state of (country, stage) pairs from the raw rows, then the country rows whose terms changed';
 
 -- state_places(rel): where a change to a reference table (alignment, weight,
 -- stage) fired at rel moves the state: on a single server, the state tables
@@ -606,10 +525,9 @@ $$;
 COMMENT ON FUNCTION @extschema@.state_places(regclass) IS
     'internal: the stage_state tables a change to a reference table fired at rel refreshes (on Citus, the shards on this node)';
 
--- state_track(): the statement triggers on assessment, and dependency's
--- TRUNCATE (both tables have country and stage): the pairs the statement
--- touched, sorted, are refreshed whole.  A TRUNCATE refreshes every pair
--- with state.
+-- state_track(): the statement triggers on dependency and assessment (both
+-- have country and stage): the pairs the statement touched, sorted, are
+-- refreshed.  A TRUNCATE refreshes every pair with state.
 CREATE FUNCTION @extschema@.state_track() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -642,46 +560,6 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.state_track() IS
     'trigger: refreshes the maintained state of the (country, stage) pairs a statement on dependency or assessment touched';
-
--- state_track_dependency(): the statement triggers on dependency's rows:
--- the (country, stage, supplier) keys the statement touched, sorted, are
--- refreshed (a TRUNCATE goes through state_track()).
-CREATE FUNCTION @extschema@.state_track_dependency() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    countries text[];
-    stages text[];
-    suppliers text[];
-BEGIN
-    IF pg_catalog.current_setting('supplychain.copying', true) = 'on' THEN
-        RETURN NULL;            -- distribute() or undistribute() moves the state with the rows
-    END IF;
-    IF TG_OP = 'INSERT' THEN
-        SELECT pg_catalog.array_agg(country ORDER BY country, stage, supplier),
-               pg_catalog.array_agg(stage ORDER BY country, stage, supplier),
-               pg_catalog.array_agg(supplier ORDER BY country, stage, supplier)
-          INTO countries, stages, suppliers
-          FROM (SELECT DISTINCT country, stage, supplier FROM new_rows) k;
-    ELSIF TG_OP = 'DELETE' THEN
-        SELECT pg_catalog.array_agg(country ORDER BY country, stage, supplier),
-               pg_catalog.array_agg(stage ORDER BY country, stage, supplier),
-               pg_catalog.array_agg(supplier ORDER BY country, stage, supplier)
-          INTO countries, stages, suppliers
-          FROM (SELECT DISTINCT country, stage, supplier FROM old_rows) k;
-    ELSE
-        SELECT pg_catalog.array_agg(country ORDER BY country, stage, supplier),
-               pg_catalog.array_agg(stage ORDER BY country, stage, supplier),
-               pg_catalog.array_agg(supplier ORDER BY country, stage, supplier)
-          INTO countries, stages, suppliers
-          FROM (SELECT country, stage, supplier FROM new_rows
-                UNION SELECT country, stage, supplier FROM old_rows) k;
-    END IF;
-    PERFORM @extschema@.refresh_state(TG_RELID::regclass, countries, stages, suppliers);
-    RETURN NULL;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.state_track_dependency() IS
-    'trigger: refreshes the maintained state of the (country, stage, supplier) keys a statement on dependency touched';
 
 -- state_track_alignment(): an alignment changes the risk of its (country,
 -- partner) rows, in every sector.
@@ -848,8 +726,7 @@ BEGIN
     END LOOP;
 END
 $$;
-SELECT @extschema@.track_state('@extschema@.dependency', '@extschema@.state_track_dependency', '{INSERT,UPDATE,DELETE}');
-SELECT @extschema@.track_state('@extschema@.dependency', '@extschema@.state_track', '{TRUNCATE}');
+SELECT @extschema@.track_state('@extschema@.dependency', '@extschema@.state_track', '{INSERT,UPDATE,DELETE,TRUNCATE}');
 SELECT @extschema@.track_state('@extschema@.assessment', '@extschema@.state_track', '{INSERT,UPDATE,DELETE,TRUNCATE}');
 SELECT @extschema@.track_state('@extschema@.alignment', '@extschema@.state_track_alignment', '{INSERT,UPDATE,DELETE,TRUNCATE}');
 SELECT @extschema@.track_state('@extschema@.weight', '@extschema@.state_track_weight', '{INSERT,UPDATE,DELETE}');
@@ -905,9 +782,8 @@ BEGIN
     -- the share rule's cached totals too (its check never trusts them)
     EXECUTE pg_catalog.format('DELETE FROM %s', tot);
     EXECUTE pg_catalog.format($q$
-        INSERT INTO %s (stage, country, kind, item, total, hhi)
-        SELECT stage, country, kind, item, COALESCE(pg_catalog.sum(share), 0),
-               @extschema@.hhi(share ORDER BY supplier DESC)
+        INSERT INTO %s (stage, country, kind, item, total)
+        SELECT stage, country, kind, item, COALESCE(pg_catalog.sum(share), 0)
         FROM (SELECT DISTINCT ON (country, stage, kind, item, supplier) *
               FROM %s ORDER BY country, stage, kind, item, supplier, as_of DESC) d
         GROUP BY stage, country, kind, item
@@ -974,20 +850,17 @@ BEGIN
       ON r.country OPERATOR(pg_catalog.=) s.country AND r.stage_id OPERATOR(pg_catalog.=) s.stage_id
     WHERE s::text IS DISTINCT FROM r::text;
 
-    -- the share rule's cached totals and HHIs: a key without rows holds 0
-    -- and no HHI
+    -- the share rule's cached totals: a key without rows holds 0
     RETURN QUERY
     SELECT 'share_total', pg_catalog.concat_ws(' ', COALESCE(t.country, c.country), COALESCE(t.stage, c.stage),
                                                COALESCE(t.kind, c.kind), COALESCE(t.item, c.item)),
-           pg_catalog.concat_ws(' ', t.total, t.hhi), pg_catalog.concat_ws(' ', c.total, c.hhi)
+           t.total::text, c.total::text
     FROM @extschema@.share_total t
-    FULL JOIN (SELECT stage, country, kind, item, COALESCE(pg_catalog.sum(share), 0) AS total,
-                      @extschema@.hhi(share ORDER BY supplier DESC) AS hhi
+    FULL JOIN (SELECT stage, country, kind, item, COALESCE(pg_catalog.sum(share), 0) AS total
                FROM @extschema@.current_dependency GROUP BY stage, country, kind, item) c
       ON c.stage OPERATOR(pg_catalog.=) t.stage AND c.country OPERATOR(pg_catalog.=) t.country
      AND c.kind OPERATOR(pg_catalog.=) t.kind AND c.item OPERATOR(pg_catalog.=) t.item
-    WHERE COALESCE(t.total, 0) OPERATOR(pg_catalog.<>) COALESCE(c.total, 0)
-       OR t.hhi IS DISTINCT FROM c.hhi;
+    WHERE COALESCE(t.total, 0) OPERATOR(pg_catalog.<>) COALESCE(c.total, 0);
 
     -- the tables themselves, every row (the views show only assessed chains)
     RETURN QUERY
@@ -1443,22 +1316,12 @@ COMMENT ON VIEW @extschema@.stage_supplier_risk IS
     'one stage''s term of country_risk: weighted = sum over kinds of known share x stage weakness x kind weight; risk = weighted x alignment weight';
 
 CREATE OR REPLACE VIEW @extschema@.country_risk AS
--- the state: one row per output row, each (country, sector) read in rank
--- order off the index country_state_rank (its sectors from stage_state's
--- index), so that no plan sorts the whole table for the rank.  The join
--- repeats the lateral condition so that a condition on the country reaches
--- both tables as a constant (and Citus routes it to one shard)
-SELECT p.country, p.sector, c.supplier, c.relation, c.stages, c.dependencies, c.unknown_shares,
-       c.known_share, c.risk, c.rank
-FROM (SELECT DISTINCT s.country, s.sector FROM @extschema@.stage_state s
-      WHERE (SELECT @extschema@.state_is_current())) p
-JOIN LATERAL (
-    SELECT c.country, c.sector, c.supplier, c.relation, c.stages, c.dependencies, c.unknown_shares,
-           c.known_share, c.risk,
-           rank() OVER (PARTITION BY c.country, c.sector ORDER BY c.risk DESC NULLS LAST)::integer AS rank
-    FROM @extschema@.country_state c
-    WHERE c.country = p.country AND c.sector = p.sector) c
-  ON c.country = p.country AND c.sector = p.sector
+-- the state: one row per output row, read in rank order off an index
+SELECT c.country, c.sector, c.supplier, c.relation, c.stages, c.dependencies, c.unknown_shares,
+       c.known_share, c.risk,
+       rank() OVER (PARTITION BY c.country, c.sector ORDER BY c.risk DESC NULLS LAST)::integer AS rank
+FROM @extschema@.country_state c
+WHERE (SELECT @extschema@.state_is_current())
 UNION ALL
 SELECT t.country, NULL::text, t.supplier, t.relation, t.stages, t.dependencies, t.unknown_shares,
        t.known_share, t.risk,
@@ -1559,8 +1422,7 @@ DECLARE
                             AND i.stage OPERATOR(pg_catalog.=) l.downstream
     $q$, only_d, only_a);
     -- at the current date the same graph from the maintained state: each
-    -- supplier's largest known supply share per stage (supplier_state, its
-    -- terms with supply rows: the index supplier_state_supply alone), the
+    -- supplier's largest known supply share per stage (supplier_state), the
     -- chains with data (stage_state)
     only_s constant text := CASE WHEN for_country IS NULL THEN ''
         ELSE pg_catalog.format(' AND s.country OPERATOR(pg_catalog.=) %L', for_country) END;
@@ -1571,7 +1433,7 @@ DECLARE
         WITH imported AS (
             SELECT s.country, s.stage, pg_catalog.sum(s.share_supply) AS share
             FROM %2$s s
-            WHERE s.supply_rows OPERATOR(pg_catalog.>) 0 AND s.share_supply IS NOT NULL %1$s
+            WHERE s.share_supply IS NOT NULL %1$s
             GROUP BY s.country, s.stage
         ), chain AS (
             SELECT DISTINCT s.country, s.sector FROM %3$s s WHERE true %1$s
@@ -1597,7 +1459,7 @@ DECLARE
                    (s.share_supply OPERATOR(pg_catalog./)
                     GREATEST(1::numeric, pg_catalog.sum(s.share_supply) OVER (PARTITION BY s.country, s.stage)))::pg_catalog.float8 AS share
             FROM %s s
-            WHERE s.supply_rows OPERATOR(pg_catalog.>) 0 AND s.share_supply IS NOT NULL %s) o
+            WHERE s.share_supply IS NOT NULL %s) o
     $q$, sup, only_s);
     -- a stage's known imports are at most all of its supply: where the
     -- largest shares over items add up above 1, they are scaled down to 1
