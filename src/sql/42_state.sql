@@ -138,7 +138,7 @@ COMMENT ON FUNCTION @extschema@.state_terms(regclass, regclass, regclass, text[]
 -- sector NULL: the all-sectors row only), a new key's row a placeholder
 -- until refresh_country() recomputes it.
 CREATE FUNCTION @extschema@.country_lock(cs regclass, ct regclass) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     SELECT pg_catalog.format($q$
         by_sector AS (
             INSERT INTO %1$s AS t (country, sector, supplier, stages, dependencies, unknown_shares)

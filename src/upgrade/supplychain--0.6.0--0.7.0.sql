@@ -154,7 +154,7 @@ COMMENT ON FUNCTION @extschema@.state_terms(regclass, regclass, regclass, text[]
     'internal: the maintained state''s terms of (country, stage) pairs, or of suppliers in pairs, computed from their current dependency rows';
 
 CREATE FUNCTION @extschema@.country_lock(cs regclass, ct regclass) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     SELECT pg_catalog.format($q$
         by_sector AS (
             INSERT INTO %1$s AS t (country, sector, supplier, stages, dependencies, unknown_shares)
