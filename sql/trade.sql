@@ -40,6 +40,39 @@ SELECT ps.stage, ps.product, ps.item, p.name
 FROM product_stage ps JOIN product p ON p.code = ps.product ORDER BY ps.stage, ps.product;
 SELECT name, value, default_value FROM weight WHERE name LIKE 'trade.%' ORDER BY name;
 
+-- top_partner(value, partner): the partner of the largest value; of equal
+-- values the first code; NULLs skipped; NULL when nothing is left
+SELECT top_partner(v, p) AS b_of_ties FROM (VALUES (2::numeric, 'C'), (5, 'D'), (5, 'B'), (NULL, 'A'), (9, NULL)) t (v, p);
+SELECT top_partner(v, p) IS NULL AS all_null FROM (VALUES (NULL::numeric, 'A'), (1, NULL)) t (v, p);
+SELECT top_partner(v, p) IS NULL AS no_rows FROM (VALUES (1::numeric, 'A')) t (v, p) WHERE false;
+-- in parallel workers (their states combined): as a sort would find it
+CREATE TABLE public.many AS
+SELECT g % 7 AS k, ((g * 7919) % 1000)::numeric AS v, 'P' || (g % 97) AS p FROM generate_series(1, 100000) g;
+ANALYZE public.many;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+CREATE FUNCTION pg_temp.partial(query text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    line text;
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
+        IF line LIKE '%Partial%Aggregate%' THEN
+            RETURN true;
+        END IF;
+    END LOOP;
+    RETURN false;
+END
+$$;
+SELECT pg_temp.partial('SELECT k, top_partner(v, p) FROM public.many GROUP BY k') AS in_parallel;
+SELECT count(*) AS differences FROM (
+    SELECT k, top_partner(v, p) FROM public.many GROUP BY k
+    EXCEPT SELECT k, (array_agg(p ORDER BY v DESC, p COLLATE "C"))[1] FROM public.many GROUP BY k) d;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+DROP TABLE public.many;
+
 ---------------------------------------------------------------------------
 -- Flows computed by hand (values in any unit; 2021 unless said)
 ---------------------------------------------------------------------------
@@ -159,7 +192,7 @@ BEGIN
                                      ELSE '' END;
             scan := NULL;
         END IF;
-        IF line ~ '^(Bitmap Index Scan on|Index Scan using|Index Only Scan using) trade_flow' OR line ~ '^Seq Scan on trade_flow' THEN
+        IF line ~ '^(Bitmap Index Scan on|Index Scan using|Index Only Scan using) trade_(flow|total)' OR line ~ '^Seq Scan on trade_(flow|total)' THEN
             scan := regexp_replace(line, ' on trade_flow \w+$', '');
         END IF;
     END LOOP;
@@ -199,6 +232,75 @@ SELECT pg_temp.try($$DELETE FROM country_group WHERE member = 'GB'$$) AS shipped
 SELECT count(*) AS flows FROM trade_flow;
 
 ---------------------------------------------------------------------------
+-- load_trade_flows(): a year from a staging table, as a partition of its
+-- own; the same totals as the rows written one by one
+---------------------------------------------------------------------------
+CREATE FUNCTION pg_temp.try_detail(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    detail text;
+BEGIN
+    EXECUTE sql;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+    RETURN SQLSTATE || ': ' || SQLERRM || COALESCE(E'\n' || detail, '');
+END
+$$;
+CREATE TEMP TABLE before AS SELECT * FROM import_dependency;
+CREATE TEMP TABLE staged_2021 AS SELECT * FROM trade_flow WHERE year = 2021;
+SELECT load_trade_flows(2021, 'staged_2021') AS loaded_2021;
+-- 2021 has its partition; 2020 stays in trade_flow_other
+SELECT tableoid::regclass AS partition, year, count(*) AS flows FROM trade_flow GROUP BY 1, 2 ORDER BY 2;
+SELECT count(*) AS differences FROM (
+    (SELECT * FROM before EXCEPT SELECT * FROM import_dependency)
+    UNION ALL (SELECT * FROM import_dependency EXCEPT SELECT * FROM before)) d;
+SELECT count(*) AS state_differences FROM supplychain.verify_state();
+-- a reload replaces the year: the US's 850760 without KR, and JP at 400:
+-- CN 600, JP 400: HHI .36 + .16 = .52, top CN .6
+DELETE FROM staged_2021 WHERE product = '850760' AND exporter = 'KR';
+UPDATE staged_2021 SET value = 400 WHERE product = '850760' AND exporter = 'JP';
+SELECT load_trade_flows(2021, 'staged_2021') AS reloaded_2021;
+SELECT imports, partners, top_partner, top_share, hhi FROM import_dependency
+WHERE importer = 'US' AND product = '850760' AND year = 2021;
+SELECT count(*) AS state_differences FROM supplychain.verify_state();
+-- rows written one by one land in the year's partition, and keep its totals
+-- (KR back at 300, JP at 100: as before)
+INSERT INTO trade_flow (year, exporter, importer, product, value) VALUES (2021, 'KR', 'US', '850760', 300);
+UPDATE trade_flow_2021 SET value = 100 WHERE product = '850760' AND exporter = 'JP' AND importer = 'US';
+SELECT tableoid::regclass AS partition, value FROM trade_flow WHERE year = 2021 AND product = '850760' AND exporter = 'KR';
+SELECT count(*) AS differences FROM (
+    (SELECT * FROM before EXCEPT SELECT * FROM import_dependency)
+    UNION ALL (SELECT * FROM import_dependency EXCEPT SELECT * FROM before)) d;
+SELECT count(*) AS state_differences FROM supplychain.verify_state();
+
+-- Bad input: each load fails whole, with an error that names the row, and
+-- 2021 keeps its flows
+SELECT count(*) AS flows_2021, sum(value) AS value_2021 FROM trade_flow WHERE year = 2021;
+CREATE TEMP TABLE bad AS SELECT * FROM trade_flow WHERE false;
+CREATE FUNCTION pg_temp.bad_load(fix text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM bad;
+    INSERT INTO bad SELECT * FROM trade_flow WHERE year = 2021 AND product = 'thirds';
+    EXECUTE fix;
+    RETURN pg_temp.try_detail($q$SELECT load_trade_flows(2021, 'bad')$q$);
+END
+$$;
+SELECT pg_temp.bad_load($$UPDATE bad SET value = -1 WHERE exporter = 'KR'$$) AS negative_value;
+SELECT pg_temp.bad_load($$UPDATE bad SET value = NULL WHERE exporter = 'KR'$$) AS no_value;
+SELECT pg_temp.bad_load($$UPDATE bad SET exporter = 'US' WHERE exporter = 'KR'$$) AS exporter_is_importer;
+SELECT pg_temp.bad_load($$UPDATE bad SET exporter = 'Q!' WHERE exporter = 'KR'$$) AS unknown_exporter;
+SELECT pg_temp.bad_load($$UPDATE bad SET product = '999999' WHERE exporter = 'JP'$$) AS unknown_product;
+SELECT pg_temp.bad_load($$UPDATE bad SET exporter = 'CN' WHERE exporter = 'KR'$$) AS duplicate_key;
+SELECT pg_temp.bad_load($$UPDATE bad SET year = 2020 WHERE exporter = 'KR'$$) AS other_year;
+SELECT pg_temp.try($$SELECT load_trade_flows(2021, 'country')$$) AS not_flows;
+SELECT pg_temp.try($$SELECT load_trade_flows(1700, 'bad')$$) AS year_out_of_range;
+SELECT pg_temp.try($$SELECT load_trade_flows(2021, NULL)$$) AS no_staging;
+SELECT pg_temp.try($$SELECT load_trade_flows(2021, 'no_such_table')$$) AS no_such_staging;
+SELECT count(*) AS flows_2021, sum(value) AS value_2021 FROM trade_flow WHERE year = 2021;
+SELECT count(*) AS tables_left FROM pg_class WHERE relname LIKE 'trade_flow_%_loading';
+SELECT count(*) AS state_differences FROM supplychain.verify_state();
+
+---------------------------------------------------------------------------
 -- One year of BACI, with docs/trade.md's commands.  BACI's columns: t year,
 -- i exporter, j importer (numeric country codes), k HS 6-digit product
 -- (leading zero dropped), v value (thousand USD), q quantity (tonnes, "NA"
@@ -226,11 +328,13 @@ SELECT DISTINCT c.code AS unmapped
 FROM (SELECT i AS code FROM baci UNION SELECT j FROM baci) c
 LEFT JOIN baci_country bc ON bc.country_code = c.code
 WHERE bc.country_iso2 IS NULL OR NOT EXISTS (SELECT FROM country WHERE country.code = bc.country_iso2);
-INSERT INTO trade_flow (year, exporter, importer, product, value, quantity, source)
-SELECT b.t, e.country_iso2, m.country_iso2, lpad(b.k, 6, '0'), b.v, NULLIF(btrim(b.q), 'NA')::numeric, 'baci-hs17-test'
+CREATE TEMP VIEW baci_flows AS
+SELECT b.t AS year, e.country_iso2 AS exporter, m.country_iso2 AS importer, lpad(b.k, 6, '0') AS product,
+       b.v AS value, NULLIF(btrim(b.q), 'NA')::numeric AS quantity, 'baci-hs17-test' AS source
 FROM baci b
 LEFT JOIN baci_country e ON e.country_code = b.i
 LEFT JOIN baci_country m ON m.country_code = b.j;
+SELECT load_trade_flows(2022, 'baci_flows') AS loaded_2022;
 SELECT * FROM trade_flow WHERE year = 2022 ORDER BY exporter, importer, product;
 -- US 850760 in 2022: CN 1200.5, KR 600.125, JP 199.375 = 2000: top CN
 -- .60025, HHI (1200.5^2 + 600.125^2 + 199.375^2) / 2000^2 = (1441200.25 +

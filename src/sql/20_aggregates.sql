@@ -65,3 +65,29 @@ COMMENT ON AGGREGATE @extschema@.hhi(double precision) IS
     'Herfindahl-Hirschman index: sum of squared shares (0..1); NULLs ignored';
 COMMENT ON AGGREGATE @extschema@.hhi(numeric) IS
     'Herfindahl-Hirschman index: sum of squared shares (0..1); NULLs ignored';
+
+-- top_partner: the partner of the largest value (of equal values, the first
+-- code), in one pass; import_dependency and the trade totals use it
+CREATE FUNCTION @extschema@.top_partner_accum(internal, numeric, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'top_partner_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.top_partner_final(internal) RETURNS text
+    AS 'MODULE_PATHNAME', 'top_partner_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.top_partner_accum(internal, numeric, text) IS 'top_partner(numeric, text) transition';
+CREATE FUNCTION @extschema@.top_partner_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'top_partner_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.top_partner_serialize(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'top_partner_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.top_partner_deserialize(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'top_partner_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.top_partner_final(internal) IS 'top_partner(numeric, text) result';
+COMMENT ON FUNCTION @extschema@.top_partner_combine(internal, internal) IS 'top_partner(numeric, text) combine';
+COMMENT ON FUNCTION @extschema@.top_partner_serialize(internal) IS 'top_partner(numeric, text) state as bytea';
+COMMENT ON FUNCTION @extschema@.top_partner_deserialize(bytea, internal) IS 'top_partner(numeric, text) state from bytea';
+CREATE AGGREGATE @extschema@.top_partner(numeric, text) (
+    SFUNC = @extschema@.top_partner_accum, STYPE = internal,
+    FINALFUNC = @extschema@.top_partner_final, COMBINEFUNC = @extschema@.top_partner_combine,
+    SERIALFUNC = @extschema@.top_partner_serialize, DESERIALFUNC = @extschema@.top_partner_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.top_partner(numeric, text) IS
+    'the partner (second argument) of the largest value; of equal values the partner that sorts first byte by byte; rows with a NULL skipped';

@@ -693,8 +693,8 @@ SELECT @extschema@.track_state('@extschema@.weight', '@extschema@.state_track_we
 SELECT @extschema@.track_state('@extschema@.stage', '@extschema@.state_track_stage', '{UPDATE}');
 DROP FUNCTION @extschema@.track_state(regclass, regproc, text[]);
 
--- rebuild_state(): the state (and the share rule's totals) from the raw
--- rows, whatever they held: after
+-- rebuild_state(): the state (and the share rule's totals, and
+-- trade_flow's in trade_total) from the raw rows, whatever they held: after
 -- writes that bypassed the triggers (ALTER TABLE ... DISABLE TRIGGER,
 -- session_replication_role = replica, a logical replication subscriber that
 -- was not sent the state, pg_restore --disable-triggers).  Returns the
@@ -717,6 +717,9 @@ BEGIN
     -- writers wait until the rebuild commits; readers keep reading the old state
     LOCK TABLE @extschema@.share_total, @extschema@.stage_state, @extschema@.supplier_state,
                @extschema@.country_state, @extschema@.country_total_state IN EXCLUSIVE MODE;
+    IF pg_catalog.to_regclass('@extschema@.trade_total') IS NOT NULL THEN
+        LOCK TABLE @extschema@.trade_total IN EXCLUSIVE MODE;
+    END IF;
     RETURN @extschema@.rebuild_state_beside('@extschema@.stage_state');
 END
 $$;
@@ -759,6 +762,14 @@ BEGIN
         FROM (SELECT country, stage FROM %s UNION SELECT country, stage FROM %s) k
     $q$, dep, ass) INTO k;
     PERFORM @extschema@.refresh_state(place, k.countries, k.stages);
+    -- trade_flow's totals (85_trade.sql), when the trade tables exist
+    IF pg_catalog.to_regclass('@extschema@.trade_total') IS NOT NULL THEN
+        EXECUTE pg_catalog.format('DELETE FROM %s', @extschema@.shard_of('@extschema@.trade_total', place));
+        EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM @extschema@.trade_totals(%L)',
+                                  @extschema@.shard_of('@extschema@.trade_total', place),
+                                  @extschema@.shard_of('@extschema@.trade_flow', place));
+        EXECUTE pg_catalog.format('ANALYZE %s', @extschema@.shard_of('@extschema@.trade_total', place));
+    END IF;
     -- statistics of the new contents, for the views' plans
     EXECUTE pg_catalog.format('ANALYZE %s, %s, %s, %s', place,
                               @extschema@.shard_of('@extschema@.supplier_state', place),
@@ -888,6 +899,21 @@ BEGIN
       ON r.country OPERATOR(pg_catalog.=) s.country AND r.stage OPERATOR(pg_catalog.=) s.stage
      AND r.supplier OPERATOR(pg_catalog.=) s.supplier
     WHERE s::text IS DISTINCT FROM r::text;
+
+    -- trade_flow's totals (85_trade.sql), when the trade tables exist
+    IF pg_catalog.to_regclass('@extschema@.trade_total') IS NOT NULL THEN
+        RETURN QUERY EXECUTE $q$
+            SELECT 'trade_total', pg_catalog.concat_ws(' ', COALESCE(s.country, r.country), COALESCE(s.product, r.product),
+                                                       COALESCE(s.year, r.year)),
+                   s::text, r::text
+            FROM (SELECT country, product, year, import_flows, imports, squares, partners, top_value, top_partner,
+                         export_flows, exports FROM @extschema@.trade_total) s
+            FULL JOIN @extschema@.trade_totals('@extschema@.trade_flow') r
+              ON r.country OPERATOR(pg_catalog.=) s.country AND r.product OPERATOR(pg_catalog.=) s.product
+             AND r.year OPERATOR(pg_catalog.=) s.year
+            WHERE s::text IS DISTINCT FROM r::text
+        $q$;
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.verify_state() IS
