@@ -1,9 +1,13 @@
--- case6.sql - trade data: import_dependency against a bare GROUP BY over
--- the same flows (all importers of a year, and one importer), COPY into
--- trade_flow against COPY into plain tables, and load_trade_dependencies()
--- for one importer and year.
--- Variables: flows (about countries x products x 10), countries, runs,
--- warmup, datadir (the server's data directory, where the file goes).
+-- case6.sql - trade data: loading a year with load_trade_flows() against a
+-- plain COPY followed by CREATE INDEX of the same indexes (the floor: what
+-- PostgreSQL does with the rows at the least), import_dependency against a
+-- bare GROUP BY over the same flows (all importers of a year, and one
+-- importer), load_trade_dependencies() for one importer and year, and
+-- (years > 0) that many years loaded one after the other, the last ones
+-- against the first.
+-- Variables: flows (about countries x products x 10), countries, years,
+-- tag (appended to the labels: one run per size), runs, warmup, datadir
+-- (the server's data directory, where the file goes).
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 
@@ -45,21 +49,37 @@ COPY (SELECT * FROM bench.c6_flows(:c6_countries, :c6_products) ORDER BY year, e
 SELECT (pg_stat_file(:'flows_file')).size AS "case 6 file bytes",
        (SELECT count(*) FROM bench.c6_flows(:c6_countries, :c6_products)) AS "case 6 flows";
 
--- COPY into trade_flow (primary key, three indexes, foreign keys to
--- country and product, checks) against COPY into a table of the same
--- columns without any of them, and into one with the primary key only
-CREATE TABLE bench.c6_plain (LIKE supplychain.trade_flow INCLUDING DEFAULTS);
-CREATE TABLE bench.c6_pk (LIKE supplychain.trade_flow INCLUDING DEFAULTS, PRIMARY KEY (year, exporter, importer, product));
-CALL bench.measure(ARRAY['c6.copy.ours', 'c6.copy.plain', 'c6.copy.pk'],
-    ARRAY[format('COPY supplychain.trade_flow (year, exporter, importer, product, value, quantity) FROM %L WITH (FORMAT csv)', :'flows_file'),
-          format('COPY bench.c6_plain (year, exporter, importer, product, value, quantity) FROM %L WITH (FORMAT csv)', :'flows_file'),
-          format('COPY bench.c6_pk (year, exporter, importer, product, value, quantity) FROM %L WITH (FORMAT csv)', :'flows_file')],
+-- Loading the year: ours is the README's recipe, a COPY into a staging
+-- table and load_trade_flows(); the floor is a COPY into a table of
+-- trade_flow's columns followed by its primary key and three indexes, each
+-- built by sort; and for information a COPY straight into trade_flow (rows
+-- one by one through its indexes, foreign keys, checks and triggers).
+CREATE UNLOGGED TABLE bench.c6_staging (LIKE supplychain.trade_flow);
+CREATE TABLE bench.c6_floor (LIKE supplychain.trade_flow INCLUDING DEFAULTS);
+CALL bench.measure(ARRAY['c6.load.ours.' || :'tag', 'c6.load.floor.' || :'tag'],
+    ARRAY[format('COPY bench.c6_staging (year, exporter, importer, product, value, quantity) FROM %L WITH (FORMAT csv); '
+                 'SELECT supplychain.load_trade_flows(2021, ''bench.c6_staging'')', :'flows_file'),
+          format('COPY bench.c6_floor (year, exporter, importer, product, value, quantity) FROM %L WITH (FORMAT csv); '
+                 'ALTER TABLE bench.c6_floor ADD PRIMARY KEY (year, exporter, importer, product); '
+                 'CREATE INDEX c6_floor_importer ON bench.c6_floor (importer, product, year); '
+                 'CREATE INDEX c6_floor_exporter ON bench.c6_floor (exporter, product, year); '
+                 'CREATE INDEX c6_floor_product ON bench.c6_floor (product, year)', :'flows_file')],
     'clock', :runs, :warmup,
-    ARRAY['TRUNCATE supplychain.trade_flow', 'TRUNCATE bench.c6_plain', 'TRUNCATE bench.c6_pk']);
-DROP TABLE bench.c6_plain, bench.c6_pk;
-VACUUM ANALYZE supplychain.trade_flow;
+    ARRAY['TRUNCATE bench.c6_staging; TRUNCATE supplychain.trade_flow; DROP TABLE IF EXISTS supplychain.trade_flow_2021',
+          'DROP TABLE bench.c6_floor; CREATE TABLE bench.c6_floor (LIKE supplychain.trade_flow INCLUDING DEFAULTS)']);
+DROP TABLE bench.c6_floor;
+-- for information: COPY straight into trade_flow (its default partition)
+CALL bench.measure(ARRAY['c6.copy.direct.' || :'tag'],
+    ARRAY[format('COPY supplychain.trade_flow (year, exporter, importer, product, value, quantity) FROM %L WITH (FORMAT csv)', :'flows_file')],
+    'clock', 1, 0, ARRAY['TRUNCATE bench.c6_staging; TRUNCATE supplychain.trade_flow; DROP TABLE IF EXISTS supplychain.trade_flow_2021']);
+SELECT count(*) AS c6_copy_differences FROM supplychain.verify_state() \gset
+TRUNCATE supplychain.trade_flow;
+COPY bench.c6_staging (year, exporter, importer, product, value, quantity) FROM :'flows_file' WITH (FORMAT csv);
+SELECT supplychain.load_trade_flows(2021, 'bench.c6_staging') AS "case 6 flows loaded";
+TRUNCATE bench.c6_staging;
+VACUUM ANALYZE supplychain.trade_flow, supplychain.trade_total;
 CHECKPOINT;
-SELECT count(*) AS "case 6 trade_flow rows", pg_size_pretty(pg_total_relation_size('supplychain.trade_flow')) AS size
+SELECT count(*) AS "case 6 trade_flow rows", pg_size_pretty(pg_total_relation_size('supplychain.trade_flow_2021')) AS size
 FROM supplychain.trade_flow;
 
 -- the view computes what the baseline computes (its countries' rows)
@@ -82,46 +102,101 @@ $$;
 \echo '== case 6: plans of import_dependency (all importers; one importer)'
 EXPLAIN (COSTS OFF) SELECT * FROM supplychain.import_dependency WHERE year = 2021;
 EXPLAIN (COSTS OFF) SELECT * FROM supplychain.import_dependency WHERE importer = 'US' AND year = 2021;
-CALL bench.measure(ARRAY['c6.all.import_dependency', 'c6.all.group_by'],
+CALL bench.measure(ARRAY['c6.all.import_dependency.' || :'tag', 'c6.all.group_by.' || :'tag'],
     ARRAY['SELECT * FROM supplychain.import_dependency WHERE year = 2021',
           'SELECT importer, product, sum(value), sum(value * value) FROM supplychain.trade_flow WHERE year = 2021 GROUP BY importer, product'],
     'explain', :runs, :warmup);
-CALL bench.measure(ARRAY['c6.one.import_dependency', 'c6.one.group_by'],
+CALL bench.measure(ARRAY['c6.one.import_dependency.' || :'tag', 'c6.one.group_by.' || :'tag'],
     ARRAY[$q$SELECT * FROM supplychain.import_dependency WHERE importer = 'US' AND year = 2021$q$,
           $q$SELECT importer, product, sum(value), sum(value * value) FROM supplychain.trade_flow WHERE importer = 'US' AND year = 2021 GROUP BY importer, product$q$],
     'explain', :runs, :warmup);
 -- for the report: a group importer (the EU's 27 members, their flows joined
 -- to the membership)
-CALL bench.measure(ARRAY['c6.eu.import_dependency', 'c6.eu.group_by'],
+CALL bench.measure(ARRAY['c6.eu.import_dependency.' || :'tag', 'c6.eu.group_by.' || :'tag'],
     ARRAY[$q$SELECT * FROM supplychain.import_dependency WHERE importer = 'EU' AND year = 2021$q$,
           $q$SELECT product, sum(value), sum(value * value) FROM supplychain.trade_flow WHERE importer IN (SELECT member FROM supplychain.country_group WHERE group_code = 'EU' AND until IS NULL) AND year = 2021 GROUP BY product$q$],
     'explain', :runs, :warmup);
 
 -- load_trade_dependencies for one importer and year: every product is
 -- mapped, so it writes 10 rows per product; each run replaces the last
-CALL bench.measure(ARRAY['c6.load.us'], ARRAY[$q$SELECT supplychain.load_trade_dependencies(2021, 'US')$q$],
+CALL bench.measure(ARRAY['c6.deps.us.' || :'tag'], ARRAY[$q$SELECT supplychain.load_trade_dependencies(2021, 'US')$q$],
     'clock', :runs, :warmup);
 SELECT count(*) AS c6_load_rows FROM supplychain.dependency WHERE source = 'trade-flow' \gset
 
 INSERT INTO bench.result ("case", name, rows, ours, base, target, note) VALUES
+    ('6', 'load_trade_flows (COPY into staging + load) vs COPY + CREATE INDEX of the same four indexes', :flows,
+     'c6.load.ours.' || :'tag', 'c6.load.floor.' || :'tag', 1.5, 'the floor: what PostgreSQL does with the rows at the least'),
     ('6', 'import_dependency, all importers of a year vs GROUP BY importer, product (sum, sum of squares)', :flows,
-     'c6.all.import_dependency', 'c6.all.group_by', 1.5, format('%s countries x %s products x 10 exporters', :c6_countries, :c6_products)),
+     'c6.all.import_dependency.' || :'tag', 'c6.all.group_by.' || :'tag', 1.5, format('%s countries x %s products x 10 exporters', :c6_countries, :c6_products)),
     ('6', 'import_dependency, one importer (US) vs the same GROUP BY filtered to it', :flows / :c6_countries,
-     'c6.one.import_dependency', 'c6.one.group_by', 2.0, NULL),
+     'c6.one.import_dependency.' || :'tag', 'c6.one.group_by.' || :'tag', 2.0, NULL),
     ('6', 'import_dependency, the EU (27 members) vs GROUP BY product over the members'' imports', :flows * 27 / :c6_countries,
-     'c6.eu.import_dependency', 'c6.eu.group_by', NULL, 'for information: a group also reads its members'' exports and splits inside from outside'),
-    ('6', 'COPY into trade_flow vs COPY into a table without constraints or indexes', :flows,
-     'c6.copy.ours', 'c6.copy.plain', 1.5, NULL),
-    ('6', 'COPY into trade_flow vs COPY into a table with the primary key only', :flows,
-     'c6.copy.ours', 'c6.copy.pk', NULL, 'for information: the cost of the three indexes, foreign keys and checks beyond the key');
+     'c6.eu.import_dependency.' || :'tag', 'c6.eu.group_by.' || :'tag', NULL, 'for information: a group is aggregated from its members'' flows'),
+    ('6', 'COPY straight into trade_flow vs the same floor', :flows,
+     'c6.copy.direct.' || :'tag', 'c6.load.floor.' || :'tag', NULL,
+     format('for information: rows one by one through the indexes, foreign keys and triggers; state differences after it: %s',
+            :'c6_copy_differences'));
 INSERT INTO bench.result ("case", name, rows, ours_ms, base_ms, target, note)
 SELECT '6', 'load_trade_dependencies(2021, ''US''): dependency rows written', :c6_load_rows, median_ms, NULL, NULL,
        format('%s rows per second (median of %s runs)', round(:c6_load_rows / (median_ms / 1000)), runs)
-FROM bench.stat WHERE label = 'c6.load.us';
+FROM bench.stat WHERE label = 'c6.deps.us.' || :'tag';
+
+-- Years one after the other: each load_trade_flows() of the same flows as
+-- another year, timed alone; the median of the last three against the
+-- median of the first three (one load is one measurement: three smooth
+-- the noise of a single one)
+DELETE FROM supplychain.dependency WHERE source = 'trade-flow';
+TRUNCATE supplychain.trade_flow;
+DROP TABLE IF EXISTS supplychain.trade_flow_2021;
+\if :{?years}
+\else
+\set years 0
+\endif
+SELECT :years > 0 AS c6_years \gset
+\if :c6_years
+CREATE UNLOGGED TABLE bench.c6_base (LIKE supplychain.trade_flow);
+COPY bench.c6_base (year, exporter, importer, product, value, quantity) FROM :'flows_file' WITH (FORMAT csv);
+CREATE PROCEDURE bench.c6_years(n integer, tag text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    y integer;
+    t0 timestamptz;
+BEGIN
+    FOR y IN 2001 .. 2000 + n LOOP
+        EXECUTE format('CREATE TEMP VIEW c6_year AS SELECT %s AS year, exporter, importer, product, value, quantity FROM bench.c6_base', y);
+        t0 := clock_timestamp();
+        PERFORM supplychain.load_trade_flows(y, 'pg_temp.c6_year');
+        INSERT INTO bench.timing VALUES ('c6.year.' || tag, y - 2000, 1000 * extract(epoch FROM clock_timestamp() - t0), NULL);
+        DROP VIEW pg_temp.c6_year;
+        COMMIT;
+    END LOOP;
+END
+$$;
+CALL bench.c6_years(:years, :'tag');
+INSERT INTO bench.result ("case", name, rows, ours_ms, base_ms, target, note)
+SELECT '6', format('load_trade_flows, year %s vs year 1 (the median of the last three vs the first three)', :years),
+       :flows, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE round > :years - 3),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE round <= 3), 1.2,
+       format('%s years of %s flows; each year ms: %s', :years, :flows, string_agg(round(ms)::text, ' ' ORDER BY round))
+FROM bench.timing WHERE label = 'c6.year.' || :'tag';
+DROP PROCEDURE bench.c6_years(integer, text);
+DROP TABLE bench.c6_base;
+\endif
 
 -- leave the database as the other cases expect it
 DELETE FROM supplychain.dependency WHERE source = 'trade-flow';
 TRUNCATE supplychain.trade_flow;
+DO $$
+DECLARE
+    p regclass;
+BEGIN
+    FOR p IN SELECT inhrelid::regclass FROM pg_inherits
+             WHERE inhparent = 'supplychain.trade_flow'::regclass AND inhrelid <> 'supplychain.trade_flow_other'::regclass LOOP
+        EXECUTE format('DROP TABLE %s', p);
+    END LOOP;
+END
+$$;
+DROP TABLE bench.c6_staging;
 DELETE FROM supplychain.product_stage WHERE NOT builtin;
 DELETE FROM supplychain.product WHERE NOT builtin;
 COPY (SELECT WHERE false) TO :'flows_file';

@@ -20,7 +20,9 @@
 #   BENCH_C4_LOAD_BUDGET   seconds of loading through the constraints per
 #                          size; the rest goes in with triggers off, checked
 #   BENCH_C5_EDGES BENCH_C5_FANIN BENCH_C5_TIERS
-#   BENCH_C6_FLOWS BENCH_C6_COUNTRIES (trade flows of one year; products = flows / (10 x countries))
+#   BENCH_C6_FLOWS BENCH_C6_COUNTRIES (trade flows of one year; products = flows / (10 x countries);
+#                          BENCH_C6_FLOWS may list sizes, "1000000 10000000": case 6 runs at each)
+#   BENCH_C6_YEARS         years loaded one after the other at the first size of case 6
 #   BENCH_C7_SOAK          seconds of each soak run of case 7 (writes)
 #   BENCH_WORK_MEM=2GB BENCH_WORKERS=2 BENCH_SEED=0.42
 #   BENCH_SHARED_BUFFERS=2GB (keep: leave the server's)
@@ -48,12 +50,12 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	d_c1=200000 d_c2=200000 d_c3=500000
 	d_c4_small=20000 d_c4_large=200000 d_c4_countries=50 d_c4_stages=200 d_c4_sectors=5
 	d_c5_edges=20000 d_c4_budget=15 d_c4_batch=10000 d_server=0
-	d_c6_flows=20000 d_c6_countries=50 d_c7_soak=3
+	d_c6_flows=20000 d_c6_countries=50 d_c6_years=3 d_c7_soak=3
 else
 	d_c1=5000000 d_c2=5000000 d_c3=10000000
 	d_c4_small=1000000 d_c4_large=10000000 d_c4_countries=200 d_c4_stages=2000 d_c4_sectors=20
 	d_c5_edges=1000000 d_c4_budget=60 d_c4_batch=100000 d_server=1
-	d_c6_flows=10000000 d_c6_countries=200 d_c7_soak=10
+	d_c6_flows="1000000 10000000" d_c6_countries=200 d_c6_years=25 d_c7_soak=10
 fi
 scale=${BENCH_SCALE:-1}
 scaled() { awk -v n="$1" -v s="$scale" 'BEGIN { v = int(n * s + 0.5); print (v < 1 ? 1 : v) }'; }
@@ -73,7 +75,8 @@ C4_COPY=${BENCH_C4_COPY:-$C4_SMALL}
 C5_EDGES=${BENCH_C5_EDGES:-$(scaled $d_c5_edges)}
 C5_FANIN=${BENCH_C5_FANIN:-2}
 C5_TIERS=${BENCH_C5_TIERS:-4}
-C6_FLOWS=${BENCH_C6_FLOWS:-$(scaled $d_c6_flows)}
+C6_FLOWS=${BENCH_C6_FLOWS:-$(for n in $d_c6_flows; do scaled "$n"; done | xargs)}
+C6_YEARS=${BENCH_C6_YEARS:-$d_c6_years}
 C6_COUNTRIES=${BENCH_C6_COUNTRIES:-$d_c6_countries}
 C7_SOAK=${BENCH_C7_SOAK:-$d_c7_soak}
 RUNS=${BENCH_RUNS:-5}
@@ -282,7 +285,13 @@ for c in $CASES; do
 			run_case 5 -v edges="$C5_EDGES" -v fanin="$C5_FANIN" -v tiers="$C5_TIERS" -v countries=200
 		fi
 		;;
-	6) run_case 6 -v flows="$C6_FLOWS" -v countries="$C6_COUNTRIES" -v datadir="$datadir" ;;
+	6)
+		years=$C6_YEARS
+		for n in $C6_FLOWS; do
+			run_case 6 -v flows="$n" -v countries="$C6_COUNTRIES" -v years="$years" -v tag="$n" -v datadir="$datadir"
+			years=0
+		done
+		;;
 	7) run_case7 ;;
 	*) die "unknown case '$c' in BENCH_CASES" ;;
 	esac

@@ -387,9 +387,10 @@ CREATE TABLE @extschema@.trade_total (
     top_partner  text COLLATE "C",
     export_flows integer NOT NULL DEFAULT 0,
     exports      numeric NOT NULL DEFAULT 0,
-    PRIMARY KEY (country, product, year)
+    -- year first: a year's rows are one range (the loader replaces them,
+    -- import_dependency reads them, one importer's within them)
+    PRIMARY KEY (year, country, product)
 );
-CREATE INDEX trade_total_year ON @extschema@.trade_total (year);
 COMMENT ON TABLE @extschema@.trade_total IS
     'maintained state: trade_flow''s imports and exports per country, product and year (import_dependency reads it); verify_state() checks it';
 COMMENT ON COLUMN @extschema@.trade_total.country IS 'the importing and exporting country';
@@ -479,8 +480,8 @@ BEGIN
         INSERT INTO %s AS t (country, product, year)
         SELECT DISTINCT k.country, k.product, k.year
         FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) k (country, product, year)
-        ORDER BY 1, 2, 3
-        ON CONFLICT (country, product, year) DO UPDATE SET import_flows = t.import_flows
+        ORDER BY 3, 1, 2
+        ON CONFLICT (year, country, product) DO UPDATE SET import_flows = t.import_flows
     $q$, tot) USING countries, products, years;
     EXECUTE pg_catalog.format($q$
         WITH fresh AS MATERIALIZED (SELECT * FROM @extschema@.trade_totals(%2$L, $1, $2, $3)),
@@ -1012,7 +1013,8 @@ BEGIN
     DELETE FROM @extschema@.trade_total t WHERE t.year OPERATOR(pg_catalog.=) for_year;
     EXECUTE pg_catalog.format('INSERT INTO @extschema@.trade_total SELECT * FROM @extschema@.trade_totals(%L)',
                               pg_catalog.format('@extschema@.%I', part));
-    EXECUTE pg_catalog.format('ANALYZE @extschema@.%I', part);
+    -- (no ANALYZE: building the indexes counted the rows, and autovacuum
+    -- analyzes the new partition soon)
     RETURN loaded;
 END
 $fn$;
