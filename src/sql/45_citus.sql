@@ -131,13 +131,16 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
                                  'material', 'material_supply', 'governance',
                                  'product', 'product_stage', 'country_group']) WITH ORDINALITY AS r(name, step)
     UNION ALL
-    -- the depending country: the importer of a trade flow
+    -- the depending country; the trade data by product (since 0.8.0), so
+    -- that both sides of a country's trade in a product, its totals and a
+    -- group's members' flows are on one node (colocated all the same: the
+    -- same hash ranges of text)
     SELECT 100 + d.step::integer, pg_catalog.format('@extschema@.%I', d.name)::regclass, 'distributed', d.col
     FROM ROWS FROM (pg_catalog.unnest(ARRAY['share_total', 'stage_state', 'supplier_state', 'country_state',
                                             'country_total_state', 'dependency', 'assessment', 'policy_impact',
-                                            'trade_flow']),
+                                            'trade_total', 'trade_flow']),
                     pg_catalog.unnest(ARRAY['country', 'country', 'country', 'country', 'country', 'country',
-                                            'country', 'country', 'importer']))
+                                            'country', 'country', 'product', 'product']))
          WITH ORDINALITY AS d(name, col, step)
     ORDER BY 1
 $$;

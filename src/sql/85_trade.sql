@@ -638,9 +638,10 @@ CREATE TRIGGER overlap_check_update AFTER UPDATE ON @extschema@.country_group
 SELECT @extschema@.protect_shipped_rows('@extschema@.product');
 SELECT @extschema@.protect_shipped_rows('@extschema@.product_stage');
 SELECT @extschema@.protect_shipped_rows('@extschema@.country_group');
--- pg_dump keeps every flow: none are shipped (the years' own partitions
--- are the loader's tables, not the extension's: pg_dump keeps them anyway)
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.trade_flow_other', '');
+-- pg_dump keeps every flow (none are shipped): the partitions, the
+-- default one as the years' own, are tables of their own, outside the
+-- extension, which pg_dump dumps whole and attaches again
+ALTER EXTENSION supplychain DROP TABLE @extschema@.trade_flow_other;
 
 -- The European Union: the 27 members and the United Kingdom until it left
 INSERT INTO @extschema@.country_group (group_code, member, since, until, note, source, builtin) VALUES

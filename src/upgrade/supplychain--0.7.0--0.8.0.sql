@@ -298,10 +298,42 @@ COMMENT ON FUNCTION @extschema@.track_trade(regclass) IS
 SELECT @extschema@.track_trade('@extschema@.trade_flow');
 SELECT @extschema@.track_trade('@extschema@.trade_flow_other');
 
--- pg_dump keeps every flow: none are shipped (the years' own partitions
--- are the loader's tables, not the extension's: pg_dump keeps them anyway)
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.trade_flow_other', '');
+-- pg_dump keeps every flow (none are shipped): the partitions, the
+-- default one as the years' own, are tables of their own, outside the
+-- extension, which pg_dump dumps whole and attaches again
+ALTER EXTENSION supplychain DROP TABLE @extschema@.trade_flow_other;
 
+-- distribution_plan(): where distribute() puts each table of the extension,
+-- in the order it does: the small tables become reference tables (a copy on
+-- every node), parents before the tables that reference them; the
+-- per-country tables are distributed by the depending (or affected)
+-- country and colocated, so that every key of the share rule and every row a
+-- view computes for one country are on one node.  share_total and the
+-- maintained state (42_state.sql) come first: the triggers on dependency's
+-- and assessment's shards need their colocated shards while Citus copies the
+-- existing rows into them.  A new table is one line.
+CREATE OR REPLACE FUNCTION @extschema@.distribution_plan()
+RETURNS TABLE (step integer, table_name regclass, placement text, distribution_column text)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT r.step::integer, pg_catalog.format('@extschema@.%I', r.name)::regclass, 'reference', NULL::text
+    FROM pg_catalog.unnest(ARRAY['source', 'country', 'sector', 'stage', 'stage_link', 'alignment',
+                                 'policy', 'policy_measure', 'figure', 'weight',
+                                 'material', 'material_supply', 'governance',
+                                 'product', 'product_stage', 'country_group']) WITH ORDINALITY AS r(name, step)
+    UNION ALL
+    -- the depending country; the trade data by product (since 0.8.0), so
+    -- that both sides of a country's trade in a product, its totals and a
+    -- group's members' flows are on one node (colocated all the same: the
+    -- same hash ranges of text)
+    SELECT 100 + d.step::integer, pg_catalog.format('@extschema@.%I', d.name)::regclass, 'distributed', d.col
+    FROM ROWS FROM (pg_catalog.unnest(ARRAY['share_total', 'stage_state', 'supplier_state', 'country_state',
+                                            'country_total_state', 'dependency', 'assessment', 'policy_impact',
+                                            'trade_total', 'trade_flow']),
+                    pg_catalog.unnest(ARRAY['country', 'country', 'country', 'country', 'country', 'country',
+                                            'country', 'country', 'product', 'product']))
+         WITH ORDINALITY AS d(name, col, step)
+    ORDER BY 1
+$$;
 -- group_import_partner: a group's imports from each partner, per product
 -- and year: the sum over the members that year of their imports from the
 -- partner; inside marks a partner that is itself a member that year (the
