@@ -315,6 +315,8 @@ if [ -n "$(super -d $db -c "SELECT 1 FROM pg_extension WHERE extname = 'supplych
 		                                       ARRAY['US']::text[], ARRAY['batteries.cells']::text[])"
 
 	super -d $db -c "GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA supplychain TO $writer" >/dev/null
+	# the year of dml.sql's flows: a partition only the owner of trade_flow makes
+	super -d $db -c "SELECT supplychain.trade_flow_year(2024)" >/dev/null
 	: >"$work/writer.log"
 	if as $writer $db "$hostile_path" writer -v tag=wr -f "$sec/dml.sql"; then
 		ok "writer: inserts its own source, country, sector, stages, links, assessments, dependencies, policy rows, figures, weights; updates and deletes its dependencies"

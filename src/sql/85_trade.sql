@@ -317,12 +317,17 @@ CREATE TRIGGER item_default BEFORE INSERT OR UPDATE ON @extschema@.product_stage
 -- BACI and UN Comtrade publish them.  Partitioned by year (docs/trade.md,
 -- "Years"): load_trade_flows() builds a year's partition as a table of its
 -- own, its indexes by sort, and attaches it, which checks the foreign keys
--- in one pass; rows written one by one go to the year's partition, or to
--- trade_flow_other when the year has none.  A query on one year reads one
--- partition.  The codes are ASCII: COLLATE "C" compares them byte by byte,
--- the cheapest comparison there is to build and probe their indexes.  The
--- other indexes let a filter on importer, exporter or product reach the
--- rows without reading the table.  No builtin column: no flows are shipped.
+-- in one pass; trade_flow_year() gives a year an empty partition, for rows
+-- written one by one.  There is no default partition: a row of a year
+-- without one is refused.  (The partitions are tables outside the
+-- extension, which pg_dump dumps whole and attaches again: a partition that
+-- the extension's script created would exist twice on restore, and one
+-- registered with pg_extension_config_dump makes pg_dump 15 -n crash.)  A
+-- query on one year reads one partition.  The codes are ASCII: COLLATE "C"
+-- compares them byte by byte, the cheapest comparison there is to build and
+-- probe their indexes.  The other indexes let a filter on importer,
+-- exporter or product reach the rows without reading the table.  No
+-- builtin column: no flows are shipped.
 CREATE TABLE @extschema@.trade_flow (
     year     integer NOT NULL CHECK (year BETWEEN 1800 AND 2999),
     exporter text COLLATE "C" NOT NULL REFERENCES @extschema@.country,
@@ -339,10 +344,6 @@ CREATE TABLE @extschema@.trade_flow (
 CREATE INDEX trade_flow_importer ON @extschema@.trade_flow (importer, product, year);
 CREATE INDEX trade_flow_exporter ON @extschema@.trade_flow (exporter, product, year);
 CREATE INDEX trade_flow_product ON @extschema@.trade_flow (product, year);
--- the rows of the years without a partition of their own
-CREATE TABLE @extschema@.trade_flow_other PARTITION OF @extschema@.trade_flow DEFAULT;
-COMMENT ON TABLE @extschema@.trade_flow_other IS
-    'the partition of trade_flow holding the years that have none of their own (load_trade_flows() gives a year its own)';
 COMMENT ON TABLE @extschema@.trade_flow IS
     'bilateral trade flows (CEPII BACI, UN Comtrade): what exporter shipped to importer of product in year; none are shipped';
 COMMENT ON COLUMN @extschema@.trade_flow.year IS 'the calendar year of the flow';
@@ -352,18 +353,6 @@ COMMENT ON COLUMN @extschema@.trade_flow.product IS 'the product (product.code)'
 COMMENT ON COLUMN @extschema@.trade_flow.value IS 'the value of the flow, >= 0, in the source''s unit (BACI: thousand current US dollars); shares and ratios do not depend on the unit';
 COMMENT ON COLUMN @extschema@.trade_flow.quantity IS 'the quantity, >= 0 (BACI: metric tons); NULL when not reported';
 COMMENT ON COLUMN @extschema@.trade_flow.source IS 'the data set the flow comes from (source.id)';
--- trade_flow_other's columns say what trade_flow's say
-DO $$
-DECLARE
-    a record;
-BEGIN
-    FOR a IN SELECT attname, pg_catalog.col_description('@extschema@.trade_flow'::regclass, attnum) AS comment
-             FROM pg_catalog.pg_attribute
-             WHERE attrelid = '@extschema@.trade_flow'::regclass AND attnum > 0 AND NOT attisdropped LOOP
-        EXECUTE pg_catalog.format('COMMENT ON COLUMN @extschema@.trade_flow_other.%I IS %L', a.attname, a.comment);
-    END LOOP;
-END
-$$;
 
 -- trade_total: the maintained totals of trade_flow per country, product and
 -- year: what the country imported (the flows, their sum, the sum of their
@@ -567,7 +556,69 @@ $$;
 COMMENT ON FUNCTION @extschema@.track_trade(regclass) IS
     'internal: creates the statement triggers that keep trade_total on trade_flow or one of its partitions';
 SELECT @extschema@.track_trade('@extschema@.trade_flow');
-SELECT @extschema@.track_trade('@extschema@.trade_flow_other');
+
+-- trade_flow_partition(year): the partition of trade_flow that holds the
+-- year, or NULL
+CREATE FUNCTION @extschema@.trade_flow_partition(year integer) RETURNS regclass
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT i.inhrelid::regclass
+    FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhrelid
+    WHERE i.inhparent OPERATOR(pg_catalog.=) '@extschema@.trade_flow'::regclass
+      AND pg_catalog.pg_get_expr(c.relpartbound, c.oid) OPERATOR(pg_catalog.=) pg_catalog.format('FOR VALUES IN (%s)', $1)
+$$;
+COMMENT ON FUNCTION @extschema@.trade_flow_partition(integer) IS
+    'internal: the partition of trade_flow holding the year, or NULL';
+
+-- trade_partition_ready(part): a new partition gets the statement triggers
+-- that keep trade_total, SELECT for everyone, and stays outside the extension (made during an
+-- extension script, the update's, it would be a member: pg_dump would then
+-- keep neither its definition nor its rows)
+CREATE FUNCTION @extschema@.trade_partition_ready(part regclass) RETURNS regclass
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM @extschema@.track_trade(part);
+    -- everyone reads the partitions as they read trade_flow
+    EXECUTE pg_catalog.format('GRANT SELECT ON %s TO PUBLIC', part);
+    IF EXISTS (SELECT FROM pg_catalog.pg_depend d
+               WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::regclass
+                 AND d.objid OPERATOR(pg_catalog.=) part AND d.deptype OPERATOR(pg_catalog.=) 'e') THEN
+        EXECUTE pg_catalog.format('ALTER EXTENSION supplychain DROP TABLE %s', part);
+    END IF;
+    RETURN part;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.trade_partition_ready(regclass) IS
+    'internal: gives a new partition of trade_flow its triggers, outside the extension';
+
+-- trade_flow_year(year): the year's partition of trade_flow, created empty
+-- when the year has none, for rows written one by one (load_trade_flows()
+-- makes its own).  Needs to own trade_flow.  Returns the partition.
+CREATE FUNCTION @extschema@.trade_flow_year(year integer) RETURNS regclass
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, pg_temp
+-- on Citus the partition's triggers go to its shards
+SET citus.enable_unsafe_triggers = on
+AS $$
+DECLARE
+    for_year constant integer := $1;
+    part regclass;
+BEGIN
+    IF for_year IS NULL OR for_year NOT BETWEEN 1800 AND 2999 THEN
+        RAISE EXCEPTION 'year must be between 1800 and 2999, not %', COALESCE(for_year::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- one maker of a year's partition at a time (load_trade_flows() too)
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplychain.trade_flow_year'), for_year);
+    part := @extschema@.trade_flow_partition(for_year);
+    IF part IS NULL THEN
+        EXECUTE pg_catalog.format('CREATE TABLE @extschema@.%I PARTITION OF @extschema@.trade_flow FOR VALUES IN (%s)',
+                                  'trade_flow_' || for_year, for_year);
+        part := @extschema@.trade_partition_ready(pg_catalog.format('@extschema@.%I', 'trade_flow_' || for_year)::regclass);
+    END IF;
+    RETURN part;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.trade_flow_year(integer) IS
+    'the year''s partition of trade_flow, created empty if the year has none (rows of a year without a partition are refused); returns it';
 
 -- country_group: groups of countries, such as the European Union, with the
 -- dates of each membership.  A group is itself a country row (code 'EU'),
@@ -638,10 +689,6 @@ CREATE TRIGGER overlap_check_update AFTER UPDATE ON @extschema@.country_group
 SELECT @extschema@.protect_shipped_rows('@extschema@.product');
 SELECT @extschema@.protect_shipped_rows('@extschema@.product_stage');
 SELECT @extschema@.protect_shipped_rows('@extschema@.country_group');
--- pg_dump keeps every flow (none are shipped): the partitions, the
--- default one as the years' own, are tables of their own, outside the
--- extension, which pg_dump dumps whole and attaches again
-ALTER EXTENSION supplychain DROP TABLE @extschema@.trade_flow_other;
 
 -- The European Union: the 27 members and the United Kingdom until it left
 INSERT INTO @extschema@.country_group (group_code, member, since, until, note, source, builtin) VALUES
@@ -913,8 +960,8 @@ BEGIN
     select_list := pg_catalog.format('s.year, s.exporter, s.importer, s.product, s.value, %s, %s',
         CASE WHEN 'quantity' OPERATOR(pg_catalog.=) ANY (cols) THEN 's.quantity' ELSE 'NULL' END,
         CASE WHEN 'source' OPERATOR(pg_catalog.=) ANY (cols) THEN 's.source' ELSE 'NULL' END);
-    -- one load of a year at a time
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplychain.load_trade_flows'), for_year);
+    -- one load (or maker of the year's partition) at a time
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplychain.trade_flow_year'), for_year);
 
     IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
         EXECUTE 'SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1)'
@@ -928,6 +975,7 @@ BEGIN
             RAISE EXCEPTION 'a row of % is not of year %', staging, for_year
                 USING ERRCODE = 'check_violation', DETAIL = pg_catalog.format('It is of year %s.', COALESCE(bad, 'NULL'));
         END IF;
+        PERFORM @extschema@.trade_flow_year(for_year);
         DELETE FROM @extschema@.trade_flow f WHERE f.year OPERATOR(pg_catalog.=) for_year;
         EXECUTE pg_catalog.format(
             'INSERT INTO @extschema@.trade_flow (year, exporter, importer, product, value, quantity, source) SELECT %s FROM %s s',
@@ -970,20 +1018,14 @@ BEGIN
     EXECUTE pg_catalog.format('CREATE INDEX %2$I ON @extschema@.%1$I (exporter, product, year)', building, building || '_exporter');
     EXECUTE pg_catalog.format('CREATE INDEX %2$I ON @extschema@.%1$I (product, year)', building, building || '_product');
 
-    -- 3. the swap: the year's previous partition and its rows in
-    -- trade_flow_other go, the new one is attached (its foreign keys are
-    -- checked there), and takes the year's name
-    SELECT i.inhrelid::regclass INTO old_part
-      FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhrelid
-     WHERE i.inhparent OPERATOR(pg_catalog.=) '@extschema@.trade_flow'::regclass
-       AND pg_catalog.pg_get_expr(c.relpartbound, c.oid) OPERATOR(pg_catalog.=) pg_catalog.format('FOR VALUES IN (%s)', for_year);
-    PERFORM pg_catalog.set_config('supplychain.copying', 'on', true);
+    -- 3. the swap: the year's previous partition goes, the new one is
+    -- attached (its foreign keys are checked there) and takes the year's
+    -- name
+    old_part := @extschema@.trade_flow_partition(for_year);
     IF old_part IS NOT NULL THEN
         EXECUTE pg_catalog.format('ALTER TABLE @extschema@.trade_flow DETACH PARTITION %s', old_part);
         EXECUTE pg_catalog.format('DROP TABLE %s', old_part);
     END IF;
-    DELETE FROM @extschema@.trade_flow_other f WHERE f.year OPERATOR(pg_catalog.=) for_year;
-    PERFORM pg_catalog.set_config('supplychain.copying', 'off', true);
     BEGIN
         EXECUTE pg_catalog.format('ALTER TABLE @extschema@.trade_flow ATTACH PARTITION @extschema@.%I FOR VALUES IN (%s)',
                                   building, for_year);
@@ -1008,7 +1050,7 @@ BEGIN
     EXECUTE pg_catalog.format('ALTER INDEX @extschema@.%I RENAME TO %I', building || '_importer', part || '_importer_product_year_idx');
     EXECUTE pg_catalog.format('ALTER INDEX @extschema@.%I RENAME TO %I', building || '_exporter', part || '_exporter_product_year_idx');
     EXECUTE pg_catalog.format('ALTER INDEX @extschema@.%I RENAME TO %I', building || '_product', part || '_product_year_idx');
-    PERFORM @extschema@.track_trade(pg_catalog.format('@extschema@.%I', part)::regclass);
+    PERFORM @extschema@.trade_partition_ready(pg_catalog.format('@extschema@.%I', part)::regclass);
 
     -- 4. the year's totals, from the new partition alone
     DELETE FROM @extschema@.trade_total t WHERE t.year OPERATOR(pg_catalog.=) for_year;

@@ -86,6 +86,11 @@ ORDER BY 1, 2, 3, 5;
 -- products the reference data maps to stages, in 2023 (one flow in four
 -- left out); a part of its own, for the versions that have trade_flow
 \if :trade
+-- (since 0.8.0 a year needs its partition)
+SELECT pg_catalog.to_regprocedure('supplychain.trade_flow_year(integer)') IS NOT NULL AS trade_years \gset
+\if :trade_years
+SELECT supplychain.trade_flow_year(2023);
+\endif
 INSERT INTO supplychain.trade_flow (year, exporter, importer, product, value, quantity)
 SELECT 2023, e.code, c.code, m.product, 1 + x.h % 100000, NULLIF(x.h % 5, 0)
 FROM (SELECT DISTINCT product FROM supplychain.product_stage) m

@@ -94,6 +94,7 @@ INSERT INTO local.policy_impact SELECT * FROM supplychain.policy_impact
     UNION ALL SELECT * FROM fdwtest.policy_impact_rows(ARRAY(SELECT code FROM fdwtest.country));
 
 -- the same trade flows as the single server's (not distributed)
+SELECT supplychain.trade_flow_year(2022);
 INSERT INTO supplychain.trade_flow SELECT * FROM fdwtest.trade_flow_rows();
 
 IMPORT FOREIGN SCHEMA supplychain FROM SERVER single INTO single;

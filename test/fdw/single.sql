@@ -9,6 +9,7 @@ CREATE EXTENSION supplychain;
 INSERT INTO supplychain.dependency SELECT * FROM fdwtest.dependency_rows(ARRAY(SELECT code FROM fdwtest.country));
 INSERT INTO supplychain.assessment SELECT * FROM fdwtest.assessment_rows(ARRAY(SELECT code FROM fdwtest.country));
 INSERT INTO supplychain.policy_impact SELECT * FROM fdwtest.policy_impact_rows(ARRAY(SELECT code FROM fdwtest.country));
+SELECT supplychain.trade_flow_year(2022);
 INSERT INTO supplychain.trade_flow SELECT * FROM fdwtest.trade_flow_rows();
 ANALYZE;
 -- Results of the extension's functions that read the tables, as views that

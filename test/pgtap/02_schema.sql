@@ -36,16 +36,16 @@ SELECT is((SELECT array_agg(DISTINCT cond) FROM pg_extension e, unnest(e.extconf
            WHERE e.extname = 'supplychain'),
           ARRAY['WHERE NOT builtin'],
           'every registered table is dumped with the condition WHERE NOT builtin');
--- trade_flow holds no rows of its own: its partitions (trade_flow_other and
--- the years load_trade_flows made) are tables outside the extension, which
--- pg_dump dumps whole
+-- trade_flow holds no rows of its own: its partitions (the years that
+-- trade_flow_year() or load_trade_flows() made) are tables outside the
+-- extension, which pg_dump dumps whole
 SELECT is((SELECT count(*) FROM pg_inherits i
            WHERE i.inhparent = 'supplychain.trade_flow'::regclass
              AND (EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = i.inhrelid
                                                     AND d.deptype = 'e')
-                  OR (SELECT c.relname FROM pg_class c WHERE c.oid = i.inhrelid) !~ '^trade_flow_(other|[0-9]{4})$')),
+                  OR (SELECT c.relname FROM pg_class c WHERE c.oid = i.inhrelid) !~ '^trade_flow_[0-9]{4}$')),
           0::bigint,
-          'trade_flow''s partitions are trade_flow_other and trade_flow_YYYY, none of them a member of the extension');
+          'trade_flow''s partitions are trade_flow_YYYY, none of them a member of the extension');
 
 -- Text keys only: a sequence would have to be registered too.
 SELECT is((SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
