@@ -325,8 +325,9 @@ CREATE TRIGGER item_default BEFORE INSERT OR UPDATE ON @extschema@.product_stage
 -- registered with pg_extension_config_dump makes pg_dump 15 -n crash.)  A
 -- query on one year reads one partition.  The codes are ASCII: COLLATE "C"
 -- compares them byte by byte, the cheapest comparison there is to build and
--- probe their indexes.  The other indexes let a filter on importer,
--- exporter or product reach the rows without reading the table.  No
+-- probe their indexes.  Each partition has the key (year, exporter,
+-- importer, product) and an index on each of importer, exporter and product
+-- that lets a filter reach the rows without reading the table.  No
 -- builtin column: no flows are shipped.
 CREATE TABLE @extschema@.trade_flow (
     year     integer NOT NULL CHECK (year BETWEEN 1800 AND 2999),
@@ -336,14 +337,15 @@ CREATE TABLE @extschema@.trade_flow (
     value    numeric NOT NULL,
     quantity numeric,
     source   text REFERENCES @extschema@.source,
-    PRIMARY KEY (year, exporter, importer, product),
     CONSTRAINT trade_flow_value_not_negative CHECK (value >= 0),
     CONSTRAINT trade_flow_quantity_not_negative CHECK (quantity >= 0),
     CONSTRAINT trade_flow_exporter_is_not_importer CHECK (exporter <> importer)
 ) PARTITION BY LIST (year);
-CREATE INDEX trade_flow_importer ON @extschema@.trade_flow (importer, product, year);
-CREATE INDEX trade_flow_exporter ON @extschema@.trade_flow (exporter, product, year);
-CREATE INDEX trade_flow_product ON @extschema@.trade_flow (product, year);
+-- The key and the indexes are each partition's (trade_flow_indexes()),
+-- not declared on trade_flow: an index of the extension's table would be
+-- made anew on each partition as a restore attaches it, before the
+-- partition's own (pg_dump dumps the partitions, tables outside the
+-- extension, with their indexes), and the restore would fail on them.
 COMMENT ON TABLE @extschema@.trade_flow IS
     'bilateral trade flows (CEPII BACI, UN Comtrade): what exporter shipped to importer of product in year; none are shipped';
 COMMENT ON COLUMN @extschema@.trade_flow.year IS 'the calendar year of the flow';
@@ -380,6 +382,10 @@ CREATE TABLE @extschema@.trade_total (
     -- import_dependency reads them, one importer's within them)
     PRIMARY KEY (year, country, product)
 );
+-- Dumped whole: in a restore the partitions' rows arrive before their
+-- triggers do (pg_dump puts triggers after the data), so the totals come
+-- with the dump rather than from the triggers.
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.trade_total', '');
 COMMENT ON TABLE @extschema@.trade_total IS
     'maintained state: trade_flow''s imports and exports per country, product and year (import_dependency reads it); verify_state() checks it';
 COMMENT ON COLUMN @extschema@.trade_total.country IS 'the importing and exporting country';
@@ -569,6 +575,22 @@ $$;
 COMMENT ON FUNCTION @extschema@.trade_flow_partition(integer) IS
     'internal: the partition of trade_flow holding the year, or NULL';
 
+-- trade_flow_indexes(tbl, stem): a partition's primary key and three
+-- indexes, named stem_pkey, stem_importer_product_year_idx, ...; each built
+-- by one sort
+CREATE FUNCTION @extschema@.trade_flow_indexes(tbl regclass, stem text) RETURNS void
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I PRIMARY KEY (year, exporter, importer, product)',
+                              tbl, stem || '_pkey');
+    EXECUTE pg_catalog.format('CREATE INDEX %I ON %s (importer, product, year)', stem || '_importer_product_year_idx', tbl);
+    EXECUTE pg_catalog.format('CREATE INDEX %I ON %s (exporter, product, year)', stem || '_exporter_product_year_idx', tbl);
+    EXECUTE pg_catalog.format('CREATE INDEX %I ON %s (product, year)', stem || '_product_year_idx', tbl);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.trade_flow_indexes(regclass, text) IS
+    'internal: creates the primary key and the three indexes of a partition of trade_flow';
+
 -- trade_partition_ready(part): a new partition gets the statement triggers
 -- that keep trade_total, SELECT for everyone, and stays outside the extension (made during an
 -- extension script, the update's, it would be a member: pg_dump would then
@@ -612,7 +634,9 @@ BEGIN
     IF part IS NULL THEN
         EXECUTE pg_catalog.format('CREATE TABLE @extschema@.%I PARTITION OF @extschema@.trade_flow FOR VALUES IN (%s)',
                                   'trade_flow_' || for_year, for_year);
-        part := @extschema@.trade_partition_ready(pg_catalog.format('@extschema@.%I', 'trade_flow_' || for_year)::regclass);
+        part := pg_catalog.format('@extschema@.%I', 'trade_flow_' || for_year)::regclass;
+        PERFORM @extschema@.trade_flow_indexes(part, 'trade_flow_' || for_year);
+        PERFORM @extschema@.trade_partition_ready(part);
     END IF;
     RETURN part;
 END
@@ -934,6 +958,7 @@ DECLARE
     old_part regclass;
     loaded bigint;
     bad text;
+    suffix text;
     msg text;
     det text;
     state text;
@@ -1004,19 +1029,16 @@ BEGIN
                   HINT = 'Nothing was loaded: the year keeps its previous flows.';
     END;
 
-    -- 2. its indexes, each built by one sort (a repeated key fails here)
+    -- 2. its key and indexes, each built by one sort (a repeated key fails
+    -- here)
     BEGIN
-        EXECUTE pg_catalog.format('ALTER TABLE @extschema@.%1$I ADD CONSTRAINT %2$I PRIMARY KEY (year, exporter, importer, product)',
-                                  building, building || '_pkey');
+        PERFORM @extschema@.trade_flow_indexes(pg_catalog.format('@extschema@.%I', building)::regclass, building);
     EXCEPTION WHEN unique_violation THEN
         GET STACKED DIAGNOSTICS det = PG_EXCEPTION_DETAIL;
         RAISE EXCEPTION 'two rows of % have the same year, exporter, importer and product', staging
             USING ERRCODE = 'unique_violation', DETAIL = det,
                   HINT = 'Nothing was loaded: the year keeps its previous flows.';
     END;
-    EXECUTE pg_catalog.format('CREATE INDEX %2$I ON @extschema@.%1$I (importer, product, year)', building, building || '_importer');
-    EXECUTE pg_catalog.format('CREATE INDEX %2$I ON @extschema@.%1$I (exporter, product, year)', building, building || '_exporter');
-    EXECUTE pg_catalog.format('CREATE INDEX %2$I ON @extschema@.%1$I (product, year)', building, building || '_product');
 
     -- 3. the swap: the year's previous partition goes, the new one is
     -- attached (its foreign keys are checked there) and takes the year's
@@ -1046,10 +1068,9 @@ BEGIN
                   HINT = 'Nothing was loaded: the year keeps its previous flows. Add the codes to supplychain.country or supplychain.product first.';
     END;
     EXECUTE pg_catalog.format('ALTER TABLE @extschema@.%I RENAME TO %I', building, part);
-    EXECUTE pg_catalog.format('ALTER INDEX @extschema@.%I RENAME TO %I', building || '_pkey', part || '_pkey');
-    EXECUTE pg_catalog.format('ALTER INDEX @extschema@.%I RENAME TO %I', building || '_importer', part || '_importer_product_year_idx');
-    EXECUTE pg_catalog.format('ALTER INDEX @extschema@.%I RENAME TO %I', building || '_exporter', part || '_exporter_product_year_idx');
-    EXECUTE pg_catalog.format('ALTER INDEX @extschema@.%I RENAME TO %I', building || '_product', part || '_product_year_idx');
+    FOREACH suffix IN ARRAY ARRAY['_pkey', '_importer_product_year_idx', '_exporter_product_year_idx', '_product_year_idx'] LOOP
+        EXECUTE pg_catalog.format('ALTER INDEX @extschema@.%I RENAME TO %I', building || suffix, part || suffix);
+    END LOOP;
     PERFORM @extschema@.trade_partition_ready(pg_catalog.format('@extschema@.%I', part)::regclass);
 
     -- 4. the year's totals, from the new partition alone
