@@ -77,7 +77,7 @@ TRUNCATE supplychain.trade_flow;
 COPY bench.c6_staging (year, exporter, importer, product, value, quantity) FROM :'flows_file' WITH (FORMAT csv);
 SELECT supplychain.load_trade_flows(2021, 'bench.c6_staging') AS "case 6 flows loaded";
 TRUNCATE bench.c6_staging;
-VACUUM ANALYZE supplychain.trade_flow, supplychain.trade_total;
+VACUUM ANALYZE supplychain.trade_flow, supplychain.trade_country_total;
 CHECKPOINT;
 SELECT count(*) AS "case 6 trade_flow rows", pg_size_pretty(pg_total_relation_size('supplychain.trade_flow_2021')) AS size
 FROM supplychain.trade_flow;

@@ -196,7 +196,7 @@ BEGIN
                                      ELSE '' END;
             scan := NULL;
         END IF;
-        IF line ~ '^(Bitmap Index Scan on|Index Scan using|Index Only Scan using) trade_(flow|total)' OR line ~ '^Seq Scan on trade_(flow|total)' THEN
+        IF line ~ '^(Bitmap Index Scan on|Index Scan using|Index Only Scan using) trade_(flow|country_total)' OR line ~ '^Seq Scan on trade_(flow|country_total)' THEN
             scan := regexp_replace(line, ' on trade_flow \w+$', '');
         END IF;
     END LOOP;

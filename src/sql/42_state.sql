@@ -694,7 +694,7 @@ SELECT @extschema@.track_state('@extschema@.stage', '@extschema@.state_track_sta
 DROP FUNCTION @extschema@.track_state(regclass, regproc, text[]);
 
 -- rebuild_state(): the state (and the share rule's totals, and
--- trade_flow's in trade_total) from the raw rows, whatever they held: after
+-- trade_flow's in trade_country_total) from the raw rows, whatever they held: after
 -- writes that bypassed the triggers (ALTER TABLE ... DISABLE TRIGGER,
 -- session_replication_role = replica, a logical replication subscriber that
 -- was not sent the state, pg_restore --disable-triggers).  Returns the
@@ -717,8 +717,8 @@ BEGIN
     -- writers wait until the rebuild commits; readers keep reading the old state
     LOCK TABLE @extschema@.share_total, @extschema@.stage_state, @extschema@.supplier_state,
                @extschema@.country_state, @extschema@.country_total_state IN EXCLUSIVE MODE;
-    IF pg_catalog.to_regclass('@extschema@.trade_total') IS NOT NULL THEN
-        LOCK TABLE @extschema@.trade_total IN EXCLUSIVE MODE;
+    IF pg_catalog.to_regclass('@extschema@.trade_country_total') IS NOT NULL THEN
+        LOCK TABLE @extschema@.trade_country_total IN EXCLUSIVE MODE;
     END IF;
     RETURN @extschema@.rebuild_state_beside('@extschema@.stage_state');
 END
@@ -763,12 +763,12 @@ BEGIN
     $q$, dep, ass) INTO k;
     PERFORM @extschema@.refresh_state(place, k.countries, k.stages);
     -- trade_flow's totals (85_trade.sql), when the trade tables exist
-    IF pg_catalog.to_regclass('@extschema@.trade_total') IS NOT NULL THEN
-        EXECUTE pg_catalog.format('DELETE FROM %s', @extschema@.shard_of('@extschema@.trade_total', place));
-        EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM @extschema@.trade_totals(%L)',
-                                  @extschema@.shard_of('@extschema@.trade_total', place),
+    IF pg_catalog.to_regclass('@extschema@.trade_country_total') IS NOT NULL THEN
+        EXECUTE pg_catalog.format('DELETE FROM %s', @extschema@.shard_of('@extschema@.trade_country_total', place));
+        EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM @extschema@.trade_country_totals(%L)',
+                                  @extschema@.shard_of('@extschema@.trade_country_total', place),
                                   @extschema@.shard_of('@extschema@.trade_flow', place));
-        EXECUTE pg_catalog.format('ANALYZE %s', @extschema@.shard_of('@extschema@.trade_total', place));
+        EXECUTE pg_catalog.format('ANALYZE %s', @extschema@.shard_of('@extschema@.trade_country_total', place));
     END IF;
     -- statistics of the new contents, for the views' plans
     EXECUTE pg_catalog.format('ANALYZE %s, %s, %s, %s', place,
@@ -901,14 +901,14 @@ BEGIN
     WHERE s::text IS DISTINCT FROM r::text;
 
     -- trade_flow's totals (85_trade.sql), when the trade tables exist
-    IF pg_catalog.to_regclass('@extschema@.trade_total') IS NOT NULL THEN
+    IF pg_catalog.to_regclass('@extschema@.trade_country_total') IS NOT NULL THEN
         RETURN QUERY EXECUTE $q$
-            SELECT 'trade_total', pg_catalog.concat_ws(' ', COALESCE(s.country, r.country), COALESCE(s.product, r.product),
+            SELECT 'trade_country_total', pg_catalog.concat_ws(' ', COALESCE(s.country, r.country), COALESCE(s.product, r.product),
                                                        COALESCE(s.year, r.year)),
                    s::text, r::text
             FROM (SELECT country, product, year, import_flows, imports, squares, partners, top_value, top_partner,
-                         export_flows, exports FROM @extschema@.trade_total) s
-            FULL JOIN @extschema@.trade_totals('@extschema@.trade_flow') r
+                         export_flows, exports FROM @extschema@.trade_country_total) s
+            FULL JOIN @extschema@.trade_country_totals('@extschema@.trade_flow') r
               ON r.country OPERATOR(pg_catalog.=) s.country AND r.product OPERATOR(pg_catalog.=) s.product
              AND r.year OPERATOR(pg_catalog.=) s.year
             WHERE s::text IS DISTINCT FROM r::text

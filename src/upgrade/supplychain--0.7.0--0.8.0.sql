@@ -1,7 +1,7 @@
 -- supplychain 0.7.0 -> 0.8.0: trade_flow partitioned by year (COLLATE "C"
--- codes), load_trade_flows(), the maintained totals trade_total that
+-- codes), load_trade_flows(), the maintained totals trade_country_total that
 -- import_dependency reads, the aggregate top_partner(); verify_state() and
--- rebuild_state() cover trade_total.  The flows of 0.7.0 move into one
+-- rebuild_state() cover trade_country_total.  The flows of 0.7.0 move into one
 -- partition per year.
 \echo Use "ALTER EXTENSION supplychain UPDATE TO '0.8.0'" to load this file. \quit
 
@@ -40,6 +40,17 @@ ALTER INDEX @extschema@.trade_flow_pkey RENAME TO trade_flow_070_pkey;
 ALTER INDEX @extschema@.trade_flow_importer RENAME TO trade_flow_070_importer;
 ALTER INDEX @extschema@.trade_flow_exporter RENAME TO trade_flow_070_exporter;
 ALTER INDEX @extschema@.trade_flow_product RENAME TO trade_flow_070_product;
+-- (its constraints go: the new table's get the same names)
+DO $$
+DECLARE
+    c text;
+BEGIN
+    FOR c IN SELECT conname FROM pg_catalog.pg_constraint
+             WHERE conrelid = '@extschema@.trade_flow_070'::regclass AND contype IN ('c', 'f') LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE @extschema@.trade_flow_070 DROP CONSTRAINT %I', c);
+    END LOOP;
+END
+$$;
 
 -- trade_flow: one row per year, exporter, importer and product, as CEPII
 -- BACI and UN Comtrade publish them.  Partitioned by year (docs/trade.md,
@@ -84,7 +95,7 @@ COMMENT ON COLUMN @extschema@.trade_flow.value IS 'the value of the flow, >= 0, 
 COMMENT ON COLUMN @extschema@.trade_flow.quantity IS 'the quantity, >= 0 (BACI: metric tons); NULL when not reported';
 COMMENT ON COLUMN @extschema@.trade_flow.source IS 'the data set the flow comes from (source.id)';
 
--- trade_total: the maintained totals of trade_flow per country, product and
+-- trade_country_total: the maintained totals of trade_flow per country, product and
 -- year: what the country imported (the flows, their sum, the sum of their
 -- squares, the partners with a value above 0, the largest value and its
 -- partner) and exported.  import_dependency reads a country's row here
@@ -94,7 +105,7 @@ COMMENT ON COLUMN @extschema@.trade_flow.source IS 'the data set the flow comes 
 -- writes a loaded year's rows in one pass; verify_state() recomputes them
 -- all and rebuild_state() rebuilds them.  A row exists while the country
 -- has a flow of the product that year, in or out.
-CREATE TABLE @extschema@.trade_total (
+CREATE TABLE @extschema@.trade_country_total (
     country      text COLLATE "C" NOT NULL,
     product      text COLLATE "C" NOT NULL,
     year         integer NOT NULL,
@@ -112,29 +123,33 @@ CREATE TABLE @extschema@.trade_total (
 );
 -- Dumped whole: in a restore the partitions' rows arrive before their
 -- triggers do (pg_dump puts triggers after the data), so the totals come
--- with the dump rather than from the triggers.
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.trade_total', '');
-COMMENT ON TABLE @extschema@.trade_total IS
+-- with the dump rather than from the triggers.  Its name sorts before the
+-- partitions' (trade_flow_2021): in a data-only restore into partitions
+-- that have their triggers (trade_flow_year() made them), pg_restore loads
+-- it first, and the triggers then recompute the keys the flows touch, to
+-- the same values, instead of the dump's rows colliding with theirs.
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.trade_country_total', '');
+COMMENT ON TABLE @extschema@.trade_country_total IS
     'maintained state: trade_flow''s imports and exports per country, product and year (import_dependency reads it); verify_state() checks it';
-COMMENT ON COLUMN @extschema@.trade_total.country IS 'the importing and exporting country';
-COMMENT ON COLUMN @extschema@.trade_total.product IS 'the product';
-COMMENT ON COLUMN @extschema@.trade_total.year IS 'the year of the flows';
-COMMENT ON COLUMN @extschema@.trade_total.import_flows IS 'the flows into the country';
-COMMENT ON COLUMN @extschema@.trade_total.imports IS 'the sum of their values';
-COMMENT ON COLUMN @extschema@.trade_total.squares IS 'the sum of the squares of their values';
-COMMENT ON COLUMN @extschema@.trade_total.partners IS 'the flows in with a value above 0';
-COMMENT ON COLUMN @extschema@.trade_total.top_value IS 'the largest value in; NULL when none is above 0';
-COMMENT ON COLUMN @extschema@.trade_total.top_partner IS 'its exporter (of equal values, the first code)';
-COMMENT ON COLUMN @extschema@.trade_total.export_flows IS 'the flows out of the country';
-COMMENT ON COLUMN @extschema@.trade_total.exports IS 'the sum of their values';
+COMMENT ON COLUMN @extschema@.trade_country_total.country IS 'the importing and exporting country';
+COMMENT ON COLUMN @extschema@.trade_country_total.product IS 'the product';
+COMMENT ON COLUMN @extschema@.trade_country_total.year IS 'the year of the flows';
+COMMENT ON COLUMN @extschema@.trade_country_total.import_flows IS 'the flows into the country';
+COMMENT ON COLUMN @extschema@.trade_country_total.imports IS 'the sum of their values';
+COMMENT ON COLUMN @extschema@.trade_country_total.squares IS 'the sum of the squares of their values';
+COMMENT ON COLUMN @extschema@.trade_country_total.partners IS 'the flows in with a value above 0';
+COMMENT ON COLUMN @extschema@.trade_country_total.top_value IS 'the largest value in; NULL when none is above 0';
+COMMENT ON COLUMN @extschema@.trade_country_total.top_partner IS 'its exporter (of equal values, the first code)';
+COMMENT ON COLUMN @extschema@.trade_country_total.export_flows IS 'the flows out of the country';
+COMMENT ON COLUMN @extschema@.trade_country_total.exports IS 'the sum of their values';
 
--- trade_totals(flows, keys): the totals of the keys (country, product,
+-- trade_country_totals(flows, keys): the totals of the keys (country, product,
 -- year; NULL keys: every key with flows) computed from the table flows, in
 -- one aggregation per side.  The loader, the triggers and verify_state()
 -- all compute them here.
-CREATE FUNCTION @extschema@.trade_totals(flows regclass, countries text[] DEFAULT NULL,
+CREATE FUNCTION @extschema@.trade_country_totals(flows regclass, countries text[] DEFAULT NULL,
                                          products text[] DEFAULT NULL, years integer[] DEFAULT NULL)
-RETURNS SETOF @extschema@.trade_total
+RETURNS SETOF @extschema@.trade_country_total
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF countries IS NULL THEN
@@ -181,10 +196,10 @@ BEGIN
     $q$, flows) USING countries, products, years;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.trade_totals(regclass, text[], text[], integer[]) IS
-    'internal: trade_total''s rows computed from the flows of a table, for the given keys (NULL: every key)';
+COMMENT ON FUNCTION @extschema@.trade_country_totals(regclass, text[], text[], integer[]) IS
+    'internal: trade_country_total''s rows computed from the flows of a table, for the given keys (NULL: every key)';
 
--- refresh_trade(beside, keys): the keys' rows of trade_total, from the
+-- refresh_trade(beside, keys): the keys' rows of trade_country_total, from the
 -- flows.  Two statements: the keys' rows locked in key order (writers of a
 -- key serialize here), then recomputed in a statement that sees what the
 -- writers before committed.
@@ -193,7 +208,7 @@ RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     citus constant boolean := pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL;
-    tot constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.trade_total', beside) ELSE '@extschema@.trade_total' END;
+    tot constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.trade_country_total', beside) ELSE '@extschema@.trade_country_total' END;
     flows constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.trade_flow', beside) ELSE '@extschema@.trade_flow' END;
 BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
@@ -207,7 +222,7 @@ BEGIN
         ON CONFLICT (year, country, product) DO UPDATE SET import_flows = t.import_flows
     $q$, tot) USING countries, products, years;
     EXECUTE pg_catalog.format($q$
-        WITH fresh AS MATERIALIZED (SELECT * FROM @extschema@.trade_totals(%2$L, $1, $2, $3)),
+        WITH fresh AS MATERIALIZED (SELECT * FROM @extschema@.trade_country_totals(%2$L, $1, $2, $3)),
         gone AS (
             DELETE FROM %1$s t
             USING ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) k (country, product, year)
@@ -226,7 +241,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_trade(regclass, text[], text[], integer[]) IS
-    'internal: recomputes the rows of trade_total of the given (country, product, year) keys from trade_flow, beside a table or shard';
+    'internal: recomputes the rows of trade_country_total of the given (country, product, year) keys from trade_flow, beside a table or shard';
 
 -- trade_track(): the statement triggers on trade_flow and on each of its
 -- partitions (a statement on a partition fires the partition's, one on
@@ -248,7 +263,7 @@ BEGIN
         -- locked: no writer of its keys can be waiting)
         EXECUTE pg_catalog.format($q$
             DELETE FROM %s t WHERE NOT EXISTS (SELECT FROM %s f WHERE f.year OPERATOR(pg_catalog.=) t.year)
-        $q$, @extschema@.shard_of('@extschema@.trade_total', TG_RELID::regclass),
+        $q$, @extschema@.shard_of('@extschema@.trade_country_total', TG_RELID::regclass),
              @extschema@.shard_of('@extschema@.trade_flow', TG_RELID::regclass));
         RETURN NULL;
     ELSE
@@ -269,7 +284,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.trade_track() IS
-    'trigger: refreshes the rows of trade_total of the (country, product, year) keys a statement on trade_flow or one of its partitions touched';
+    'trigger: refreshes the rows of trade_country_total of the (country, product, year) keys a statement on trade_flow or one of its partitions touched';
 
 -- track_trade(tbl): the four statement triggers on trade_flow or a partition
 CREATE FUNCTION @extschema@.track_trade(tbl regclass) RETURNS void
@@ -288,7 +303,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.track_trade(regclass) IS
-    'internal: creates the statement triggers that keep trade_total on trade_flow or one of its partitions';
+    'internal: creates the statement triggers that keep trade_country_total on trade_flow or one of its partitions';
 SELECT @extschema@.track_trade('@extschema@.trade_flow');
 
 -- trade_flow_partition(year): the partition of trade_flow that holds the
@@ -320,7 +335,7 @@ COMMENT ON FUNCTION @extschema@.trade_flow_indexes(regclass, text) IS
     'internal: creates the primary key and the three indexes of a partition of trade_flow';
 
 -- trade_partition_ready(part): a new partition gets the statement triggers
--- that keep trade_total, SELECT for everyone, and stays outside the extension (made during an
+-- that keep trade_country_total, SELECT for everyone, and stays outside the extension (made during an
 -- extension script, the update's, it would be a member: pg_dump would then
 -- keep neither its definition nor its rows)
 CREATE FUNCTION @extschema@.trade_partition_ready(part regclass) RETURNS regclass
@@ -397,7 +412,7 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     SELECT 100 + d.step::integer, pg_catalog.format('@extschema@.%I', d.name)::regclass, 'distributed', d.col
     FROM ROWS FROM (pg_catalog.unnest(ARRAY['share_total', 'stage_state', 'supplier_state', 'country_state',
                                             'country_total_state', 'dependency', 'assessment', 'policy_impact',
-                                            'trade_total', 'trade_flow']),
+                                            'trade_country_total', 'trade_flow']),
                     pg_catalog.unnest(ARRAY['country', 'country', 'country', 'country', 'country', 'country',
                                             'country', 'country', 'product', 'product']))
          WITH ORDINALITY AS d(name, col, step)
@@ -465,17 +480,17 @@ COMMENT ON COLUMN @extschema@.import_partner.inside IS 'true when the partner is
 --   hard_to_substitute  imports / exports > trade.import_export_ratio_above,
 --                  or no exports
 -- The flags compare the exact values; the columns show them to 4 decimals.
--- A country's row is its row of trade_total (the maintained totals: a
+-- A country's row is its row of trade_country_total (the maintained totals: a
 -- read, no aggregation); a group's is aggregated from its members' flows,
 -- inside split from outside by the membership of the year.
 CREATE VIEW @extschema@.import_dependency AS
 WITH imports AS (
     SELECT t.country AS importer, t.product, t.year, t.imports, t.partners, t.squares,
            t.top_value, t.top_partner, 0::numeric AS inside_imports, t.exports
-    FROM @extschema@.trade_total t
+    FROM @extschema@.trade_country_total t
     WHERE t.import_flows > 0
     UNION ALL
-    -- (the codes compared byte by byte, as trade_total's)
+    -- (the codes compared byte by byte, as trade_country_total's)
     SELECT p.importer COLLATE "C", p.product, p.year,
            COALESCE(sum(p.value) FILTER (WHERE NOT p.inside), 0),
            count(*) FILTER (WHERE NOT p.inside AND p.value > 0),
@@ -553,7 +568,7 @@ COMMENT ON COLUMN @extschema@.import_dependency.dependent IS 'concentrated and i
 -- missing), replacing whatever the year held, all or nothing.  The rows go
 -- into a table of their own, which gets its indexes built by sort and is
 -- then attached as the year's partition: PostgreSQL checks its foreign keys
--- in one pass as it attaches it.  trade_total gets the year's rows in one
+-- in one pass as it attaches it.  trade_country_total gets the year's rows in one
 -- aggregation per side.  The previous partition of the year, if any, is
 -- detached and dropped at the end, so readers of trade_flow wait only for
 -- the attach, not for the build.  A bad row fails the load with an error
@@ -612,7 +627,7 @@ BEGIN
             INTO distributed USING '@extschema@.trade_flow'::regclass;
     END IF;
     IF distributed THEN
-        -- through the distributed table: its triggers keep trade_total
+        -- through the distributed table: its triggers keep trade_country_total
         EXECUTE pg_catalog.format('SELECT s.year FROM %s s WHERE s.year IS DISTINCT FROM $1 LIMIT 1', staging)
             INTO bad USING for_year;
         IF bad IS NOT NULL OR FOUND THEN
@@ -693,8 +708,8 @@ BEGIN
     PERFORM @extschema@.trade_partition_ready(pg_catalog.format('@extschema@.%I', part)::regclass);
 
     -- 4. the year's totals, from the new partition alone
-    DELETE FROM @extschema@.trade_total t WHERE t.year OPERATOR(pg_catalog.=) for_year;
-    EXECUTE pg_catalog.format('INSERT INTO @extschema@.trade_total SELECT * FROM @extschema@.trade_totals(%L)',
+    DELETE FROM @extschema@.trade_country_total t WHERE t.year OPERATOR(pg_catalog.=) for_year;
+    EXECUTE pg_catalog.format('INSERT INTO @extschema@.trade_country_total SELECT * FROM @extschema@.trade_country_totals(%L)',
                               pg_catalog.format('@extschema@.%I', part));
     -- (no ANALYZE: building the indexes counted the rows, and autovacuum
     -- analyzes the new partition soon)
@@ -705,7 +720,7 @@ COMMENT ON FUNCTION @extschema@.load_trade_flows(integer, regclass) IS
     'loads a year of trade flows from a staging table or view with trade_flow''s columns, replacing the year''s flows, as a partition built on its own and attached; all or nothing; returns the flows loaded';
 
 -- rebuild_state(): the state (and the share rule's totals, and
--- trade_flow's in trade_total) from the raw rows, whatever they held: after
+-- trade_flow's in trade_country_total) from the raw rows, whatever they held: after
 -- writes that bypassed the triggers (ALTER TABLE ... DISABLE TRIGGER,
 -- session_replication_role = replica, a logical replication subscriber that
 -- was not sent the state, pg_restore --disable-triggers).  Returns the
@@ -728,8 +743,8 @@ BEGIN
     -- writers wait until the rebuild commits; readers keep reading the old state
     LOCK TABLE @extschema@.share_total, @extschema@.stage_state, @extschema@.supplier_state,
                @extschema@.country_state, @extschema@.country_total_state IN EXCLUSIVE MODE;
-    IF pg_catalog.to_regclass('@extschema@.trade_total') IS NOT NULL THEN
-        LOCK TABLE @extschema@.trade_total IN EXCLUSIVE MODE;
+    IF pg_catalog.to_regclass('@extschema@.trade_country_total') IS NOT NULL THEN
+        LOCK TABLE @extschema@.trade_country_total IN EXCLUSIVE MODE;
     END IF;
     RETURN @extschema@.rebuild_state_beside('@extschema@.stage_state');
 END
@@ -774,12 +789,12 @@ BEGIN
     $q$, dep, ass) INTO k;
     PERFORM @extschema@.refresh_state(place, k.countries, k.stages);
     -- trade_flow's totals (85_trade.sql), when the trade tables exist
-    IF pg_catalog.to_regclass('@extschema@.trade_total') IS NOT NULL THEN
-        EXECUTE pg_catalog.format('DELETE FROM %s', @extschema@.shard_of('@extschema@.trade_total', place));
-        EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM @extschema@.trade_totals(%L)',
-                                  @extschema@.shard_of('@extschema@.trade_total', place),
+    IF pg_catalog.to_regclass('@extschema@.trade_country_total') IS NOT NULL THEN
+        EXECUTE pg_catalog.format('DELETE FROM %s', @extschema@.shard_of('@extschema@.trade_country_total', place));
+        EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM @extschema@.trade_country_totals(%L)',
+                                  @extschema@.shard_of('@extschema@.trade_country_total', place),
                                   @extschema@.shard_of('@extschema@.trade_flow', place));
-        EXECUTE pg_catalog.format('ANALYZE %s', @extschema@.shard_of('@extschema@.trade_total', place));
+        EXECUTE pg_catalog.format('ANALYZE %s', @extschema@.shard_of('@extschema@.trade_country_total', place));
     END IF;
     -- statistics of the new contents, for the views' plans
     EXECUTE pg_catalog.format('ANALYZE %s, %s, %s, %s', place,
@@ -907,14 +922,14 @@ BEGIN
     WHERE s::text IS DISTINCT FROM r::text;
 
     -- trade_flow's totals (85_trade.sql), when the trade tables exist
-    IF pg_catalog.to_regclass('@extschema@.trade_total') IS NOT NULL THEN
+    IF pg_catalog.to_regclass('@extschema@.trade_country_total') IS NOT NULL THEN
         RETURN QUERY EXECUTE $q$
-            SELECT 'trade_total', pg_catalog.concat_ws(' ', COALESCE(s.country, r.country), COALESCE(s.product, r.product),
+            SELECT 'trade_country_total', pg_catalog.concat_ws(' ', COALESCE(s.country, r.country), COALESCE(s.product, r.product),
                                                        COALESCE(s.year, r.year)),
                    s::text, r::text
             FROM (SELECT country, product, year, import_flows, imports, squares, partners, top_value, top_partner,
-                         export_flows, exports FROM @extschema@.trade_total) s
-            FULL JOIN @extschema@.trade_totals('@extschema@.trade_flow') r
+                         export_flows, exports FROM @extschema@.trade_country_total) s
+            FULL JOIN @extschema@.trade_country_totals('@extschema@.trade_flow') r
               ON r.country OPERATOR(pg_catalog.=) s.country AND r.product OPERATOR(pg_catalog.=) s.product
              AND r.year OPERATOR(pg_catalog.=) s.year
             WHERE s::text IS DISTINCT FROM r::text
@@ -931,12 +946,12 @@ SELECT @extschema@.trade_flow_year(y) FROM (SELECT DISTINCT year AS y FROM @exts
 SELECT pg_catalog.set_config('supplychain.copying', 'on', true);
 INSERT INTO @extschema@.trade_flow SELECT * FROM @extschema@.trade_flow_070;
 SELECT pg_catalog.set_config('supplychain.copying', 'off', true);
-INSERT INTO @extschema@.trade_total SELECT * FROM @extschema@.trade_totals('@extschema@.trade_flow');
+INSERT INTO @extschema@.trade_country_total SELECT * FROM @extschema@.trade_country_totals('@extschema@.trade_flow');
 -- (out of the extension first: that also takes it off the tables pg_dump
 -- keeps the rows of)
 ALTER EXTENSION supplychain DROP TABLE @extschema@.trade_flow_070;
 DROP TABLE @extschema@.trade_flow_070;
-ANALYZE @extschema@.trade_flow, @extschema@.trade_total;
+ANALYZE @extschema@.trade_flow, @extschema@.trade_country_total;
 
-GRANT SELECT ON @extschema@.trade_flow, @extschema@.trade_total,
+GRANT SELECT ON @extschema@.trade_flow, @extschema@.trade_country_total,
     @extschema@.group_import_partner, @extschema@.import_partner, @extschema@.import_dependency TO PUBLIC;

@@ -32,13 +32,13 @@ SELECT set_eq(
     'every table of the extension except the maintained ones the triggers rebuild in a restore (share_total, the risk state) is registered with pg_extension_config_dump');
 
 SELECT is((SELECT array_agg(DISTINCT cond) FROM pg_extension e, unnest(e.extconfig, e.extcondition) u(cfg, cond)
-           WHERE e.extname = 'supplychain' AND cfg <> 'supplychain.trade_total'::regclass),
+           WHERE e.extname = 'supplychain' AND cfg <> 'supplychain.trade_country_total'::regclass),
           ARRAY['WHERE NOT builtin'],
-          'every registered table is dumped with the condition WHERE NOT builtin (trade_total apart)');
+          'every registered table is dumped with the condition WHERE NOT builtin (trade_country_total apart)');
 SELECT is((SELECT cond FROM pg_extension e, unnest(e.extconfig, e.extcondition) u(cfg, cond)
-           WHERE e.extname = 'supplychain' AND cfg = 'supplychain.trade_total'::regclass),
+           WHERE e.extname = 'supplychain' AND cfg = 'supplychain.trade_country_total'::regclass),
           '',
-          'trade_total is dumped whole (a restore loads the partitions'' rows before their triggers exist)');
+          'trade_country_total is dumped whole (a restore loads the partitions'' rows before their triggers exist)');
 -- trade_flow holds no rows of its own: its partitions (the years that
 -- trade_flow_year() or load_trade_flows() made) are tables outside the
 -- extension, which pg_dump dumps whole
@@ -80,10 +80,10 @@ SELECT is((SELECT array_agg(t ORDER BY t) FROM (
                          false, true, '')))[1]::text::bigint AS n
               FROM pg_extension e, unnest(e.extconfig) c WHERE e.extname = 'supplychain'
                 AND c NOT IN ('supplychain.governance'::regclass, 'supplychain.material_supply'::regclass,
-                              'supplychain.trade_total'::regclass)) x
+                              'supplychain.trade_country_total'::regclass)) x
            WHERE n = 0),
           NULL::text[],
-          'every registered table ships reference rows (governance, material_supply and trade_total apart)');
+          'every registered table ships reference rows (governance, material_supply and trade_country_total apart)');
 SELECT is((SELECT count(*) FROM supplychain.governance) + (SELECT count(*) FROM supplychain.material_supply),
           0::bigint,
           'governance and material_supply ship no rows: no source gives governance scores or production shares');
@@ -675,10 +675,10 @@ INSERT INTO t02_readonly VALUES ('source'), ('country'), ('sector'), ('stage'), 
     ('assessment'), ('dependency'), ('alignment'), ('policy'), ('policy_measure'),
     ('policy_impact'), ('figure'), ('material'), ('material_supply'), ('governance'),
     ('product'), ('product_stage'), ('country_group');
-SELECT set_eq($$SELECT t FROM t02_readonly UNION ALL SELECT 'weight' UNION ALL SELECT 'trade_total'$$,
+SELECT set_eq($$SELECT t FROM t02_readonly UNION ALL SELECT 'weight' UNION ALL SELECT 'trade_country_total'$$,
               $$SELECT c.relname::text FROM pg_extension e, unnest(e.extconfig) x JOIN pg_class c ON c.oid = x
                 WHERE e.extname = 'supplychain'$$,
-              'the tables checked below are the registered tables (weight apart, and trade_total, which has no shipped rows)');
+              'the tables checked below are the registered tables (weight apart, and trade_country_total, which has no shipped rows)');
 
 -- Un-shipping a row (builtin = false) would be the quietest way around the rule.
 SELECT throws_ok(format('UPDATE supplychain.%I SET builtin = false WHERE builtin', t),
