@@ -463,6 +463,18 @@ for v in "${older[@]}"; do
 		SET supplychain.maintenance = on;
 		DROP VIEW IF EXISTS public.dba_weak_stages;
 		DROP TABLE IF EXISTS public.dba_supplier_rating;
+		-- trade_flow's partitions (0.8.0): the user's tables, with their rows
+		DO $$
+		DECLARE
+		    p regclass;
+		BEGIN
+		    IF to_regclass('supplychain.trade_flow') IS NOT NULL THEN
+		        FOR p IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'supplychain.trade_flow'::regclass LOOP
+		            EXECUTE format('DROP TABLE %s', p);
+		        END LOOP;
+		    END IF;
+		END
+		$$;
 		DO $$
 		DECLARE
 		    cfg regclass;

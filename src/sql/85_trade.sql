@@ -382,14 +382,6 @@ CREATE TABLE @extschema@.trade_country_total (
     -- import_dependency reads them, one importer's within them)
     PRIMARY KEY (year, country, product)
 );
--- Dumped whole: in a restore the partitions' rows arrive before their
--- triggers do (pg_dump puts triggers after the data), so the totals come
--- with the dump rather than from the triggers.  Its name sorts before the
--- partitions' (trade_flow_2021): in a data-only restore into partitions
--- that have their triggers (trade_flow_year() made them), pg_restore loads
--- it first, and the triggers then recompute the keys the flows touch, to
--- the same values, instead of the dump's rows colliding with theirs.
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.trade_country_total', '');
 COMMENT ON TABLE @extschema@.trade_country_total IS
     'maintained state: trade_flow''s imports and exports per country, product and year (import_dependency reads it); verify_state() checks it';
 COMMENT ON COLUMN @extschema@.trade_country_total.country IS 'the importing and exporting country';
@@ -1210,3 +1202,13 @@ END
 $fn$;
 COMMENT ON FUNCTION @extschema@.load_trade_dependencies(integer, text) IS
     'writes the year''s trade flows as dependency rows (kind supply, share = the partner''s share of the importer''s imports of each product_stage item, as_of = the year''s last day, source trade-flow), replacing its own rows of that year and importer (NULL: all); returns the rows written';
+
+-- trade_country_total is dumped whole (registered last, as an update
+-- from 0.7.0 registers it): in a restore the partitions' rows arrive before their
+-- triggers do (pg_dump puts triggers after the data), so the totals come
+-- with the dump rather than from the triggers.  Its name sorts before the
+-- partitions' (trade_flow_2021): in a data-only restore into partitions
+-- that have their triggers (trade_flow_year() made them), pg_restore loads
+-- it first, and the triggers then recompute the keys the flows touch, to
+-- the same values, instead of the dump's rows colliding with theirs.
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.trade_country_total', '');

@@ -121,14 +121,6 @@ CREATE TABLE @extschema@.trade_country_total (
     -- import_dependency reads them, one importer's within them)
     PRIMARY KEY (year, country, product)
 );
--- Dumped whole: in a restore the partitions' rows arrive before their
--- triggers do (pg_dump puts triggers after the data), so the totals come
--- with the dump rather than from the triggers.  Its name sorts before the
--- partitions' (trade_flow_2021): in a data-only restore into partitions
--- that have their triggers (trade_flow_year() made them), pg_restore loads
--- it first, and the triggers then recompute the keys the flows touch, to
--- the same values, instead of the dump's rows colliding with theirs.
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.trade_country_total', '');
 COMMENT ON TABLE @extschema@.trade_country_total IS
     'maintained state: trade_flow''s imports and exports per country, product and year (import_dependency reads it); verify_state() checks it';
 COMMENT ON COLUMN @extschema@.trade_country_total.country IS 'the importing and exporting country';
@@ -939,6 +931,15 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.verify_state() IS
     'recomputes the maintained risk state from the raw rows and returns one row per difference (none: the state is right)';
+-- trade_country_total is dumped whole (registered last, as an update
+-- from 0.7.0 registers it): in a restore the partitions' rows arrive before their
+-- triggers do (pg_dump puts triggers after the data), so the totals come
+-- with the dump rather than from the triggers.  Its name sorts before the
+-- partitions' (trade_flow_2021): in a data-only restore into partitions
+-- that have their triggers (trade_flow_year() made them), pg_restore loads
+-- it first, and the triggers then recompute the keys the flows touch, to
+-- the same values, instead of the dump's rows colliding with theirs.
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.trade_country_total', '');
 
 -- the flows of 0.7.0, each year into a partition of its own (made outside
 -- the extension by trade_flow_year()); their totals in one pass
