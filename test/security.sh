@@ -284,7 +284,8 @@ if [ -n "$(super -d $db -c "SELECT 1 FROM pg_extension WHERE extname = 'supplych
 			"TRUNCATE supplychain.$t"; do
 			case $t in
 			share_total) stmt=${stmt/SET builtin = builtin/SET total = total} ;;
-			trade_flow) stmt=${stmt/SET builtin = builtin/SET value = value} ;;  # no shipped rows, no builtin column
+			trade_flow | trade_flow_[0-9]*) stmt=${stmt/SET builtin = builtin/SET value = value} ;;  # no shipped rows, no builtin column
+			trade_country_total) stmt=${stmt/SET builtin = builtin/SET imports = imports} ;;
 			# the maintained state: internal like share_total, no builtin column
 			stage_state | supplier_state) stmt=${stmt/SET builtin = builtin/SET sector = sector} ;;
 			country_state | country_total_state) stmt=${stmt/SET builtin = builtin/SET risk = risk} ;;

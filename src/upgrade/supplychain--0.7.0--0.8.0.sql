@@ -310,12 +310,39 @@ $$;
 COMMENT ON FUNCTION @extschema@.trade_flow_partition(integer) IS
     'internal: the partition of trade_flow holding the year, or NULL';
 
+-- trade_partition_check(tbl, loading): tbl is a partition of trade_flow
+-- (or, loading, a year's table that load_trade_flows() is building, not yet
+-- attached); anything else is refused (22023), so that the helpers below
+-- never add keys, triggers or grants to another table
+CREATE FUNCTION @extschema@.trade_partition_check(tbl regclass, loading boolean) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_inherits i
+               WHERE i.inhrelid OPERATOR(pg_catalog.=) tbl
+                 AND i.inhparent OPERATOR(pg_catalog.=) '@extschema@.trade_flow'::regclass) THEN
+        RETURN;
+    END IF;
+    IF loading AND EXISTS (SELECT FROM pg_catalog.pg_class c
+                           WHERE c.oid OPERATOR(pg_catalog.=) tbl
+                             AND c.relnamespace OPERATOR(pg_catalog.=) '@extschema@'::regnamespace
+                             AND c.relname OPERATOR(pg_catalog.~) '^trade_flow_[0-9]{4}_loading$'
+                             AND NOT c.relispartition) THEN
+        RETURN;
+    END IF;
+    RAISE EXCEPTION '% is not a partition of trade_flow', tbl
+        USING ERRCODE = 'invalid_parameter_value';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.trade_partition_check(regclass, boolean) IS
+    'internal: refuses (22023) a table that is not a partition of trade_flow (or, loading, a year load_trade_flows() is building)';
+
 -- trade_flow_indexes(tbl, stem): a partition's primary key and three
 -- indexes, named stem_pkey, stem_importer_product_year_idx, ...; each built
 -- by one sort
 CREATE FUNCTION @extschema@.trade_flow_indexes(tbl regclass, stem text) RETURNS void
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    PERFORM @extschema@.trade_partition_check(tbl, true);
     EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I PRIMARY KEY (year, exporter, importer, product)',
                               tbl, stem || '_pkey');
     EXECUTE pg_catalog.format('CREATE INDEX %I ON %s (importer, product, year)', stem || '_importer_product_year_idx', tbl);
@@ -333,6 +360,7 @@ COMMENT ON FUNCTION @extschema@.trade_flow_indexes(regclass, text) IS
 CREATE FUNCTION @extschema@.trade_partition_ready(part regclass) RETURNS regclass
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    PERFORM @extschema@.trade_partition_check(part, false);
     PERFORM @extschema@.track_trade(part);
     -- everyone reads the partitions as they read trade_flow
     EXECUTE pg_catalog.format('GRANT SELECT ON %s TO PUBLIC', part);
@@ -362,6 +390,13 @@ BEGIN
     IF for_year IS NULL OR for_year NOT BETWEEN 1800 AND 2999 THEN
         RAISE EXCEPTION 'year must be between 1800 and 2999, not %', COALESCE(for_year::text, 'NULL')
             USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- the owner's, as the partitions are, whether or not the year has one
+    IF NOT pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c
+                                   WHERE c.oid OPERATOR(pg_catalog.=) '@extschema@.trade_flow'::regclass), 'USAGE') THEN
+        RAISE EXCEPTION 'must be owner of table trade_flow'
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'A year''s partition is made by the owner of supplychain.trade_flow; writers write its rows.';
     END IF;
     -- one maker of a year's partition at a time (load_trade_flows() too)
     PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplychain.trade_flow_year'), for_year);

@@ -62,6 +62,15 @@ INSERT INTO fn_sample VALUES
     ('supplychain.wgi_scaled(double precision)', '-0.5::double precision'),
     -- a year and a country: with no trade flows loaded it writes nothing
     ('supplychain.load_trade_dependencies(integer,text)', $$2021, 'US'::text$$),
+    -- a year: its partition (empty); the year 2024 reloaded from trade_flow
+    -- itself (no flows, or dml.sql's of 2024)
+    ('supplychain.trade_flow_year(integer)', '2023'),
+    ('supplychain.load_trade_flows(integer,regclass)', $$2024, 'supplychain.trade_flow'::regclass$$),
+    -- trade totals of a key, from trade_flow; and the same written
+    ('supplychain.trade_country_totals(regclass,text[],text[],integer[])',
+     $$'supplychain.trade_flow'::regclass, ARRAY['US']::text[], ARRAY['850760']::text[], ARRAY[2021]::integer[]$$),
+    ('supplychain.refresh_trade(regclass,text[],text[],integer[])',
+     $$'supplychain.trade_flow'::regclass, ARRAY['US']::text[], ARRAY['850760']::text[], ARRAY[2021]::integer[]$$),
     -- the maintained state: pairs and keys with shipped rows (US batteries
     -- cells, supplied by CN), recomputed from the raw rows beside the state
     -- tables themselves (no Citus here); refresh_country both a sector row and
@@ -92,7 +101,10 @@ CREATE TEMP TABLE fn_error (fn text PRIMARY KEY, sqlstate text NOT NULL);
 INSERT INTO fn_error VALUES
     ('supplychain.distribute()', '55000'),
     ('supplychain.undistribute()', '55000'),
-    ('supplychain.ensure_citus_coordinator(text)', '55000');
+    ('supplychain.ensure_citus_coordinator(text)', '55000'),
+    -- the partition helpers refuse a table that is not a partition
+    ('supplychain.trade_flow_indexes(regclass,text)', '22023'),
+    ('supplychain.trade_partition_ready(regclass)', '22023');
 
 -- Functions that write the extension's tables (not their arguments' own
 -- business, as with load_trade_dependencies above: their work is the write).
@@ -107,7 +119,11 @@ INSERT INTO fn_write VALUES
     ('supplychain.rebuild_state_beside(regclass)', 'supplychain.share_total'),
     ('supplychain.refresh_state(regclass,text[],text[],text[])', 'supplychain.stage_state'),
     ('supplychain.refresh_country(regclass,text[],text[],text[],boolean)', 'supplychain.country_state'),
-    ('supplychain.refresh_weights(regclass)', 'supplychain.stage_state');
+    ('supplychain.refresh_weights(regclass)', 'supplychain.stage_state'),
+    ('supplychain.refresh_trade(regclass,text[],text[],integer[])', 'supplychain.trade_country_total'),
+    -- (these need to own trade_flow: its writers are refused too)
+    ('supplychain.trade_flow_year(integer)', 'supplychain.trade_flow'),
+    ('supplychain.load_trade_flows(integer,regclass)', 'supplychain.trade_flow');
 \if :{?role}
 \else
 SELECT current_user AS role \gset
