@@ -133,8 +133,8 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     UNION ALL
     -- the depending country; the trade data by product (since 0.8.0), so
     -- that both sides of a country's trade in a product, its totals and a
-    -- group's members' flows are on one node (colocated all the same: the
-    -- same hash ranges of text)
+    -- group's members' flows are on one node (a colocation group of their
+    -- own: Citus colocates columns of one collation only, and theirs is "C")
     SELECT 100 + d.step::integer, pg_catalog.format('@extschema@.%I', d.name)::regclass, 'distributed', d.col
     FROM ROWS FROM (pg_catalog.unnest(ARRAY['share_total', 'stage_state', 'supplier_state', 'country_state',
                                             'country_total_state', 'dependency', 'assessment', 'policy_impact',
@@ -180,7 +180,7 @@ DECLARE
     maintenance text := pg_catalog.current_setting('supplychain.maintenance', true);
     t record;
     unknown text;
-    anchor regclass;                    -- the first distributed table
+    anchor regclass;                    -- the first distributed table of the same collation
     method "char";
     repmodel "char";
     colocation integer;
@@ -232,6 +232,16 @@ BEGIN
                           HINT = 'SELECT supplychain.undistribute() first, then supplychain.distribute() again.';
             END IF;
         ELSE
+            -- colocated with the first table of the plan distributed by a
+            -- column of the same collation (Citus colocates no others): the
+            -- per-country tables, and the trade tables by their COLLATE "C"
+            -- product
+            SELECT q.table_name INTO anchor
+              FROM @extschema@.distribution_plan() q
+              JOIN pg_catalog.pg_attribute qa ON qa.attrelid = q.table_name AND qa.attname = q.distribution_column
+              JOIN pg_catalog.pg_attribute ta ON ta.attrelid = t.table_name AND ta.attname = t.distribution_column
+             WHERE q.placement = 'distributed' AND q.step < t.step AND qa.attcollation = ta.attcollation
+             ORDER BY q.step LIMIT 1;
             IF method IS NULL THEN
                 PERFORM pg_catalog.create_distributed_table(t.table_name, t.distribution_column,
                     colocate_with => COALESCE(anchor::text, 'none'));
@@ -248,7 +258,6 @@ BEGIN
                     USING ERRCODE = 'object_not_in_prerequisite_state',
                           HINT = 'SELECT supplychain.undistribute() first, then supplychain.distribute() again.';
             END IF;
-            anchor := COALESCE(anchor, t.table_name);
         END IF;
     END LOOP;
 
@@ -256,7 +265,7 @@ BEGIN
     EXECUTE pg_catalog.format('DO $d$ BEGIN SET LOCAL supplychain.maintenance = %L; END $d$',
                               COALESCE(maintenance, 'off'));
     EXECUTE 'DO $d$ BEGIN SET LOCAL supplychain.copying = off; END $d$';
-    RETURN pg_catalog.format('reference tables: %s new, %s already; distributed by country: %s new, %s already',
+    RETURN pg_catalog.format('reference tables: %s new, %s already; distributed: %s new, %s already',
                              made_ref, kept_ref, made_dist, kept_dist);
 END
 $$;

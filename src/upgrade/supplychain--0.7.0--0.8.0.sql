@@ -434,8 +434,8 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     UNION ALL
     -- the depending country; the trade data by product (since 0.8.0), so
     -- that both sides of a country's trade in a product, its totals and a
-    -- group's members' flows are on one node (colocated all the same: the
-    -- same hash ranges of text)
+    -- group's members' flows are on one node (a colocation group of their
+    -- own: Citus colocates columns of one collation only, and theirs is "C")
     SELECT 100 + d.step::integer, pg_catalog.format('@extschema@.%I', d.name)::regclass, 'distributed', d.col
     FROM ROWS FROM (pg_catalog.unnest(ARRAY['share_total', 'stage_state', 'supplier_state', 'country_state',
                                             'country_total_state', 'dependency', 'assessment', 'policy_impact',
@@ -444,6 +444,110 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
                                             'country', 'country', 'product', 'product']))
          WITH ORDINALITY AS d(name, col, step)
     ORDER BY 1
+$$;
+CREATE OR REPLACE FUNCTION @extschema@.distribute() RETURNS text
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+-- the extension's tables have triggers (the rules), which Citus creates on
+-- every shard only when asked to
+SET citus.enable_unsafe_triggers = on
+-- reference tables in any order while other tables still reference them
+SET citus.enable_local_reference_table_foreign_keys = off
+-- the SET LOCAL supplychain.maintenance below reaches the workers
+SET citus.propagate_set_commands = 'local'
+AS $$
+DECLARE
+    maintenance text := pg_catalog.current_setting('supplychain.maintenance', true);
+    t record;
+    unknown text;
+    anchor regclass;                    -- the first distributed table of the same collation
+    method "char";
+    repmodel "char";
+    colocation integer;
+    key text;
+    made_ref integer := 0;
+    kept_ref integer := 0;
+    made_dist integer := 0;
+    kept_dist integer := 0;
+BEGIN
+    PERFORM @extschema@.ensure_citus_coordinator('supplychain.distribute()');
+    SELECT pg_catalog.string_agg(c.oid::regclass::text, ', ' ORDER BY c.relname) INTO unknown
+      FROM pg_catalog.pg_depend d
+      JOIN pg_catalog.pg_class c ON c.oid = d.objid AND c.relkind = 'r'
+     WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'e'
+       AND d.refclassid = 'pg_catalog.pg_extension'::regclass
+       AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'supplychain')
+       AND c.oid NOT IN (SELECT p.table_name FROM @extschema@.distribution_plan() p);
+    IF unknown IS NOT NULL THEN
+        RAISE EXCEPTION 'table % is not in supplychain.distribution_plan()', unknown
+            USING ERRCODE = 'internal_error';
+    END IF;
+
+    -- Citus copies the shipped rows into the new shards: the shipped-row
+    -- rule lets them pass in maintenance mode, here and on the workers.
+    -- Citus sends a SET LOCAL to the workers from a transaction block or a
+    -- DO block, not from a function's own statements: hence the DO.
+    EXECUTE 'DO $d$ BEGIN SET LOCAL supplychain.maintenance = on; END $d$';
+    -- the maintained state moves with the rows (its tables come first in the
+    -- plan): the triggers do not recompute it from rows half copied
+    EXECUTE 'DO $d$ BEGIN SET LOCAL supplychain.copying = on; END $d$';
+
+    FOR t IN SELECT * FROM @extschema@.distribution_plan() ORDER BY step LOOP
+        method := NULL;
+        SELECT p.partmethod, p.repmodel, p.colocationid,
+               CASE WHEN p.partmethod = 'h' THEN pg_catalog.column_to_column_name(p.logicalrelid, p.partkey) END
+          INTO method, repmodel, colocation, key
+          FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid = t.table_name;
+        IF t.placement = 'reference' THEN
+            IF method IS NULL THEN
+                PERFORM pg_catalog.create_reference_table(t.table_name);
+                made_ref := made_ref + 1;
+                RAISE NOTICE '% is now a reference table', t.table_name;
+            ELSIF method = 'n' AND repmodel = 't' THEN
+                kept_ref := kept_ref + 1;
+                RAISE NOTICE '% is a reference table already', t.table_name;
+            ELSE
+                RAISE EXCEPTION '% is a Citus table already, but not a reference table', t.table_name
+                    USING ERRCODE = 'object_not_in_prerequisite_state',
+                          HINT = 'SELECT supplychain.undistribute() first, then supplychain.distribute() again.';
+            END IF;
+        ELSE
+            -- colocated with the first table of the plan distributed by a
+            -- column of the same collation (Citus colocates no others): the
+            -- per-country tables, and the trade tables by their COLLATE "C"
+            -- product
+            SELECT q.table_name INTO anchor
+              FROM @extschema@.distribution_plan() q
+              JOIN pg_catalog.pg_attribute qa ON qa.attrelid = q.table_name AND qa.attname = q.distribution_column
+              JOIN pg_catalog.pg_attribute ta ON ta.attrelid = t.table_name AND ta.attname = t.distribution_column
+             WHERE q.placement = 'distributed' AND q.step < t.step AND qa.attcollation = ta.attcollation
+             ORDER BY q.step LIMIT 1;
+            IF method IS NULL THEN
+                PERFORM pg_catalog.create_distributed_table(t.table_name, t.distribution_column,
+                    colocate_with => COALESCE(anchor::text, 'none'));
+                made_dist := made_dist + 1;
+                RAISE NOTICE '% is now distributed by %', t.table_name, t.distribution_column;
+            ELSIF method = 'h' AND key = t.distribution_column
+                  AND colocation = COALESCE((SELECT p.colocationid FROM pg_catalog.pg_dist_partition p
+                                             WHERE p.logicalrelid = anchor), colocation) THEN
+                kept_dist := kept_dist + 1;
+                RAISE NOTICE '% is distributed by % already', t.table_name, t.distribution_column;
+            ELSE
+                RAISE EXCEPTION '% is a Citus table already, but not distributed by % beside the extension''s other tables',
+                                t.table_name, t.distribution_column
+                    USING ERRCODE = 'object_not_in_prerequisite_state',
+                          HINT = 'SELECT supplychain.undistribute() first, then supplychain.distribute() again.';
+            END IF;
+        END IF;
+    END LOOP;
+
+    -- back to the caller's mode, on the workers too
+    EXECUTE pg_catalog.format('DO $d$ BEGIN SET LOCAL supplychain.maintenance = %L; END $d$',
+                              COALESCE(maintenance, 'off'));
+    EXECUTE 'DO $d$ BEGIN SET LOCAL supplychain.copying = off; END $d$';
+    RETURN pg_catalog.format('reference tables: %s new, %s already; distributed: %s new, %s already',
+                             made_ref, kept_ref, made_dist, kept_dist);
+END
 $$;
 -- group_import_partner: a group's imports from each partner, per product
 -- and year: the sum over the members that year of their imports from the
