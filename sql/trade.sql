@@ -306,6 +306,34 @@ SELECT count(*) AS flows_2021, sum(value) AS value_2021 FROM trade_flow WHERE ye
 SELECT count(*) AS tables_left FROM pg_class WHERE relname LIKE 'trade_flow_%_loading';
 SELECT count(*) AS state_differences FROM supplychain.verify_state();
 
+-- A table of one's own with exactly trade_flow's columns becomes the
+-- year's partition, without a copy (a NOTICE says so) ...
+CREATE TABLE public.flows_2021 (LIKE trade_flow);
+INSERT INTO public.flows_2021 SELECT * FROM trade_flow WHERE year = 2021;
+-- ... but not with a bad row: the load fails, naming the row, and the
+-- table keeps its rows where it was
+UPDATE public.flows_2021 SET value = -1 WHERE product = 'thirds' AND exporter = 'KR';
+SELECT pg_temp.try_detail($$SELECT load_trade_flows(2021, 'public.flows_2021')$$) AS taken_over_bad_row;
+SELECT to_regclass('public.flows_2021') IS NOT NULL AS still_there, count(*) AS rows FROM public.flows_2021;
+UPDATE public.flows_2021 SET value = 100 WHERE product = 'thirds' AND exporter = 'KR';
+INSERT INTO public.flows_2021 (year, exporter, importer, product, value) VALUES (2021, 'KR', 'US', 'thirds', 999);
+SELECT pg_temp.try_detail($$SELECT load_trade_flows(2021, 'public.flows_2021')$$) AS taken_over_duplicate;
+DELETE FROM public.flows_2021 WHERE value = 999;
+SELECT load_trade_flows(2021, 'public.flows_2021') AS taken_over;
+SELECT to_regclass('public.flows_2021') AS gone, tableoid::regclass AS partition, count(*) AS flows, sum(value) AS value
+FROM trade_flow WHERE year = 2021 GROUP BY tableoid;
+SELECT count(*) AS differences FROM (
+    (SELECT * FROM before EXCEPT SELECT * FROM import_dependency)
+    UNION ALL (SELECT * FROM import_dependency EXCEPT SELECT * FROM before)) d;
+SELECT count(*) AS state_differences FROM supplychain.verify_state();
+-- a table with anything more (here an index) is copied, and stays
+CREATE TABLE public.flows_2021b (LIKE trade_flow);
+CREATE INDEX ON public.flows_2021b (importer);
+INSERT INTO public.flows_2021b SELECT * FROM trade_flow WHERE year = 2021;
+SELECT load_trade_flows(2021, 'public.flows_2021b') AS copied;
+SELECT count(*) AS still_there FROM public.flows_2021b;
+DROP TABLE public.flows_2021b;
+
 ---------------------------------------------------------------------------
 -- One year of BACI, with docs/trade.md's commands.  BACI's columns: t year,
 -- i exporter, j importer (numeric country codes), k HS 6-digit product

@@ -290,6 +290,7 @@ AS $$
 DECLARE
     maintenance text := pg_catalog.current_setting('supplychain.maintenance', true);
     t record;
+    part record;
     tables text;
     trigger_name name;
     n integer := 0;
@@ -321,6 +322,23 @@ BEGIN
                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
               WHERE EXISTS (SELECT FROM pg_catalog.pg_dist_partition d WHERE d.logicalrelid = p.table_name)
               ORDER BY p.step DESC LOOP
+        -- a partitioned table's partitions first (trade_flow's years):
+        -- tables of Citus's own beside it
+        FOR part IN SELECT i.inhrelid::regclass AS table_name, c.relname, n.nspname
+                      FROM pg_catalog.pg_inherits i
+                      JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+                      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                     WHERE i.inhparent = t.table_name
+                       AND EXISTS (SELECT FROM pg_catalog.pg_dist_partition d WHERE d.logicalrelid = i.inhrelid) LOOP
+            PERFORM pg_catalog.master_remove_distributed_table_metadata_from_workers(part.table_name, part.nspname, part.relname);
+            PERFORM pg_catalog.citus_drop_all_shards(part.table_name, part.nspname, part.relname, false);
+            PERFORM pg_catalog.master_remove_partition_metadata(part.table_name, part.nspname, part.relname);
+            FOR trigger_name IN SELECT g.tgname FROM pg_catalog.pg_trigger g
+                                 WHERE g.tgrelid = part.table_name
+                                   AND g.tgfoid = 'pg_catalog.citus_truncate_trigger()'::regprocedure LOOP
+                EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', trigger_name, part.table_name);
+            END LOOP;
+        END LOOP;
         PERFORM pg_catalog.master_remove_distributed_table_metadata_from_workers(t.table_name, t.nspname, t.relname);
         PERFORM pg_catalog.citus_drop_all_shards(t.table_name, t.nspname, t.relname, false);
         PERFORM pg_catalog.master_remove_partition_metadata(t.table_name, t.nspname, t.relname);

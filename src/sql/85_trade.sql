@@ -990,6 +990,10 @@ DECLARE
     loaded bigint;
     bad text;
     suffix text;
+    take_over boolean;
+    staging_name text := staging::text;
+    checks text;
+    violated text;
     msg text;
     det text;
     state text;
@@ -1042,23 +1046,82 @@ BEGIN
 
     -- 1. the year as a table of its own, with trade_flow's columns and
     -- checks, and one more: every row is of the year (which also spares
-    -- the attach a scan)
+    -- the attach a scan).  A table of the caller's with exactly
+    -- trade_flow's columns and nothing else (no index, trigger, constraint,
+    -- grant, rule, policy, inheritance; CREATE TABLE ... (LIKE
+    -- supplychain.trade_flow)) becomes that table itself: it is moved into
+    -- the extension's schema and checked in one scan, and its rows are
+    -- never copied.  Anything else is copied.
     part := 'trade_flow_' || for_year;
     building := part || '_loading';
-    EXECUTE pg_catalog.format(
-        'CREATE TABLE @extschema@.%I (LIKE @extschema@.trade_flow INCLUDING DEFAULTS INCLUDING CONSTRAINTS, CONSTRAINT %I CHECK (year OPERATOR(pg_catalog.=) %s))',
-        building, part || '_year', for_year);
-    BEGIN
+    SELECT c.relkind OPERATOR(pg_catalog.=) 'r' AND c.relpersistence OPERATOR(pg_catalog.=) 'p'
+           AND NOT c.relispartition AND NOT c.relhassubclass AND NOT c.relhasrules AND NOT c.relhastriggers
+           AND NOT c.relrowsecurity AND c.relacl IS NULL
+           AND pg_catalog.pg_has_role(c.relowner, 'USAGE')
+           AND NOT EXISTS (SELECT FROM pg_catalog.pg_index i WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid)
+           AND NOT EXISTS (SELECT FROM pg_catalog.pg_constraint k WHERE k.conrelid OPERATOR(pg_catalog.=) c.oid)
+           AND NOT EXISTS (SELECT FROM pg_catalog.pg_inherits h WHERE h.inhrelid OPERATOR(pg_catalog.=) c.oid)
+           AND (SELECT pg_catalog.array_agg(pg_catalog.format('%s %s %s %s', a.attname, a.atttypid, a.atttypmod, a.attcollation)
+                                            ORDER BY a.attnum)
+                FROM pg_catalog.pg_attribute a
+                WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attnum OPERATOR(pg_catalog.>) 0)
+               OPERATOR(pg_catalog.=)
+               (SELECT pg_catalog.array_agg(pg_catalog.format('%s %s %s %s', a.attname, a.atttypid, a.atttypmod, a.attcollation)
+                                            ORDER BY a.attnum)
+                FROM pg_catalog.pg_attribute a
+                WHERE a.attrelid OPERATOR(pg_catalog.=) '@extschema@.trade_flow'::regclass AND a.attnum OPERATOR(pg_catalog.>) 0)
+      INTO take_over
+      FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) staging;
+    IF take_over THEN
+        -- trade_flow's checks and NOT NULLs, and the year's, in one
+        -- ALTER TABLE: one scan validates them all
+        SELECT pg_catalog.string_agg(pg_catalog.format('ADD CONSTRAINT %I %s', k.conname, pg_catalog.pg_get_constraintdef(k.oid)), ', '),
+               pg_catalog.string_agg(pg_catalog.format('NOT COALESCE(%s, true)',
+                                                       pg_catalog.substr(pg_catalog.pg_get_constraintdef(k.oid), 7)), ' OR ')
+          INTO checks, violated
+          FROM pg_catalog.pg_constraint k
+         WHERE k.conrelid OPERATOR(pg_catalog.=) '@extschema@.trade_flow'::regclass AND k.contype OPERATOR(pg_catalog.=) 'c';
+        SELECT checks || ', ' || pg_catalog.string_agg(pg_catalog.format('ALTER COLUMN %I SET NOT NULL', a.attname), ', '),
+               violated || ' OR ' || pg_catalog.string_agg(pg_catalog.format('%I IS NULL', a.attname), ' OR ')
+          INTO checks, violated
+          FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid OPERATOR(pg_catalog.=) '@extschema@.trade_flow'::regclass AND a.attnum OPERATOR(pg_catalog.>) 0
+           AND a.attnotnull;
+        checks := checks || pg_catalog.format(', ADD CONSTRAINT %I CHECK (year OPERATOR(pg_catalog.=) %s)', part || '_year', for_year);
+        violated := violated || pg_catalog.format(' OR year IS DISTINCT FROM %s', for_year);
+        EXECUTE pg_catalog.format('ALTER TABLE %s RENAME TO %I', staging, building);
+        IF (SELECT c.relnamespace FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) staging)
+           OPERATOR(pg_catalog.<>) '@extschema@'::regnamespace THEN
+            EXECUTE pg_catalog.format('ALTER TABLE %s SET SCHEMA @extschema@', staging);
+        END IF;
+        BEGIN
+            EXECUTE pg_catalog.format('ALTER TABLE @extschema@.%I %s', building, checks);
+        EXCEPTION WHEN integrity_constraint_violation THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
+            EXECUTE pg_catalog.format('SELECT s::text FROM @extschema@.%I s WHERE %s LIMIT 1', building, violated) INTO bad;
+            RAISE EXCEPTION 'a row of % is not a flow of %: %', staging_name, for_year, msg
+                USING ERRCODE = state, DETAIL = pg_catalog.format('Failing row contains %s.', bad),
+                      HINT = 'Nothing was loaded: the year keeps its previous flows, and the staging table its rows.';
+        END;
+        EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM @extschema@.%I', building) INTO loaded;
+        RAISE NOTICE 'the table % becomes the partition %.% (no copy)', staging_name, '@extschema@', part
+            USING HINT = 'To keep a staging table, give load_trade_flows a view of it, or a table of other columns.';
+    ELSE
         EXECUTE pg_catalog.format(
-            'INSERT INTO @extschema@.%I (year, exporter, importer, product, value, quantity, source) SELECT %s FROM %s s',
-            building, select_list, staging);
-        GET DIAGNOSTICS loaded = ROW_COUNT;
-    EXCEPTION WHEN integrity_constraint_violation OR data_exception THEN
-        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, state = RETURNED_SQLSTATE;
-        RAISE EXCEPTION 'a row of % is not a flow of %: %', staging, for_year, msg
-            USING ERRCODE = state, DETAIL = det,
-                  HINT = 'Nothing was loaded: the year keeps its previous flows.';
-    END;
+            'CREATE TABLE @extschema@.%I (LIKE @extschema@.trade_flow INCLUDING DEFAULTS INCLUDING CONSTRAINTS, CONSTRAINT %I CHECK (year OPERATOR(pg_catalog.=) %s))',
+            building, part || '_year', for_year);
+        BEGIN
+            EXECUTE pg_catalog.format(
+                'INSERT INTO @extschema@.%I (year, exporter, importer, product, value, quantity, source) SELECT %s FROM %s s',
+                building, select_list, staging);
+            GET DIAGNOSTICS loaded = ROW_COUNT;
+        EXCEPTION WHEN integrity_constraint_violation OR data_exception THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, state = RETURNED_SQLSTATE;
+            RAISE EXCEPTION 'a row of % is not a flow of %: %', staging, for_year, msg
+                USING ERRCODE = state, DETAIL = det,
+                      HINT = 'Nothing was loaded: the year keeps its previous flows.';
+        END;
+    END IF;
 
     -- 2. its key and indexes, each built by one sort (a repeated key fails
     -- here)
@@ -1066,7 +1129,7 @@ BEGIN
         PERFORM @extschema@.trade_flow_indexes(pg_catalog.format('@extschema@.%I', building)::regclass, building);
     EXCEPTION WHEN unique_violation THEN
         GET STACKED DIAGNOSTICS det = PG_EXCEPTION_DETAIL;
-        RAISE EXCEPTION 'two rows of % have the same year, exporter, importer and product', staging
+        RAISE EXCEPTION 'two rows of % have the same year, exporter, importer and product', staging_name
             USING ERRCODE = 'unique_violation', DETAIL = det,
                   HINT = 'Nothing was loaded: the year keeps its previous flows.';
     END;
@@ -1093,7 +1156,7 @@ BEGIN
                OR (b.source IS NOT NULL AND NOT EXISTS (SELECT FROM @extschema@.source s WHERE s.id OPERATOR(pg_catalog.=) b.source))
             ORDER BY b.exporter, b.importer, b.product LIMIT 1
         $q$, building) INTO bad;
-        RAISE EXCEPTION 'a row of % names a country, product or source that does not exist', staging
+        RAISE EXCEPTION 'a row of % names a country, product or source that does not exist', staging_name
             USING ERRCODE = 'foreign_key_violation',
                   DETAIL = pg_catalog.format('%s The first such row (year, exporter, importer, product, value): %s.', det, bad),
                   HINT = 'Nothing was loaded: the year keeps its previous flows. Add the codes to supplychain.country or supplychain.product first.';

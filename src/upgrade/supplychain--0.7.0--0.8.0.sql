@@ -549,6 +549,97 @@ BEGIN
                              made_ref, kept_ref, made_dist, kept_dist);
 END
 $$;
+CREATE OR REPLACE FUNCTION @extschema@.undistribute() RETURNS text
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET citus.enable_unsafe_triggers = on
+-- the reference tables' shards are dropped after the distributed ones, in one
+-- transaction: over one connection per node
+SET citus.multi_shard_modify_mode = 'sequential'
+AS $$
+DECLARE
+    maintenance text := pg_catalog.current_setting('supplychain.maintenance', true);
+    t record;
+    part record;
+    tables text;
+    trigger_name name;
+    n integer := 0;
+BEGIN
+    PERFORM @extschema@.ensure_citus_coordinator('supplychain.undistribute()');
+    SELECT pg_catalog.string_agg(p.table_name::text, ', ' ORDER BY p.step) INTO tables
+      FROM @extschema@.distribution_plan() p
+     WHERE EXISTS (SELECT FROM pg_catalog.pg_dist_partition d WHERE d.logicalrelid = p.table_name);
+    IF tables IS NULL THEN
+        RAISE NOTICE 'no table of supplychain is distributed';
+        RETURN 'nothing to undistribute';
+    END IF;
+    -- writers wait (or fail) until the end of the transaction
+    EXECUTE pg_catalog.format('LOCK TABLE %s IN EXCLUSIVE MODE', tables);
+
+    FOR t IN SELECT p.table_name, c.relname, n.nspname
+               FROM @extschema@.distribution_plan() p
+               JOIN pg_catalog.pg_class c ON c.oid = p.table_name
+               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+              WHERE EXISTS (SELECT FROM pg_catalog.pg_dist_partition d WHERE d.logicalrelid = p.table_name)
+              ORDER BY p.step LOOP
+        EXECUTE pg_catalog.format('CREATE TEMP TABLE %I ON COMMIT DROP AS SELECT * FROM %s',
+                                  'supplychain_undistribute_' || t.relname, t.table_name);
+    END LOOP;
+    -- what Citus's DROP TABLE trigger does, referencing tables first
+    FOR t IN SELECT p.table_name, c.relname, n.nspname
+               FROM @extschema@.distribution_plan() p
+               JOIN pg_catalog.pg_class c ON c.oid = p.table_name
+               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+              WHERE EXISTS (SELECT FROM pg_catalog.pg_dist_partition d WHERE d.logicalrelid = p.table_name)
+              ORDER BY p.step DESC LOOP
+        -- a partitioned table's partitions first (trade_flow's years):
+        -- tables of Citus's own beside it
+        FOR part IN SELECT i.inhrelid::regclass AS table_name, c.relname, n.nspname
+                      FROM pg_catalog.pg_inherits i
+                      JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+                      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                     WHERE i.inhparent = t.table_name
+                       AND EXISTS (SELECT FROM pg_catalog.pg_dist_partition d WHERE d.logicalrelid = i.inhrelid) LOOP
+            PERFORM pg_catalog.master_remove_distributed_table_metadata_from_workers(part.table_name, part.nspname, part.relname);
+            PERFORM pg_catalog.citus_drop_all_shards(part.table_name, part.nspname, part.relname, false);
+            PERFORM pg_catalog.master_remove_partition_metadata(part.table_name, part.nspname, part.relname);
+            FOR trigger_name IN SELECT g.tgname FROM pg_catalog.pg_trigger g
+                                 WHERE g.tgrelid = part.table_name
+                                   AND g.tgfoid = 'pg_catalog.citus_truncate_trigger()'::regprocedure LOOP
+                EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', trigger_name, part.table_name);
+            END LOOP;
+        END LOOP;
+        PERFORM pg_catalog.master_remove_distributed_table_metadata_from_workers(t.table_name, t.nspname, t.relname);
+        PERFORM pg_catalog.citus_drop_all_shards(t.table_name, t.nspname, t.relname, false);
+        PERFORM pg_catalog.master_remove_partition_metadata(t.table_name, t.nspname, t.relname);
+        -- and the trigger through which Citus truncates the shards
+        FOR trigger_name IN SELECT g.tgname FROM pg_catalog.pg_trigger g
+                             WHERE g.tgrelid = t.table_name
+                               AND g.tgfoid = 'pg_catalog.citus_truncate_trigger()'::regprocedure LOOP
+            EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', trigger_name, t.table_name);
+        END LOOP;
+        n := n + 1;
+        RAISE NOTICE '% is a local table again', t.table_name;
+    END LOOP;
+
+    -- the rows back, in maintenance mode (shipped rows), parents first, the
+    -- maintained state with them (not recomputed meanwhile)
+    SET LOCAL supplychain.maintenance = on;
+    SET LOCAL supplychain.copying = on;
+    EXECUTE pg_catalog.format('TRUNCATE %s', tables);
+    FOR t IN SELECT p.table_name, c.relname
+               FROM @extschema@.distribution_plan() p
+               JOIN pg_catalog.pg_class c ON c.oid = p.table_name
+              WHERE p.table_name::text = ANY (pg_catalog.string_to_array(tables, ', '))
+              ORDER BY p.step LOOP
+        EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM pg_temp.%I',
+                                  t.table_name, 'supplychain_undistribute_' || t.relname);
+    END LOOP;
+    EXECUTE pg_catalog.format('SET LOCAL supplychain.maintenance = %L', COALESCE(maintenance, 'off'));
+    SET LOCAL supplychain.copying = off;
+    RETURN pg_catalog.format('%s tables undistributed', n);
+END
+$$;
 -- group_import_partner: a group's imports from each partner, per product
 -- and year: the sum over the members that year of their imports from the
 -- partner; inside marks a partner that is itself a member that year (the
@@ -724,6 +815,10 @@ DECLARE
     loaded bigint;
     bad text;
     suffix text;
+    take_over boolean;
+    staging_name text := staging::text;
+    checks text;
+    violated text;
     msg text;
     det text;
     state text;
@@ -776,23 +871,82 @@ BEGIN
 
     -- 1. the year as a table of its own, with trade_flow's columns and
     -- checks, and one more: every row is of the year (which also spares
-    -- the attach a scan)
+    -- the attach a scan).  A table of the caller's with exactly
+    -- trade_flow's columns and nothing else (no index, trigger, constraint,
+    -- grant, rule, policy, inheritance; CREATE TABLE ... (LIKE
+    -- supplychain.trade_flow)) becomes that table itself: it is moved into
+    -- the extension's schema and checked in one scan, and its rows are
+    -- never copied.  Anything else is copied.
     part := 'trade_flow_' || for_year;
     building := part || '_loading';
-    EXECUTE pg_catalog.format(
-        'CREATE TABLE @extschema@.%I (LIKE @extschema@.trade_flow INCLUDING DEFAULTS INCLUDING CONSTRAINTS, CONSTRAINT %I CHECK (year OPERATOR(pg_catalog.=) %s))',
-        building, part || '_year', for_year);
-    BEGIN
+    SELECT c.relkind OPERATOR(pg_catalog.=) 'r' AND c.relpersistence OPERATOR(pg_catalog.=) 'p'
+           AND NOT c.relispartition AND NOT c.relhassubclass AND NOT c.relhasrules AND NOT c.relhastriggers
+           AND NOT c.relrowsecurity AND c.relacl IS NULL
+           AND pg_catalog.pg_has_role(c.relowner, 'USAGE')
+           AND NOT EXISTS (SELECT FROM pg_catalog.pg_index i WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid)
+           AND NOT EXISTS (SELECT FROM pg_catalog.pg_constraint k WHERE k.conrelid OPERATOR(pg_catalog.=) c.oid)
+           AND NOT EXISTS (SELECT FROM pg_catalog.pg_inherits h WHERE h.inhrelid OPERATOR(pg_catalog.=) c.oid)
+           AND (SELECT pg_catalog.array_agg(pg_catalog.format('%s %s %s %s', a.attname, a.atttypid, a.atttypmod, a.attcollation)
+                                            ORDER BY a.attnum)
+                FROM pg_catalog.pg_attribute a
+                WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attnum OPERATOR(pg_catalog.>) 0)
+               OPERATOR(pg_catalog.=)
+               (SELECT pg_catalog.array_agg(pg_catalog.format('%s %s %s %s', a.attname, a.atttypid, a.atttypmod, a.attcollation)
+                                            ORDER BY a.attnum)
+                FROM pg_catalog.pg_attribute a
+                WHERE a.attrelid OPERATOR(pg_catalog.=) '@extschema@.trade_flow'::regclass AND a.attnum OPERATOR(pg_catalog.>) 0)
+      INTO take_over
+      FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) staging;
+    IF take_over THEN
+        -- trade_flow's checks and NOT NULLs, and the year's, in one
+        -- ALTER TABLE: one scan validates them all
+        SELECT pg_catalog.string_agg(pg_catalog.format('ADD CONSTRAINT %I %s', k.conname, pg_catalog.pg_get_constraintdef(k.oid)), ', '),
+               pg_catalog.string_agg(pg_catalog.format('NOT COALESCE(%s, true)',
+                                                       pg_catalog.substr(pg_catalog.pg_get_constraintdef(k.oid), 7)), ' OR ')
+          INTO checks, violated
+          FROM pg_catalog.pg_constraint k
+         WHERE k.conrelid OPERATOR(pg_catalog.=) '@extschema@.trade_flow'::regclass AND k.contype OPERATOR(pg_catalog.=) 'c';
+        SELECT checks || ', ' || pg_catalog.string_agg(pg_catalog.format('ALTER COLUMN %I SET NOT NULL', a.attname), ', '),
+               violated || ' OR ' || pg_catalog.string_agg(pg_catalog.format('%I IS NULL', a.attname), ' OR ')
+          INTO checks, violated
+          FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid OPERATOR(pg_catalog.=) '@extschema@.trade_flow'::regclass AND a.attnum OPERATOR(pg_catalog.>) 0
+           AND a.attnotnull;
+        checks := checks || pg_catalog.format(', ADD CONSTRAINT %I CHECK (year OPERATOR(pg_catalog.=) %s)', part || '_year', for_year);
+        violated := violated || pg_catalog.format(' OR year IS DISTINCT FROM %s', for_year);
+        EXECUTE pg_catalog.format('ALTER TABLE %s RENAME TO %I', staging, building);
+        IF (SELECT c.relnamespace FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) staging)
+           OPERATOR(pg_catalog.<>) '@extschema@'::regnamespace THEN
+            EXECUTE pg_catalog.format('ALTER TABLE %s SET SCHEMA @extschema@', staging);
+        END IF;
+        BEGIN
+            EXECUTE pg_catalog.format('ALTER TABLE @extschema@.%I %s', building, checks);
+        EXCEPTION WHEN integrity_constraint_violation THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
+            EXECUTE pg_catalog.format('SELECT s::text FROM @extschema@.%I s WHERE %s LIMIT 1', building, violated) INTO bad;
+            RAISE EXCEPTION 'a row of % is not a flow of %: %', staging_name, for_year, msg
+                USING ERRCODE = state, DETAIL = pg_catalog.format('Failing row contains %s.', bad),
+                      HINT = 'Nothing was loaded: the year keeps its previous flows, and the staging table its rows.';
+        END;
+        EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM @extschema@.%I', building) INTO loaded;
+        RAISE NOTICE 'the table % becomes the partition %.% (no copy)', staging_name, '@extschema@', part
+            USING HINT = 'To keep a staging table, give load_trade_flows a view of it, or a table of other columns.';
+    ELSE
         EXECUTE pg_catalog.format(
-            'INSERT INTO @extschema@.%I (year, exporter, importer, product, value, quantity, source) SELECT %s FROM %s s',
-            building, select_list, staging);
-        GET DIAGNOSTICS loaded = ROW_COUNT;
-    EXCEPTION WHEN integrity_constraint_violation OR data_exception THEN
-        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, state = RETURNED_SQLSTATE;
-        RAISE EXCEPTION 'a row of % is not a flow of %: %', staging, for_year, msg
-            USING ERRCODE = state, DETAIL = det,
-                  HINT = 'Nothing was loaded: the year keeps its previous flows.';
-    END;
+            'CREATE TABLE @extschema@.%I (LIKE @extschema@.trade_flow INCLUDING DEFAULTS INCLUDING CONSTRAINTS, CONSTRAINT %I CHECK (year OPERATOR(pg_catalog.=) %s))',
+            building, part || '_year', for_year);
+        BEGIN
+            EXECUTE pg_catalog.format(
+                'INSERT INTO @extschema@.%I (year, exporter, importer, product, value, quantity, source) SELECT %s FROM %s s',
+                building, select_list, staging);
+            GET DIAGNOSTICS loaded = ROW_COUNT;
+        EXCEPTION WHEN integrity_constraint_violation OR data_exception THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, state = RETURNED_SQLSTATE;
+            RAISE EXCEPTION 'a row of % is not a flow of %: %', staging, for_year, msg
+                USING ERRCODE = state, DETAIL = det,
+                      HINT = 'Nothing was loaded: the year keeps its previous flows.';
+        END;
+    END IF;
 
     -- 2. its key and indexes, each built by one sort (a repeated key fails
     -- here)
@@ -800,7 +954,7 @@ BEGIN
         PERFORM @extschema@.trade_flow_indexes(pg_catalog.format('@extschema@.%I', building)::regclass, building);
     EXCEPTION WHEN unique_violation THEN
         GET STACKED DIAGNOSTICS det = PG_EXCEPTION_DETAIL;
-        RAISE EXCEPTION 'two rows of % have the same year, exporter, importer and product', staging
+        RAISE EXCEPTION 'two rows of % have the same year, exporter, importer and product', staging_name
             USING ERRCODE = 'unique_violation', DETAIL = det,
                   HINT = 'Nothing was loaded: the year keeps its previous flows.';
     END;
@@ -827,7 +981,7 @@ BEGIN
                OR (b.source IS NOT NULL AND NOT EXISTS (SELECT FROM @extschema@.source s WHERE s.id OPERATOR(pg_catalog.=) b.source))
             ORDER BY b.exporter, b.importer, b.product LIMIT 1
         $q$, building) INTO bad;
-        RAISE EXCEPTION 'a row of % names a country, product or source that does not exist', staging
+        RAISE EXCEPTION 'a row of % names a country, product or source that does not exist', staging_name
             USING ERRCODE = 'foreign_key_violation',
                   DETAIL = pg_catalog.format('%s The first such row (year, exporter, importer, product, value): %s.', det, bad),
                   HINT = 'Nothing was loaded: the year keeps its previous flows. Add the codes to supplychain.country or supplychain.product first.';
