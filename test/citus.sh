@@ -437,7 +437,7 @@ is "undistribute(): says what it did" "$(qc -c "SET client_min_messages = warnin
 is "undistribute(): no Citus table of the extension left" \
 	"$(qc -c "SELECT count(*) FROM pg_dist_partition d JOIN supplychain.distribution_plan() p ON p.table_name = d.logicalrelid")" 0
 shards=$(for x in "${nodes[@]}"; do psql_at "$x" -c "SET citus.override_table_visibility = off" \
-	-c "SELECT count(*) FROM pg_class WHERE relnamespace = 'supplychain'::regnamespace AND relname ~ '_[0-9]+$'"; done | paste -sd ' ')
+	-c "SELECT count(*) FROM pg_class WHERE relnamespace = 'supplychain'::regnamespace AND relname ~ '_[0-9]{5,}$'"; done | paste -sd ' ')
 is "undistribute(): no shard left on any node" "$shards" "0 0 0"
 is "undistribute(): the coordinator's tables hold every row" "$(qc -c "SELECT * FROM citustest.tables()")" "$before"
 for v in country_risk policy_balance; do

@@ -545,6 +545,14 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     e text;
 BEGIN
+    -- trade_flow or one of its partitions, nothing else
+    IF tbl IS DISTINCT FROM '@extschema@.trade_flow'::regclass
+       AND NOT EXISTS (SELECT FROM pg_catalog.pg_inherits i
+                       WHERE i.inhrelid OPERATOR(pg_catalog.=) tbl
+                         AND i.inhparent OPERATOR(pg_catalog.=) '@extschema@.trade_flow'::regclass) THEN
+        RAISE EXCEPTION '% is not trade_flow or a partition of it', tbl
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     FOREACH e IN ARRAY ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'] LOOP
         EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.trade_track()',
             'trade_' || pg_catalog.lower(e), e, tbl,
@@ -1104,8 +1112,6 @@ BEGIN
                       HINT = 'Nothing was loaded: the year keeps its previous flows, and the staging table its rows.';
         END;
         EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM @extschema@.%I', building) INTO loaded;
-        RAISE NOTICE 'the table % becomes the partition %.% (no copy)', staging_name, '@extschema@', part
-            USING HINT = 'To keep a staging table, give load_trade_flows a view of it, or a table of other columns.';
     ELSE
         EXECUTE pg_catalog.format(
             'CREATE TABLE @extschema@.%I (LIKE @extschema@.trade_flow INCLUDING DEFAULTS INCLUDING CONSTRAINTS, CONSTRAINT %I CHECK (year OPERATOR(pg_catalog.=) %s))',
@@ -1173,6 +1179,10 @@ BEGIN
                               pg_catalog.format('@extschema@.%I', part));
     -- (no ANALYZE: building the indexes counted the rows, and autovacuum
     -- analyzes the new partition soon)
+    IF take_over THEN
+        RAISE NOTICE 'the table % is now the partition %.% (its rows were not copied)', staging_name, '@extschema@', part
+            USING HINT = 'To keep a staging table, give load_trade_flows a view of it, or a table of other columns.';
+    END IF;
     RETURN loaded;
 END
 $fn$;

@@ -65,6 +65,7 @@ INSERT INTO fn_sample VALUES
     -- a year: its partition (empty); the year 2024 reloaded from trade_flow
     -- itself (no flows, or dml.sql's of 2024)
     ('supplychain.trade_flow_year(integer)', '2023'),
+    ('supplychain.trade_partition_check(regclass,boolean)', $$'supplychain.dependency'::regclass, true$$),
     ('supplychain.load_trade_flows(integer,regclass)', $$2024, 'supplychain.trade_flow'::regclass$$),
     -- trade totals of a key, from trade_flow; and the same written
     ('supplychain.trade_country_totals(regclass,text[],text[],integer[])',
@@ -103,6 +104,8 @@ INSERT INTO fn_error VALUES
     ('supplychain.undistribute()', '55000'),
     ('supplychain.ensure_citus_coordinator(text)', '55000'),
     -- the partition helpers refuse a table that is not a partition
+    ('supplychain.trade_partition_check(regclass,boolean)', '22023'),
+    ('supplychain.track_trade(regclass)', '22023'),
     ('supplychain.trade_flow_indexes(regclass,text)', '22023'),
     ('supplychain.trade_partition_ready(regclass)', '22023');
 
