@@ -196,8 +196,7 @@ DO $$
 DECLARE
     p regclass;
 BEGIN
-    FOR p IN SELECT inhrelid::regclass FROM pg_inherits
-             WHERE inhparent = 'supplychain.trade_flow'::regclass AND inhrelid <> 'supplychain.trade_flow_other'::regclass LOOP
+    FOR p IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'supplychain.trade_flow'::regclass LOOP
         EXECUTE format('DROP TABLE %s', p);
     END LOOP;
 END
