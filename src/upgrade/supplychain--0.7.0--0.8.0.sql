@@ -40,14 +40,15 @@ ALTER INDEX @extschema@.trade_flow_pkey RENAME TO trade_flow_070_pkey;
 ALTER INDEX @extschema@.trade_flow_importer RENAME TO trade_flow_070_importer;
 ALTER INDEX @extschema@.trade_flow_exporter RENAME TO trade_flow_070_exporter;
 ALTER INDEX @extschema@.trade_flow_product RENAME TO trade_flow_070_product;
--- (its constraints go: the new table's get the same names)
+-- (its constraints step aside too: the new table's get the same names,
+-- PostgreSQL 18's NOT NULL constraints included)
 DO $$
 DECLARE
     c text;
 BEGIN
     FOR c IN SELECT conname FROM pg_catalog.pg_constraint
-             WHERE conrelid = '@extschema@.trade_flow_070'::regclass AND contype IN ('c', 'f') LOOP
-        EXECUTE pg_catalog.format('ALTER TABLE @extschema@.trade_flow_070 DROP CONSTRAINT %I', c);
+             WHERE conrelid = '@extschema@.trade_flow_070'::regclass AND contype IN ('c', 'f', 'n') LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE @extschema@.trade_flow_070 RENAME CONSTRAINT %I TO %I', c, c || '_070');
     END LOOP;
 END
 $$;
