@@ -93,9 +93,10 @@ PERSISTENCE=UNLOGGED
 [ "${BENCH_COPY_LOGGED:-0}" = 1 ] && PERSISTENCE=
 
 for v in C1_ROWS C2_ROWS C3_ROWS C4_SMALL C4_LARGE C4_COPY C4_COUNTRIES C4_STAGES C4_SECTORS C4_SUPPLIERS \
-	C4_BATCH C4_BUDGET C5_EDGES C5_FANIN C5_TIERS C6_FLOWS C6_COUNTRIES RUNS WARMUP WORKERS; do
+	C4_BATCH C4_BUDGET C5_EDGES C5_FANIN C5_TIERS C6_COUNTRIES C6_YEARS RUNS WARMUP WORKERS; do
 	[[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, not '${!v}'"
 done
+[[ $C6_FLOWS =~ ^[0-9]+( [0-9]+)*$ ]] || die "C6_FLOWS must be whole numbers separated by spaces, not '$C6_FLOWS'"
 [[ $SEED =~ ^-?[01](\.[0-9]+)?$ ]] || die "BENCH_SEED must be between -1 and 1"
 [ "$RUNS" -ge 5 ] || echo "bench: warning: BENCH_RUNS=$RUNS; medians of fewer than 5 runs are not the benchmark's method" >&2
 [ "$C4_COUNTRIES" -le 676 ] || die "BENCH_C4_COUNTRIES: at most 676 two-letter codes"
