@@ -601,31 +601,27 @@ BEGIN
                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
               WHERE EXISTS (SELECT FROM pg_catalog.pg_dist_partition d WHERE d.logicalrelid = p.table_name)
               ORDER BY p.step DESC LOOP
-        -- a partitioned table's partitions first (trade_flow's years):
-        -- tables of Citus's own beside it
-        FOR part IN SELECT i.inhrelid::regclass AS table_name, c.relname, n.nspname
-                      FROM pg_catalog.pg_inherits i
-                      JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+        -- a partitioned table's partitions first (trade_flow's years:
+        -- tables of Citus's own beside it), then the table
+        FOR part IN SELECT x.table_name, c.relname, n.nspname
+                      FROM (SELECT i.inhrelid::regclass AS table_name, 0 AS last
+                            FROM pg_catalog.pg_inherits i
+                            WHERE i.inhparent = t.table_name
+                              AND EXISTS (SELECT FROM pg_catalog.pg_dist_partition d WHERE d.logicalrelid = i.inhrelid)
+                            UNION ALL
+                            SELECT t.table_name, 1) x
+                      JOIN pg_catalog.pg_class c ON c.oid = x.table_name
                       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                     WHERE i.inhparent = t.table_name
-                       AND EXISTS (SELECT FROM pg_catalog.pg_dist_partition d WHERE d.logicalrelid = i.inhrelid) LOOP
+                     ORDER BY x.last, c.relname LOOP
             PERFORM pg_catalog.master_remove_distributed_table_metadata_from_workers(part.table_name, part.nspname, part.relname);
             PERFORM pg_catalog.citus_drop_all_shards(part.table_name, part.nspname, part.relname, false);
             PERFORM pg_catalog.master_remove_partition_metadata(part.table_name, part.nspname, part.relname);
+            -- and the trigger through which Citus truncates the shards
             FOR trigger_name IN SELECT g.tgname FROM pg_catalog.pg_trigger g
                                  WHERE g.tgrelid = part.table_name
                                    AND g.tgfoid = 'pg_catalog.citus_truncate_trigger()'::regprocedure LOOP
                 EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', trigger_name, part.table_name);
             END LOOP;
-        END LOOP;
-        PERFORM pg_catalog.master_remove_distributed_table_metadata_from_workers(t.table_name, t.nspname, t.relname);
-        PERFORM pg_catalog.citus_drop_all_shards(t.table_name, t.nspname, t.relname, false);
-        PERFORM pg_catalog.master_remove_partition_metadata(t.table_name, t.nspname, t.relname);
-        -- and the trigger through which Citus truncates the shards
-        FOR trigger_name IN SELECT g.tgname FROM pg_catalog.pg_trigger g
-                             WHERE g.tgrelid = t.table_name
-                               AND g.tgfoid = 'pg_catalog.citus_truncate_trigger()'::regprocedure LOOP
-            EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', trigger_name, t.table_name);
         END LOOP;
         n := n + 1;
         RAISE NOTICE '% is a local table again', t.table_name;
