@@ -286,12 +286,8 @@ DECLARE
     e text;
 BEGIN
     -- trade_flow or one of its partitions, nothing else
-    IF tbl IS DISTINCT FROM '@extschema@.trade_flow'::regclass
-       AND NOT EXISTS (SELECT FROM pg_catalog.pg_inherits i
-                       WHERE i.inhrelid OPERATOR(pg_catalog.=) tbl
-                         AND i.inhparent OPERATOR(pg_catalog.=) '@extschema@.trade_flow'::regclass) THEN
-        RAISE EXCEPTION '% is not trade_flow or a partition of it', tbl
-            USING ERRCODE = 'invalid_parameter_value';
+    IF tbl IS DISTINCT FROM '@extschema@.trade_flow'::regclass THEN
+        PERFORM @extschema@.trade_partition_check(tbl, false);
     END IF;
     FOREACH e IN ARRAY ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'] LOOP
         EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.trade_track()',
@@ -369,7 +365,7 @@ COMMENT ON FUNCTION @extschema@.trade_flow_indexes(regclass, text) IS
 CREATE FUNCTION @extschema@.trade_partition_ready(part regclass) RETURNS regclass
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    PERFORM @extschema@.trade_partition_check(part, false);
+    -- (track_trade() refuses any other table than a partition)
     PERFORM @extschema@.track_trade(part);
     -- everyone reads the partitions as they read trade_flow
     EXECUTE pg_catalog.format('GRANT SELECT ON %s TO PUBLIC', part);
@@ -1036,10 +1032,8 @@ BEGIN
     END IF;
     -- writers wait until the rebuild commits; readers keep reading the old state
     LOCK TABLE @extschema@.share_total, @extschema@.stage_state, @extschema@.supplier_state,
-               @extschema@.country_state, @extschema@.country_total_state IN EXCLUSIVE MODE;
-    IF pg_catalog.to_regclass('@extschema@.trade_country_total') IS NOT NULL THEN
-        LOCK TABLE @extschema@.trade_country_total IN EXCLUSIVE MODE;
-    END IF;
+               @extschema@.country_state, @extschema@.country_total_state, @extschema@.trade_country_total
+          IN EXCLUSIVE MODE;
     RETURN @extschema@.rebuild_state_beside('@extschema@.stage_state');
 END
 $$;
@@ -1055,6 +1049,7 @@ DECLARE
     dep constant regclass := @extschema@.shard_of('@extschema@.dependency', place);
     ass constant regclass := @extschema@.shard_of('@extschema@.assessment', place);
     tot constant regclass := @extschema@.shard_of('@extschema@.share_total', place);
+    trade constant regclass := @extschema@.shard_of('@extschema@.trade_country_total', place);
     k record;
     n bigint;
 BEGIN
@@ -1082,19 +1077,15 @@ BEGIN
         FROM (SELECT country, stage FROM %s UNION SELECT country, stage FROM %s) k
     $q$, dep, ass) INTO k;
     PERFORM @extschema@.refresh_state(place, k.countries, k.stages);
-    -- trade_flow's totals (85_trade.sql), when the trade tables exist
-    IF pg_catalog.to_regclass('@extschema@.trade_country_total') IS NOT NULL THEN
-        EXECUTE pg_catalog.format('DELETE FROM %s', @extschema@.shard_of('@extschema@.trade_country_total', place));
-        EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM @extschema@.trade_country_totals(%L)',
-                                  @extschema@.shard_of('@extschema@.trade_country_total', place),
-                                  @extschema@.shard_of('@extschema@.trade_flow', place));
-        EXECUTE pg_catalog.format('ANALYZE %s', @extschema@.shard_of('@extschema@.trade_country_total', place));
-    END IF;
+    -- trade_flow's totals (85_trade.sql)
+    EXECUTE pg_catalog.format('DELETE FROM %s', trade);
+    EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM @extschema@.trade_country_totals(%L)',
+                              trade, @extschema@.shard_of('@extschema@.trade_flow', place));
     -- statistics of the new contents, for the views' plans
-    EXECUTE pg_catalog.format('ANALYZE %s, %s, %s, %s', place,
+    EXECUTE pg_catalog.format('ANALYZE %s, %s, %s, %s, %s', place,
                               @extschema@.shard_of('@extschema@.supplier_state', place),
                               @extschema@.shard_of('@extschema@.country_state', place),
-                              @extschema@.shard_of('@extschema@.country_total_state', place));
+                              @extschema@.shard_of('@extschema@.country_total_state', place), trade);
     EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s', place) INTO n;
     RETURN n;
 END
@@ -1215,20 +1206,17 @@ BEGIN
      AND r.supplier OPERATOR(pg_catalog.=) s.supplier
     WHERE s::text IS DISTINCT FROM r::text;
 
-    -- trade_flow's totals (85_trade.sql), when the trade tables exist
-    IF pg_catalog.to_regclass('@extschema@.trade_country_total') IS NOT NULL THEN
-        RETURN QUERY EXECUTE $q$
-            SELECT 'trade_country_total', pg_catalog.concat_ws(' ', COALESCE(s.country, r.country), COALESCE(s.product, r.product),
-                                                       COALESCE(s.year, r.year)),
-                   s::text, r::text
-            FROM (SELECT country, product, year, import_flows, imports, squares, partners, top_value, top_partner,
-                         export_flows, exports FROM @extschema@.trade_country_total) s
-            FULL JOIN @extschema@.trade_country_totals('@extschema@.trade_flow') r
-              ON r.country OPERATOR(pg_catalog.=) s.country AND r.product OPERATOR(pg_catalog.=) s.product
-             AND r.year OPERATOR(pg_catalog.=) s.year
-            WHERE s::text IS DISTINCT FROM r::text
-        $q$;
-    END IF;
+    -- trade_flow's totals (85_trade.sql)
+    RETURN QUERY
+    SELECT 'trade_country_total', pg_catalog.concat_ws(' ', COALESCE(s.country, r.country), COALESCE(s.product, r.product),
+                                               COALESCE(s.year, r.year)),
+           s::text, r::text
+    FROM (SELECT country, product, year, import_flows, imports, squares, partners, top_value, top_partner,
+                 export_flows, exports FROM @extschema@.trade_country_total) s
+    FULL JOIN @extschema@.trade_country_totals('@extschema@.trade_flow') r
+      ON r.country OPERATOR(pg_catalog.=) s.country AND r.product OPERATOR(pg_catalog.=) s.product
+     AND r.year OPERATOR(pg_catalog.=) s.year
+    WHERE s::text IS DISTINCT FROM r::text;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.verify_state() IS
