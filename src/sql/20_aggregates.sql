@@ -72,13 +72,13 @@ CREATE FUNCTION @extschema@.top_partner_accum(internal, numeric, text) RETURNS i
     AS 'MODULE_PATHNAME', 'top_partner_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.top_partner_final(internal) RETURNS text
     AS 'MODULE_PATHNAME', 'top_partner_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.top_partner_accum(internal, numeric, text) IS 'top_partner(numeric, text) transition';
 CREATE FUNCTION @extschema@.top_partner_combine(internal, internal) RETURNS internal
     AS 'MODULE_PATHNAME', 'top_partner_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.top_partner_serialize(internal) RETURNS bytea
     AS 'MODULE_PATHNAME', 'top_partner_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION @extschema@.top_partner_deserialize(bytea, internal) RETURNS internal
     AS 'MODULE_PATHNAME', 'top_partner_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.top_partner_accum(internal, numeric, text) IS 'top_partner(numeric, text) transition';
 COMMENT ON FUNCTION @extschema@.top_partner_final(internal) IS 'top_partner(numeric, text) result';
 COMMENT ON FUNCTION @extschema@.top_partner_combine(internal, internal) IS 'top_partner(numeric, text) combine';
 COMMENT ON FUNCTION @extschema@.top_partner_serialize(internal) IS 'top_partner(numeric, text) state as bytea';

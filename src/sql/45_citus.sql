@@ -270,7 +270,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.distribute() IS
-    'on a Citus coordinator: makes the small tables reference tables and distributes dependency, assessment, policy_impact and share_total by country, colocated (distribution_plan()); idempotent';
+    'on a Citus coordinator: makes the small tables reference tables and distributes dependency, assessment, policy_impact, share_total and the risk state by country, colocated, and the trade tables by product (distribution_plan()); idempotent';
 
 -- undistribute(): the way back, before DROP EXTENSION (whose shards' triggers
 -- depend on the extension's functions: the DROP fails, or with CASCADE leaves
