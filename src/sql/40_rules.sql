@@ -75,21 +75,21 @@ BEGIN
     END IF;
     -- the keys the statement touched, in the lock order
     IF TG_OP = 'INSERT' THEN
-        SELECT pg_catalog.array_agg(stage ORDER BY stage, country, kind, item), pg_catalog.array_agg(country ORDER BY stage, country, kind, item),
-               pg_catalog.array_agg(kind ORDER BY stage, country, kind, item), pg_catalog.array_agg(item ORDER BY stage, country, kind, item)
+        SELECT pg_catalog.array_agg(stage), pg_catalog.array_agg(country),
+               pg_catalog.array_agg(kind), pg_catalog.array_agg(item)
           INTO stages, countries, kinds, items
-          FROM (SELECT DISTINCT stage, country, kind, item FROM new_rows) k;
+          FROM (SELECT DISTINCT stage, country, kind, item FROM new_rows ORDER BY stage, country, kind, item) k;
     ELSIF TG_OP = 'DELETE' THEN
-        SELECT pg_catalog.array_agg(stage ORDER BY stage, country, kind, item), pg_catalog.array_agg(country ORDER BY stage, country, kind, item),
-               pg_catalog.array_agg(kind ORDER BY stage, country, kind, item), pg_catalog.array_agg(item ORDER BY stage, country, kind, item)
+        SELECT pg_catalog.array_agg(stage), pg_catalog.array_agg(country),
+               pg_catalog.array_agg(kind), pg_catalog.array_agg(item)
           INTO stages, countries, kinds, items
-          FROM (SELECT DISTINCT stage, country, kind, item FROM old_rows) k;
+          FROM (SELECT DISTINCT stage, country, kind, item FROM old_rows ORDER BY stage, country, kind, item) k;
     ELSE
-        SELECT pg_catalog.array_agg(stage ORDER BY stage, country, kind, item), pg_catalog.array_agg(country ORDER BY stage, country, kind, item),
-               pg_catalog.array_agg(kind ORDER BY stage, country, kind, item), pg_catalog.array_agg(item ORDER BY stage, country, kind, item)
+        SELECT pg_catalog.array_agg(stage), pg_catalog.array_agg(country),
+               pg_catalog.array_agg(kind), pg_catalog.array_agg(item)
           INTO stages, countries, kinds, items
           FROM (SELECT stage, country, kind, item FROM new_rows
-                UNION SELECT stage, country, kind, item FROM old_rows) k;
+                UNION SELECT stage, country, kind, item FROM old_rows ORDER BY stage, country, kind, item) k;
     END IF;
     IF stages IS NULL THEN
         RETURN NULL;
@@ -105,40 +105,40 @@ BEGIN
     $q$, tot), stages, countries, kinds, items);
 
     -- each row adds its share minus the same supplier's previous share from
-    -- its date on; the running sum is the key's total at each date.  (The
-    -- cached current total is written by joining the latest date's total to
-    -- share_total through its primary key: linear in the statement's keys.)
-    -- The key's HHI is summed over each supplier's latest row, suppliers in
-    -- descending order: the order the maintained state sums them in
-    -- (42_state.sql), so that a float sum comes out the same to the last digit.
+    -- its date on; the running sum is the key's total at each date, and the
+    -- latest date's total is written to share_total with the key's HHI,
+    -- summed over each supplier's latest row, suppliers in descending order:
+    -- the order the maintained state sums them in (42_state.sql), so that a
+    -- float sum comes out the same to the last digit.  Each key's rows are
+    -- read through its index range (the lateral subquery, kept from being
+    -- flattened into a join by OFFSET 0), so that a statement costs its
+    -- keys' rows, never a scan and a sort of the whole table.
     SELECT r1 INTO bad FROM @extschema@.exec_cached(pg_catalog.format($q$
         WITH k AS (
             SELECT * FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
-        ), delta AS (
-            SELECT d.stage, d.country, d.kind, d.item, d.as_of,
-                   COALESCE(d.share, 0) - COALESCE(lag(d.share) OVER (
-                       PARTITION BY d.stage, d.country, d.kind, d.item, d.supplier
-                       ORDER BY d.as_of), 0) AS delta
-            FROM %2$s d JOIN k USING (stage, country, kind, item)
-        ), per_date AS (
-            SELECT stage, country, kind, item, as_of, sum(delta) AS delta
-            FROM delta GROUP BY stage, country, kind, item, as_of
-        ), running AS (
+        ), r AS MATERIALIZED (
+            SELECT k.stage, k.country, k.kind, k.item, d.supplier, d.share, d.as_of,
+                   COALESCE(d.share, 0) - COALESCE(lag(d.share) OVER w, 0) AS delta,
+                   lead(d.as_of) OVER w IS NULL AS latest
+            FROM k CROSS JOIN LATERAL (
+                SELECT d.supplier, d.share, d.as_of FROM %2$s d
+                WHERE d.country = k.country AND d.stage = k.stage AND d.kind = k.kind AND d.item = k.item
+                OFFSET 0) d
+            WINDOW w AS (PARTITION BY k.stage, k.country, k.kind, k.item, d.supplier ORDER BY d.as_of)
+        ), running AS MATERIALIZED (
             SELECT stage, country, kind, item, as_of,
                    sum(delta) OVER (PARTITION BY stage, country, kind, item ORDER BY as_of) AS total,
                    row_number() OVER (PARTITION BY stage, country, kind, item ORDER BY as_of DESC) AS latest
-            FROM per_date
+            FROM (SELECT stage, country, kind, item, as_of, sum(delta) AS delta
+                  FROM r GROUP BY stage, country, kind, item, as_of) per_date
         ), updated AS (
-            UPDATE %1$s t SET total = r.total, hhi = c.hhi
-            FROM running r
-            CROSS JOIN LATERAL (
-                -- each supplier's latest row: the key's index range backward
-                SELECT @extschema@.hhi(x.share ORDER BY x.supplier DESC) AS hhi
-                FROM (SELECT DISTINCT ON (d.supplier) d.supplier, d.share FROM %2$s d
-                      WHERE (d.stage, d.country, d.kind, d.item) = (r.stage, r.country, r.kind, r.item)
-                      ORDER BY d.supplier DESC, d.as_of DESC) x) c
-            WHERE r.latest = 1
-              AND (t.stage, t.country, t.kind, t.item) = (r.stage, r.country, r.kind, r.item)
+            UPDATE %1$s t SET total = x.total, hhi = h.hhi
+            FROM running x
+            JOIN (SELECT stage, country, kind, item, @extschema@.hhi(share ORDER BY supplier DESC) AS hhi
+                  FROM r WHERE latest GROUP BY stage, country, kind, item) h
+              USING (stage, country, kind, item)
+            WHERE x.latest = 1
+              AND (t.stage, t.country, t.kind, t.item) = (x.stage, x.country, x.kind, x.item)
         )
         SELECT ARRAY[stage, country, kind, item, as_of::text, total::text] FROM running
         WHERE total > 1 ORDER BY stage, country, kind, item, as_of LIMIT 1

@@ -133,34 +133,67 @@ LANGUAGE C STABLE PARALLEL UNSAFE SUPPORT @extschema@.key_rows_support;
 COMMENT ON FUNCTION @extschema@.state_terms(regclass, regclass, regclass, text[], text[], text[]) IS
     'internal: the maintained state''s terms of (country, stage) pairs, or of suppliers in pairs, computed from their current dependency rows';
 
--- country_lock(cs, ct): the statement part that locks country rows, in
--- order: an upsert of each key of a CTE "k" (country, sector, supplier;
--- sector NULL: the all-sectors row only), a new key's row a placeholder
--- until refresh_country() recomputes it.
-CREATE FUNCTION @extschema@.country_lock(cs regclass, ct regclass) RETURNS text
+-- country_sums(sup, al, wt): the statement part that computes country
+-- rows from the suppliers' stage terms, for the keys of the parameters $1..$3
+-- (country, sector, supplier; sector NULL: the all-sectors row only): a CTE
+-- "sums" with one row per key, sector NULL for the all-sectors rows (every
+-- (country, supplier) of the keys has one).  Each (country, supplier)'s
+-- terms are read once, through its index range, and summed by sector; the
+-- all-sectors row sums the sector sums (the same exact numbers).  A key
+-- without terms has stages 0.
+CREATE FUNCTION @extschema@.country_sums(sup regclass, al regclass, wt regclass) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     SELECT pg_catalog.format($q$
-        by_sector AS (
-            INSERT INTO %1$s AS t (country, sector, supplier, stages, dependencies, unknown_shares)
-            SELECT DISTINCT country, sector, supplier, 0, 0, 0 FROM k WHERE sector IS NOT NULL
-            ORDER BY country, sector, supplier
-            ON CONFLICT (country, supplier, sector) DO UPDATE SET stages = t.stages
-        ), all_sectors AS (
-            INSERT INTO %2$s AS t (country, supplier, stages, dependencies, unknown_shares)
-            SELECT DISTINCT country, supplier, 0, 0, 0 FROM k
-            ORDER BY country, supplier
-            ON CONFLICT (country, supplier) DO UPDATE SET stages = t.stages
-        )$q$, cs, ct)
+        k AS (
+            SELECT DISTINCT country, sector, supplier FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)
+        ), pairs AS (
+            SELECT DISTINCT country, supplier FROM k
+        ), terms AS MATERIALIZED (
+            SELECT p.country, p.supplier, s.sector, pg_catalog.count(*)::integer AS stages,
+                   pg_catalog.sum(s.dependencies)::integer AS dependencies,
+                   pg_catalog.sum(s.unknown_shares)::integer AS unknown_shares,
+                   pg_catalog.sum(s.known_share) AS known_share, pg_catalog.sum(s.weighted) AS weighted
+            FROM pairs p
+            -- OFFSET 0: a probe per (country, supplier), never a scan of the table
+            CROSS JOIN LATERAL (SELECT s.sector, s.dependencies, s.unknown_shares, s.known_share, s.weighted
+                                FROM %1$s s
+                                WHERE s.country OPERATOR(pg_catalog.=) p.country
+                                  AND s.supplier OPERATOR(pg_catalog.=) p.supplier
+                                OFFSET 0) s
+            GROUP BY p.country, p.supplier, s.sector
+        ), x AS (
+            SELECT k.country, k.sector, k.supplier, t.stages, t.dependencies, t.unknown_shares, t.known_share, t.weighted
+            FROM k LEFT JOIN terms t
+              ON t.country OPERATOR(pg_catalog.=) k.country AND t.supplier OPERATOR(pg_catalog.=) k.supplier
+             AND t.sector OPERATOR(pg_catalog.=) k.sector
+            WHERE k.sector IS NOT NULL
+            UNION ALL
+            SELECT p.country, NULL, p.supplier, t.stages, t.dependencies, t.unknown_shares, t.known_share, t.weighted
+            FROM pairs p LEFT JOIN (
+                SELECT country, supplier, pg_catalog.sum(stages)::integer AS stages,
+                       pg_catalog.sum(dependencies)::integer AS dependencies,
+                       pg_catalog.sum(unknown_shares)::integer AS unknown_shares,
+                       pg_catalog.sum(known_share) AS known_share, pg_catalog.sum(weighted) AS weighted
+                FROM terms GROUP BY country, supplier) t
+              ON t.country OPERATOR(pg_catalog.=) p.country AND t.supplier OPERATOR(pg_catalog.=) p.supplier
+        ), sums AS MATERIALIZED (
+            SELECT x.country, x.sector, x.supplier, al.relation, COALESCE(x.stages, 0) AS stages,
+                   COALESCE(x.dependencies, 0) AS dependencies, COALESCE(x.unknown_shares, 0) AS unknown_shares,
+                   x.known_share, x.weighted,
+                   pg_catalog.round(x.weighted OPERATOR(pg_catalog.*) wa.value, 4) AS risk
+            FROM x
+            LEFT JOIN %2$s al ON al.country OPERATOR(pg_catalog.=) x.country AND al.partner OPERATOR(pg_catalog.=) x.supplier
+            LEFT JOIN %3$s wa ON wa.name OPERATOR(pg_catalog.=) ('alignment.' OPERATOR(pg_catalog.||) COALESCE(al.relation, 'unknown'))
+        )$q$, sup, al, wt)
 $$;
-COMMENT ON FUNCTION @extschema@.country_lock(regclass, regclass) IS
-    'internal: the statement part of the state''s triggers that locks country_state and country_total_state rows in order';
+COMMENT ON FUNCTION @extschema@.country_sums(regclass, regclass, regclass) IS
+    'internal: the statement part of the state''s triggers that computes country_state and country_total_state rows from supplier_state';
 
--- refresh_country(beside, countries, sectors, suppliers [, locked]): recompute
--- the country rows of these keys (sector NULL: the all-sectors row only)
--- from supplier_state, after locking them in order (locked: the caller's
--- statement has).
-CREATE FUNCTION @extschema@.refresh_country(beside regclass, countries text[], sectors text[], suppliers text[],
-                                            locked boolean DEFAULT false)
+-- refresh_country(beside, countries, sectors, suppliers): recompute the
+-- country rows of these keys (sector NULL: the all-sectors row only) from
+-- supplier_state: the rows locked in order (an upsert: writers of a row
+-- serialize here), then recomputed.
+CREATE FUNCTION @extschema@.refresh_country(beside regclass, countries text[], sectors text[], suppliers text[])
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -171,69 +204,67 @@ DECLARE
     ct constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.country_total_state', beside) ELSE '@extschema@.country_total_state' END;
     al constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.alignment', beside) ELSE '@extschema@.alignment' END;
     wt constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.weight', beside) ELSE '@extschema@.weight' END;
+    sums constant text := @extschema@.country_sums(sup, al, wt);
 BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
         RETURN;
     END IF;
-    IF NOT locked THEN
-        PERFORM @extschema@.exec_cached(pg_catalog.format($q$
-            WITH k AS (SELECT * FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)),
-            %s
-            SELECT NULL::text[]
-        $q$, @extschema@.country_lock(cs, ct)), countries, sectors, suppliers);
-    END IF;
-
-    -- recompute the rows from the suppliers' stage terms (a new snapshot: a
-    -- writer we waited for is seen): a sector row sums its sector's terms,
-    -- the all-sectors row every term (the same exact numbers as the sum of
-    -- the sector rows); a key without terms goes
+    -- lock the rows, in order; a new key's row is a placeholder until the
+    -- next statement computes it
     PERFORM @extschema@.exec_cached(pg_catalog.format($q$
         WITH k AS (SELECT DISTINCT country, sector, supplier
                    FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)),
-        sums AS MATERIALIZED (
-            SELECT k.country, k.sector, k.supplier, x.*,
-                   al.relation, pg_catalog.round(x.weighted OPERATOR(pg_catalog.*) wa.value, 4) AS risk
-            FROM (SELECT country, sector, supplier FROM k WHERE sector IS NOT NULL
-                  UNION SELECT country, NULL, supplier FROM k) k
-            CROSS JOIN LATERAL (
-                SELECT pg_catalog.count(*)::integer AS stages,
-                       COALESCE(pg_catalog.sum(s.dependencies), 0)::integer AS dependencies,
-                       COALESCE(pg_catalog.sum(s.unknown_shares), 0)::integer AS unknown_shares,
-                       pg_catalog.sum(s.known_share) AS known_share,
-                       pg_catalog.sum(s.weighted) AS weighted
-                FROM %1$s s
-                WHERE s.country OPERATOR(pg_catalog.=) k.country AND s.supplier OPERATOR(pg_catalog.=) k.supplier
-                  AND (k.sector IS NULL OR s.sector OPERATOR(pg_catalog.=) k.sector)) x
-            LEFT JOIN %4$s al ON al.country OPERATOR(pg_catalog.=) k.country AND al.partner OPERATOR(pg_catalog.=) k.supplier
-            LEFT JOIN %5$s wa ON wa.name OPERATOR(pg_catalog.=) ('alignment.' OPERATOR(pg_catalog.||) COALESCE(al.relation, 'unknown'))
-        ), sector_kept AS (
-            UPDATE %2$s t
+        by_sector AS (
+            INSERT INTO %1$s AS t (country, sector, supplier, stages, dependencies, unknown_shares)
+            SELECT country, sector, supplier, 0, 0, 0 FROM k WHERE sector IS NOT NULL
+            ORDER BY country, sector, supplier
+            ON CONFLICT (country, supplier, sector) DO UPDATE SET stages = t.stages
+        ), all_sectors AS (
+            INSERT INTO %2$s AS t (country, supplier, stages, dependencies, unknown_shares)
+            SELECT DISTINCT country, supplier, 0, 0, 0 FROM k
+            ORDER BY country, supplier
+            ON CONFLICT (country, supplier) DO UPDATE SET stages = t.stages
+        )
+        SELECT NULL::text[]
+    $q$, cs, ct), countries, sectors, suppliers);
+
+    -- recompute them (a new snapshot: a writer we waited for is seen) and
+    -- write the ones that differ (numbers compared as text: 0.5 and 0.50
+    -- print differently); a key without terms goes
+    PERFORM @extschema@.exec_cached(pg_catalog.format($q$
+        WITH %3$s,
+        sector_kept AS (
+            UPDATE %1$s t
             SET relation = r.relation, stages = r.stages, dependencies = r.dependencies,
                 unknown_shares = r.unknown_shares, known_share = r.known_share, weighted = r.weighted, risk = r.risk
             FROM sums r
             WHERE r.sector IS NOT NULL AND r.stages OPERATOR(pg_catalog.>) 0
               AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
               AND t.sector OPERATOR(pg_catalog.=) r.sector
+              AND (t.relation, t.stages, t.dependencies, t.unknown_shares, t.known_share::text, t.weighted::text, t.risk::text)
+                  IS DISTINCT FROM (r.relation, r.stages, r.dependencies, r.unknown_shares, r.known_share::text, r.weighted::text, r.risk::text)
         ), sector_gone AS (
-            DELETE FROM %2$s t USING sums r
+            DELETE FROM %1$s t USING sums r
             WHERE r.sector IS NOT NULL AND r.stages OPERATOR(pg_catalog.=) 0
               AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
               AND t.sector OPERATOR(pg_catalog.=) r.sector
         ), total_kept AS (
-            UPDATE %3$s t
+            UPDATE %2$s t
             SET relation = r.relation, stages = r.stages, dependencies = r.dependencies,
                 unknown_shares = r.unknown_shares, known_share = r.known_share, weighted = r.weighted, risk = r.risk
             FROM sums r
             WHERE r.sector IS NULL AND r.stages OPERATOR(pg_catalog.>) 0
               AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
+              AND (t.relation, t.stages, t.dependencies, t.unknown_shares, t.known_share::text, t.weighted::text, t.risk::text)
+                  IS DISTINCT FROM (r.relation, r.stages, r.dependencies, r.unknown_shares, r.known_share::text, r.weighted::text, r.risk::text)
         )
-        DELETE FROM %3$s t USING sums r
+        DELETE FROM %2$s t USING sums r
         WHERE r.sector IS NULL AND r.stages OPERATOR(pg_catalog.=) 0
           AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
-    $q$, sup, cs, ct, al, wt), countries, sectors, suppliers);
+    $q$, cs, ct, sums), countries, sectors, suppliers);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.refresh_country(regclass, text[], text[], text[], boolean) IS
+COMMENT ON FUNCTION @extschema@.refresh_country(regclass, text[], text[], text[]) IS
     'internal: recomputes the country_state rows of (country, sector, supplier) keys and the country_total_state rows of their (country, supplier), from supplier_state';
 
 -- refresh_state(beside, countries, stages [, suppliers]): recompute the state
@@ -246,8 +277,9 @@ COMMENT ON FUNCTION @extschema@.refresh_country(regclass, text[], text[], text[]
 -- so that a write costs what it changed, not the size of its pairs (above
 -- a hundred keys, whole pairs are cheaper: they are read whole).  beside: the
 -- table a trigger fired on (on a Citus worker a shard: the state's shards
--- beside it are used).  Three statements: the pairs locked; the terms
--- written and the country rows they move locked; the country rows written.
+-- beside it are used).  The pairs are locked, then their terms written
+-- (the keys of the country rows they move come back), then the country rows
+-- refreshed (refresh_country()).
 CREATE FUNCTION @extschema@.refresh_state(beside regclass, countries text[], stages text[], suppliers text[] DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -261,8 +293,6 @@ DECLARE
     stg constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.stage', beside) ELSE '@extschema@.stage' END;
     wt constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.weight', beside) ELSE '@extschema@.weight' END;
     tot constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.share_total', beside) ELSE '@extschema@.share_total' END;
-    cs constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.country_state', beside) ELSE '@extschema@.country_state' END;
-    ct constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.country_total_state', beside) ELSE '@extschema@.country_total_state' END;
     by_supplier boolean := suppliers IS NOT NULL;
     changed record;
 BEGIN
@@ -271,8 +301,8 @@ BEGIN
     END IF;
     IF by_supplier AND pg_catalog.cardinality(countries) > 100 THEN
         -- many keys: their pairs, each read whole
-        SELECT pg_catalog.array_agg(c ORDER BY c, s), pg_catalog.array_agg(s ORDER BY c, s) INTO countries, stages
-          FROM (SELECT DISTINCT c, s FROM ROWS FROM (pg_catalog.unnest(countries), pg_catalog.unnest(stages)) k (c, s)) k;
+        SELECT pg_catalog.array_agg(c), pg_catalog.array_agg(s) INTO countries, stages
+          FROM (SELECT DISTINCT c, s FROM ROWS FROM (pg_catalog.unnest(countries), pg_catalog.unnest(stages)) k (c, s) ORDER BY c, s) k;
         suppliers := NULL;
         by_supplier := false;
     END IF;
@@ -289,8 +319,8 @@ BEGIN
 
     -- the terms from the current rows (state_terms); a supplier's term is
     -- written only where it changed (numbers compared as text: 0.5 and 0.50
-    -- print differently); the pairs' own terms; and the country rows of the
-    -- changed terms locked (their keys come back)
+    -- print differently); the pairs' own terms; and the keys of the country
+    -- rows the changed terms move
     SELECT * INTO changed FROM @extschema@.exec_cached(pg_catalog.format($q$
         WITH p AS (SELECT %8$s FROM @extschema@.key_rows($1, $2, $3) p (country, stage, supplier)),
         pairs AS (SELECT DISTINCT country, stage FROM p),
@@ -302,8 +332,11 @@ BEGIN
             FROM t JOIN %5$s s ON s.id OPERATOR(pg_catalog.=) t.stage
             WHERE t.supplier IS NOT NULL
         ), old AS MATERIALIZED (
-            SELECT o.* FROM p JOIN %4$s o
-              ON o.country OPERATOR(pg_catalog.=) p.country AND o.stage OPERATOR(pg_catalog.=) p.stage %9$s
+            -- OFFSET 0: a probe per key, never a scan of the table
+            SELECT o.* FROM p CROSS JOIN LATERAL (
+                SELECT o.* FROM %4$s o
+                WHERE o.country OPERATOR(pg_catalog.=) p.country AND o.stage OPERATOR(pg_catalog.=) p.stage %9$s
+                OFFSET 0) o
         ), diff AS MATERIALIZED (
             -- the terms that changed: o only (gone), f only (new), both (changed)
             SELECT o.country AS o_country, o.stage AS o_stage, o.sector AS o_sector, o.supplier AS o_supplier,
@@ -359,11 +392,11 @@ BEGIN
             DELETE FROM %3$s t USING terms m
             WHERE m.rows OPERATOR(pg_catalog.=) 0 AND m.rating IS NULL
               AND t.country OPERATOR(pg_catalog.=) m.country AND t.stage OPERATOR(pg_catalog.=) m.stage
-        ), k AS MATERIALIZED (
+        ), k AS (
             SELECT o_country AS country, o_sector AS sector, o_supplier AS supplier FROM diff WHERE o_country IS NOT NULL
             UNION
             SELECT country, sector, supplier FROM diff WHERE country IS NOT NULL
-        ), %11$s
+        )
         SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(sector), pg_catalog.array_agg(supplier) FROM k
     $q$, dep::oid, ass::oid, ss, sup, stg, wt::oid, ass,
         CASE WHEN by_supplier THEN 'country, stage, supplier' ELSE 'country, stage' END,
@@ -407,11 +440,10 @@ BEGIN
             SELECT country, stage, dependencies AS rows, supply_rows AS suppliers, supply_unknown AS unknown_shares,
                    hhi, top_supplier, top_share
             FROM t WHERE supplier IS NULL
-        )$t$ END,
-        @extschema@.country_lock(cs, ct)),
+        )$t$ END),
         countries, stages, suppliers);
 
-    PERFORM @extschema@.refresh_country(beside, changed.r1, changed.r2, changed.r3, true);
+    PERFORM @extschema@.refresh_country(beside, changed.r1, changed.r2, changed.r3);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_state(regclass, text[], text[], text[]) IS
@@ -461,17 +493,17 @@ BEGIN
             'SELECT pg_catalog.array_agg(country ORDER BY country, stage), pg_catalog.array_agg(stage ORDER BY country, stage) FROM %s',
             @extschema@.shard_of('@extschema@.stage_state', TG_RELID::regclass)) INTO countries, stages;
     ELSIF TG_OP = 'INSERT' THEN
-        SELECT pg_catalog.array_agg(country ORDER BY country, stage), pg_catalog.array_agg(stage ORDER BY country, stage)
+        SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage)
           INTO countries, stages
-          FROM (SELECT DISTINCT country, stage FROM new_rows) k;
+          FROM (SELECT DISTINCT country, stage FROM new_rows ORDER BY country, stage) k;
     ELSIF TG_OP = 'DELETE' THEN
-        SELECT pg_catalog.array_agg(country ORDER BY country, stage), pg_catalog.array_agg(stage ORDER BY country, stage)
+        SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage)
           INTO countries, stages
-          FROM (SELECT DISTINCT country, stage FROM old_rows) k;
+          FROM (SELECT DISTINCT country, stage FROM old_rows ORDER BY country, stage) k;
     ELSE
-        SELECT pg_catalog.array_agg(country ORDER BY country, stage), pg_catalog.array_agg(stage ORDER BY country, stage)
+        SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage)
           INTO countries, stages
-          FROM (SELECT country, stage FROM new_rows UNION SELECT country, stage FROM old_rows) k;
+          FROM (SELECT country, stage FROM new_rows UNION SELECT country, stage FROM old_rows ORDER BY country, stage) k;
     END IF;
     PERFORM @extschema@.refresh_state(TG_RELID::regclass, countries, stages);
     RETURN NULL;
@@ -494,24 +526,24 @@ BEGIN
         RETURN NULL;            -- distribute() or undistribute() moves the state with the rows
     END IF;
     IF TG_OP = 'INSERT' THEN
-        SELECT pg_catalog.array_agg(country ORDER BY country, stage, supplier),
-               pg_catalog.array_agg(stage ORDER BY country, stage, supplier),
-               pg_catalog.array_agg(supplier ORDER BY country, stage, supplier)
+        SELECT pg_catalog.array_agg(country),
+               pg_catalog.array_agg(stage),
+               pg_catalog.array_agg(supplier)
           INTO countries, stages, suppliers
-          FROM (SELECT DISTINCT country, stage, supplier FROM new_rows) k;
+          FROM (SELECT DISTINCT country, stage, supplier FROM new_rows ORDER BY country, stage, supplier) k;
     ELSIF TG_OP = 'DELETE' THEN
-        SELECT pg_catalog.array_agg(country ORDER BY country, stage, supplier),
-               pg_catalog.array_agg(stage ORDER BY country, stage, supplier),
-               pg_catalog.array_agg(supplier ORDER BY country, stage, supplier)
+        SELECT pg_catalog.array_agg(country),
+               pg_catalog.array_agg(stage),
+               pg_catalog.array_agg(supplier)
           INTO countries, stages, suppliers
-          FROM (SELECT DISTINCT country, stage, supplier FROM old_rows) k;
+          FROM (SELECT DISTINCT country, stage, supplier FROM old_rows ORDER BY country, stage, supplier) k;
     ELSE
-        SELECT pg_catalog.array_agg(country ORDER BY country, stage, supplier),
-               pg_catalog.array_agg(stage ORDER BY country, stage, supplier),
-               pg_catalog.array_agg(supplier ORDER BY country, stage, supplier)
+        SELECT pg_catalog.array_agg(country),
+               pg_catalog.array_agg(stage),
+               pg_catalog.array_agg(supplier)
           INTO countries, stages, suppliers
           FROM (SELECT country, stage, supplier FROM new_rows
-                UNION SELECT country, stage, supplier FROM old_rows) k;
+                UNION SELECT country, stage, supplier FROM old_rows ORDER BY country, stage, supplier) k;
     END IF;
     PERFORM @extschema@.refresh_state(TG_RELID::regclass, countries, stages, suppliers);
     RETURN NULL;

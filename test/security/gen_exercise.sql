@@ -79,8 +79,8 @@ INSERT INTO fn_sample VALUES
     -- (refresh_state by (country, stage, supplier) keys: the narrow path)
     ('supplychain.refresh_state(regclass,text[],text[],text[])',
      $$'supplychain.stage_state'::regclass, ARRAY['US', 'US']::text[], ARRAY['batteries.cells', 'semiconductors.fabrication']::text[], ARRAY['CN', 'TW']::text[]$$),
-    ('supplychain.refresh_country(regclass,text[],text[],text[],boolean)',
-     $$'supplychain.stage_state'::regclass, ARRAY['US', 'US']::text[], ARRAY['batteries', NULL]::text[], ARRAY['CN', 'CN']::text[], false$$),
+    ('supplychain.refresh_country(regclass,text[],text[],text[])',
+     $$'supplychain.stage_state'::regclass, ARRAY['US', 'US']::text[], ARRAY['batteries', NULL]::text[], ARRAY['CN', 'CN']::text[]$$),
     ('supplychain.refresh_weights(regclass)', $$'supplychain.stage_state'::regclass$$),
     -- it refuses any table but stage_state (or its Citus shard): 22023
     ('supplychain.rebuild_state_beside(regclass)', $$'supplychain.stage_state'::regclass$$),
@@ -121,7 +121,7 @@ INSERT INTO fn_write VALUES
     ('supplychain.rebuild_state()', 'supplychain.share_total'),
     ('supplychain.rebuild_state_beside(regclass)', 'supplychain.share_total'),
     ('supplychain.refresh_state(regclass,text[],text[],text[])', 'supplychain.stage_state'),
-    ('supplychain.refresh_country(regclass,text[],text[],text[],boolean)', 'supplychain.country_state'),
+    ('supplychain.refresh_country(regclass,text[],text[],text[])', 'supplychain.country_state'),
     ('supplychain.refresh_weights(regclass)', 'supplychain.stage_state'),
     ('supplychain.refresh_trade(regclass,text[],text[],integer[])', 'supplychain.trade_country_total'),
     -- (these need to own trade_flow: its writers are refused too)
