@@ -68,10 +68,59 @@ SELECT pg_temp.partial('SELECT k, top_partner(v, p) FROM public.many GROUP BY k'
 SELECT count(*) AS differences FROM (
     SELECT k, top_partner(v, p) FROM public.many GROUP BY k
     EXCEPT SELECT k, (array_agg(p ORDER BY v DESC, p COLLATE "C"))[1] FROM public.many GROUP BY k) d;
+-- trade_totals() too: its states combined as the SQL formulas sum
+UPDATE public.many SET v = v / 8 WHERE k = 3;
+SELECT pg_temp.partial('SELECT k, trade_totals(v, p) FROM public.many GROUP BY k') AS totals_in_parallel;
+SELECT count(*) AS differences FROM (
+    SELECT k, (t).flows, (t).total::text, (t).squares::text, (t).partners, (t).top_value::text, (t).top_partner
+    FROM (SELECT k, trade_totals(v, p) AS t FROM public.many GROUP BY k) x
+    EXCEPT
+    SELECT k, count(*), sum(v)::text, sum(v * v)::text, count(*) FILTER (WHERE v > 0), max(v)::text,
+           (array_agg(p ORDER BY v DESC, p COLLATE "C"))[1]
+    FROM public.many GROUP BY k) d;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 DROP TABLE public.many;
+
+-- trade_totals(value, partner): count(*), sum(value), sum(value * value),
+-- and over positive values with a partner their count, the largest (the
+-- later of equal values, whose display scale it keeps, as max() does) and
+-- its partner (the first code), exactly as SQL computes them, display
+-- scales included: in 128-bit integers while the values fit, in numeric
+-- once one does not (NaN, infinity, 40 digits, a square that overflows).
+-- Each group below against the SQL formulas: no difference, as text.
+CREATE TABLE public.tricky (k text, v numeric, p text);
+INSERT INTO public.tricky VALUES
+    ('scales', 1.5, 'A'), ('scales', 2.25, 'B'), ('scales', 3, 'C'), ('scales', 0.000, 'D'), ('scales', 10000.0001, 'E'),
+    ('ties', 5.0, 'D'), ('ties', 5, 'B'), ('ties', 5.00, 'C'), ('ties', 4.9999, 'A'),
+    ('signs', -3.5, 'A'), ('signs', 0, 'B'), ('signs', -0.25, 'C'),
+    ('nulls', NULL, 'A'), ('nulls', 7, NULL), ('nulls', 2, 'C'),
+    ('trailing', 670.4200000000000000, 'A'), ('trailing', 464.2010000000000000, 'B'),
+    ('wide', 12345678901234567890123456789012345678901234567890, 'A'), ('wide', 1, 'B'),
+    ('squares', 99999999999999999999.5, 'A'), ('squares', 99999999999999999999.5, 'B'),
+    ('nan', 1, 'A'), ('nan', 'NaN', 'B'), ('nan', 2, 'C'),
+    ('inf', 1, 'A'), ('inf', 'Infinity', 'B'),
+    ('tiny', 0.000000000000000000000000000000000000001, 'A'), ('tiny', 2, 'B'),
+    ('big', 1e30, 'A'), ('big', 1e30, 'B'), ('big', -1e30, 'C');
+CREATE VIEW public.tricky_sql AS
+SELECT k, count(*)::bigint AS flows, COALESCE(sum(v), 0) AS total, COALESCE(sum(v * v), 0) AS squares,
+       count(*) FILTER (WHERE v > 0 AND p IS NOT NULL) AS partners,
+       max(v) FILTER (WHERE v > 0 AND p IS NOT NULL) AS top_value,
+       top_partner(v, p) FILTER (WHERE v > 0) AS top_partner
+FROM (SELECT * FROM public.tricky ORDER BY k, v IS NULL, p) t GROUP BY k;
+SELECT k, (t).* FROM (SELECT k, trade_totals(v, p) AS t FROM (SELECT * FROM public.tricky ORDER BY k, v IS NULL, p) s GROUP BY k) x
+ORDER BY k;
+SELECT count(*) AS differences FROM (
+    SELECT k, (t).flows, (t).total::text, (t).squares::text, (t).partners, (t).top_value::text, (t).top_partner
+    FROM (SELECT k, trade_totals(v, p) AS t FROM (SELECT * FROM public.tricky ORDER BY k, v IS NULL, p) s GROUP BY k) x
+    EXCEPT
+    SELECT k, flows, total::text, squares::text, partners, top_value::text, top_partner FROM public.tricky_sql) d;
+-- a NULL partner: summed only (exports are so summed)
+SELECT (trade_totals(v, NULL)).* FROM public.tricky WHERE k = 'scales';
+SELECT trade_totals(v, p) IS NULL AS no_rows FROM public.tricky WHERE false;
+DROP VIEW public.tricky_sql;
+DROP TABLE public.tricky;
 
 ---------------------------------------------------------------------------
 -- Flows computed by hand (values in any unit; 2021 unless said)
@@ -480,6 +529,51 @@ SELECT stage, round(direct_loss::numeric, 4) AS direct_loss, round(total_loss::n
 FROM disruption('MX', 1.0, 'batteries') WHERE country = 'US';
 SELECT stage, supplier, direct_share, exposure, tier FROM tier_exposure
 WHERE country = 'US' AND supplier = 'MX' ORDER BY position;
+
+-- trade_totals_scan(flows): the loader's totals of a table in one pass in
+-- C, the same rows as SQL's aggregation of the same flows, exactly (as
+-- text); beyond the hash memory limit it stops (54000) and
+-- trade_country_totals() aggregates in SQL instead; a table without the
+-- flows' columns, or not a table, is refused
+CREATE TABLE public.flows_many AS
+SELECT 2030 AS year, 'E' || (g % 37) AS exporter, 'I' || (g % 41) AS importer, 'P' || (g % 53) AS product,
+       ((g * 7919) % 100000) / 1000.0 AS value
+FROM generate_series(1, 20000) g;
+CREATE VIEW public.flows_many_sql AS
+SELECT COALESCE(i.country, e.country) AS country, COALESCE(i.product, e.product) AS product,
+       COALESCE(i.year, e.year) AS year, COALESCE(i.n, 0)::integer AS import_flows, COALESCE(i.imports, 0) AS imports,
+       COALESCE(i.squares, 0) AS squares, COALESCE(i.partners, 0)::integer AS partners, i.top_value, i.top_partner,
+       COALESCE(e.n, 0)::integer AS export_flows, COALESCE(e.exports, 0) AS exports
+FROM (SELECT importer AS country, product, year, count(*) AS n, sum(value) AS imports, sum(value * value) AS squares,
+             count(*) FILTER (WHERE value > 0) AS partners, max(value) FILTER (WHERE value > 0) AS top_value,
+             top_partner(value, exporter) FILTER (WHERE value > 0) AS top_partner
+      FROM public.flows_many GROUP BY importer, product, year) i
+FULL JOIN (SELECT exporter AS country, product, year, count(*) AS n, sum(value) AS exports
+           FROM public.flows_many GROUP BY exporter, product, year) e
+  ON e.country = i.country AND e.product = i.product AND e.year = i.year;
+CREATE FUNCTION pg_temp.totals_differences(computed text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    n bigint;
+BEGIN
+    EXECUTE format($q$
+        SELECT count(*) FROM (%s) c FULL JOIN public.flows_many_sql s USING (country, product, year)
+        WHERE (c.import_flows, c.imports::text, c.squares::text, c.partners, c.top_value::text, c.top_partner,
+               c.export_flows, c.exports::text)
+              IS DISTINCT FROM (s.import_flows, s.imports::text, s.squares::text, s.partners, s.top_value::text,
+                                s.top_partner, s.export_flows, s.exports::text)$q$, computed) INTO n;
+    RETURN n;
+END
+$$;
+SELECT count(*) AS total_rows FROM public.flows_many_sql;
+SELECT pg_temp.totals_differences($$SELECT * FROM trade_totals_scan('public.flows_many')$$) AS scan_differences;
+SET work_mem = '64kB';
+SELECT pg_temp.try($$SELECT count(*) FROM trade_totals_scan('public.flows_many')$$) AS scan_beyond_memory;
+SELECT pg_temp.totals_differences($$SELECT * FROM trade_country_totals('public.flows_many')$$) AS sql_differences;
+RESET work_mem;
+SELECT pg_temp.try($$SELECT count(*) FROM trade_totals_scan('supplychain.dependency')$$) AS not_flows;
+SELECT pg_temp.try($$SELECT count(*) FROM trade_totals_scan('public.flows_many_sql')$$) AS a_view;
+DROP VIEW public.flows_many_sql;
+DROP TABLE public.flows_many;
 
 -- clean up: the user rows of this suite
 DELETE FROM dependency WHERE source = 'trade-flow' OR note = 'supplier survey';

@@ -77,4 +77,7 @@ extern Datum sc_ord_from_int4(FunctionCallInfo fcinfo, const sc_ordtype *t);
  * the same way */
 extern Datum hhi_numeric_accum(PG_FUNCTION_ARGS);
 
+/* top_partner.c: is the partner a before the partner b, byte by byte? */
+extern bool sc_partner_before(text *a, text *b);
+
 #endif							/* SUPPLYCHAIN_H */

@@ -28,8 +28,8 @@ typedef struct TopPartner
 } TopPartner;
 
 /* is the partner a before the partner b, byte by byte (a prefix first)? */
-static bool
-partner_before(text *a, text *b)
+bool
+sc_partner_before(text *a, text *b)
 {
 	int			la = VARSIZE_ANY_EXHDR(a);
 	int			lb = VARSIZE_ANY_EXHDR(b);
@@ -53,7 +53,7 @@ top_partner_offer(MemoryContext aggcontext, TopPartner *state, Numeric value, te
 															NumericGetDatum(value),
 															NumericGetDatum(state->value)));
 
-		if (cmp < 0 || (cmp == 0 && !partner_before(partner, state->partner)))
+		if (cmp < 0 || (cmp == 0 && !sc_partner_before(partner, state->partner)))
 			return state;
 	}
 

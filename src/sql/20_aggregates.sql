@@ -91,3 +91,35 @@ CREATE AGGREGATE @extschema@.top_partner(numeric, text) (
 );
 COMMENT ON AGGREGATE @extschema@.top_partner(numeric, text) IS
     'the partner (second argument) of the largest value; of equal values the partner that sorts first byte by byte; rows with a NULL skipped';
+
+-- trade_totals: what trade_country_total keeps of one country's flows of a
+-- product in a year (the flows, their sum and sum of squares, the positive
+-- ones and the largest with its partner), in one pass and exactly, summing
+-- in 128-bit integers while the values fit (src/trade_totals.c)
+CREATE TYPE @extschema@.trade_totals_row AS (
+    flows bigint, total numeric, squares numeric, partners bigint, top_value numeric, top_partner text
+);
+COMMENT ON TYPE @extschema@.trade_totals_row IS 'the result of trade_totals(numeric, text)';
+CREATE FUNCTION @extschema@.trade_totals_accum(internal, numeric, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'trade_totals_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.trade_totals_final(internal) RETURNS @extschema@.trade_totals_row
+    AS 'MODULE_PATHNAME', 'trade_totals_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.trade_totals_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'trade_totals_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.trade_totals_serialize(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'trade_totals_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.trade_totals_deserialize(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'trade_totals_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trade_totals_accum(internal, numeric, text) IS 'trade_totals(numeric, text) transition';
+COMMENT ON FUNCTION @extschema@.trade_totals_final(internal) IS 'trade_totals(numeric, text) result';
+COMMENT ON FUNCTION @extschema@.trade_totals_combine(internal, internal) IS 'trade_totals(numeric, text) combine';
+COMMENT ON FUNCTION @extschema@.trade_totals_serialize(internal) IS 'trade_totals(numeric, text) state as bytea';
+COMMENT ON FUNCTION @extschema@.trade_totals_deserialize(bytea, internal) IS 'trade_totals(numeric, text) state from bytea';
+CREATE AGGREGATE @extschema@.trade_totals(numeric, text) (
+    SFUNC = @extschema@.trade_totals_accum, STYPE = internal, FINALFUNC = @extschema@.trade_totals_final,
+    COMBINEFUNC = @extschema@.trade_totals_combine,
+    SERIALFUNC = @extschema@.trade_totals_serialize, DESERIALFUNC = @extschema@.trade_totals_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.trade_totals(numeric, text) IS
+    'count(*), sum(value), sum(value * value), and over positive values with a partner: their count, the largest and its partner (of equal values, the first partner), as a trade_totals_row; exact';

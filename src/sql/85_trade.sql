@@ -396,6 +396,16 @@ COMMENT ON COLUMN @extschema@.trade_country_total.top_partner IS 'its exporter (
 COMMENT ON COLUMN @extschema@.trade_country_total.export_flows IS 'the flows out of the country';
 COMMENT ON COLUMN @extschema@.trade_country_total.exports IS 'the sum of their values';
 
+-- trade_totals_scan(flows): every key's totals from a table of flows, in one
+-- pass over it in C (src/trade_totals.c), each flow to its importer's and its
+-- exporter's row through a hash table; within the hash memory limit
+-- (work_mem x hash_mem_multiplier), else it stops with 54000
+CREATE FUNCTION @extschema@.trade_totals_scan(flows regclass) RETURNS SETOF @extschema@.trade_country_total
+AS 'MODULE_PATHNAME', 'trade_totals_scan'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.trade_totals_scan(regclass) IS
+    'internal: trade_country_total''s rows of every key of a table of flows, in one pass in C within the hash memory limit';
+
 -- trade_country_totals(flows, keys): the totals of the keys (country, product,
 -- year; NULL keys: every key with flows) computed from the table flows, in
 -- one aggregation per side.  The loader, the triggers and verify_state()
@@ -406,19 +416,26 @@ RETURNS SETOF @extschema@.trade_country_total
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF countries IS NULL THEN
+        -- every key: one pass in C over a table (a partition), unless it is
+        -- under row-level security or its keys outgrow the hash memory (then
+        -- SQL, which spills to disk)
+        IF (SELECT c.relkind OPERATOR(pg_catalog.=) 'r' AND NOT c.relrowsecurity
+            FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) flows) THEN
+            BEGIN
+                RETURN QUERY SELECT * FROM @extschema@.trade_totals_scan(flows);
+                RETURN;
+            EXCEPTION WHEN program_limit_exceeded THEN
+                NULL;
+            END;
+        END IF;
         RETURN QUERY EXECUTE pg_catalog.format($q$
             SELECT COALESCE(i.country, e.country), COALESCE(i.product, e.product), COALESCE(i.year, e.year),
-                   COALESCE(i.n, 0)::integer, COALESCE(i.imports, 0), COALESCE(i.squares, 0),
-                   COALESCE(i.partners, 0)::integer, i.top_value, i.top_partner,
-                   COALESCE(e.n, 0)::integer, COALESCE(e.exports, 0)
-            FROM (SELECT f.importer AS country, f.product, f.year, pg_catalog.count(*) AS n,
-                         pg_catalog.sum(f.value) AS imports, pg_catalog.sum(f.value OPERATOR(pg_catalog.*) f.value) AS squares,
-                         pg_catalog.count(*) FILTER (WHERE f.value OPERATOR(pg_catalog.>) 0) AS partners,
-                         pg_catalog.max(f.value) FILTER (WHERE f.value OPERATOR(pg_catalog.>) 0) AS top_value,
-                         @extschema@.top_partner(f.value, f.exporter) FILTER (WHERE f.value OPERATOR(pg_catalog.>) 0) AS top_partner
+                   COALESCE((i.t).flows, 0)::integer, COALESCE((i.t).total, 0), COALESCE((i.t).squares, 0),
+                   COALESCE((i.t).partners, 0)::integer, (i.t).top_value, (i.t).top_partner,
+                   COALESCE((e.t).flows, 0)::integer, COALESCE((e.t).total, 0)
+            FROM (SELECT f.importer AS country, f.product, f.year, @extschema@.trade_totals(f.value, f.exporter) AS t
                   FROM %1$s f GROUP BY f.importer, f.product, f.year) i
-            FULL JOIN (SELECT f.exporter AS country, f.product, f.year, pg_catalog.count(*) AS n,
-                              pg_catalog.sum(f.value) AS exports
+            FULL JOIN (SELECT f.exporter AS country, f.product, f.year, @extschema@.trade_totals(f.value, NULL) AS t
                        FROM %1$s f GROUP BY f.exporter, f.product, f.year) e
               ON e.country OPERATOR(pg_catalog.=) i.country AND e.product OPERATOR(pg_catalog.=) i.product
              AND e.year OPERATOR(pg_catalog.=) i.year
@@ -428,24 +445,21 @@ BEGIN
     -- a few keys: each read through the indexes on importer and exporter
     RETURN QUERY EXECUTE pg_catalog.format($q$
         SELECT k.country, k.product, k.year,
-               i.n::integer, COALESCE(i.imports, 0), COALESCE(i.squares, 0), i.partners::integer,
-               i.top_value, i.top_partner, e.n::integer, COALESCE(e.exports, 0)
+               COALESCE((i.t).flows, 0)::integer, COALESCE((i.t).total, 0), COALESCE((i.t).squares, 0),
+               COALESCE((i.t).partners, 0)::integer, (i.t).top_value, (i.t).top_partner,
+               COALESCE((e.t).flows, 0)::integer, COALESCE((e.t).total, 0)
         FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) k (country, product, year)
         CROSS JOIN LATERAL (
-            SELECT pg_catalog.count(*) AS n, pg_catalog.sum(f.value) AS imports,
-                   pg_catalog.sum(f.value OPERATOR(pg_catalog.*) f.value) AS squares,
-                   pg_catalog.count(*) FILTER (WHERE f.value OPERATOR(pg_catalog.>) 0) AS partners,
-                   pg_catalog.max(f.value) FILTER (WHERE f.value OPERATOR(pg_catalog.>) 0) AS top_value,
-                   @extschema@.top_partner(f.value, f.exporter) FILTER (WHERE f.value OPERATOR(pg_catalog.>) 0) AS top_partner
+            SELECT @extschema@.trade_totals(f.value, f.exporter) AS t
             FROM %1$s f
             WHERE f.importer OPERATOR(pg_catalog.=) k.country AND f.product OPERATOR(pg_catalog.=) k.product
               AND f.year OPERATOR(pg_catalog.=) k.year) i
         CROSS JOIN LATERAL (
-            SELECT pg_catalog.count(*) AS n, pg_catalog.sum(f.value) AS exports
+            SELECT @extschema@.trade_totals(f.value, NULL) AS t
             FROM %1$s f
             WHERE f.exporter OPERATOR(pg_catalog.=) k.country AND f.product OPERATOR(pg_catalog.=) k.product
               AND f.year OPERATOR(pg_catalog.=) k.year) e
-        WHERE i.n OPERATOR(pg_catalog.>) 0 OR e.n OPERATOR(pg_catalog.>) 0
+        WHERE (i.t).flows OPERATOR(pg_catalog.>) 0 OR (e.t).flows OPERATOR(pg_catalog.>) 0
     $q$, flows) USING countries, products, years;
 END
 $$;
@@ -1109,7 +1123,6 @@ BEGIN
                 USING ERRCODE = state, DETAIL = pg_catalog.format('Failing row contains %s.', bad),
                       HINT = 'Nothing was loaded: the year keeps its previous flows, and the staging table its rows.';
         END;
-        EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM @extschema@.%I', building) INTO loaded;
     ELSE
         EXECUTE pg_catalog.format(
             'CREATE TABLE @extschema@.%I (LIKE @extschema@.trade_flow INCLUDING DEFAULTS INCLUDING CONSTRAINTS, CONSTRAINT %I CHECK (year OPERATOR(pg_catalog.=) %s))',
@@ -1171,10 +1184,22 @@ BEGIN
     END LOOP;
     PERFORM @extschema@.trade_partition_ready(pg_catalog.format('@extschema@.%I', part)::regclass);
 
-    -- 4. the year's totals, from the new partition alone
+    -- 4. the year's totals, from the new partition alone: one pass in C
+    -- (what trade_country_totals() gives, without its set in between), or
+    -- in SQL when they outgrow the hash memory; a table taken over was
+    -- loaded with as many flows as the totals count
     DELETE FROM @extschema@.trade_country_total t WHERE t.year OPERATOR(pg_catalog.=) for_year;
-    EXECUTE pg_catalog.format('INSERT INTO @extschema@.trade_country_total SELECT * FROM @extschema@.trade_country_totals(%L)',
-                              pg_catalog.format('@extschema@.%I', part));
+    BEGIN
+        EXECUTE pg_catalog.format('INSERT INTO @extschema@.trade_country_total SELECT * FROM @extschema@.trade_totals_scan(%L)',
+                                  pg_catalog.format('@extschema@.%I', part));
+    EXCEPTION WHEN program_limit_exceeded THEN
+        EXECUTE pg_catalog.format('INSERT INTO @extschema@.trade_country_total SELECT * FROM @extschema@.trade_country_totals(%L)',
+                                  pg_catalog.format('@extschema@.%I', part));
+    END;
+    IF take_over THEN
+        SELECT COALESCE(pg_catalog.sum(t.import_flows), 0) INTO loaded
+          FROM @extschema@.trade_country_total t WHERE t.year OPERATOR(pg_catalog.=) for_year;
+    END IF;
     -- (no ANALYZE: building the indexes counted the rows, and autovacuum
     -- analyzes the new partition soon)
     IF take_over THEN

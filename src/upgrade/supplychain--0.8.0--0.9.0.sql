@@ -2,7 +2,8 @@
 -- any table size: the share rule and the state read each key's index range
 -- (never a scan and a sort of the whole table), the country rows are summed
 -- from one read of each (country, supplier)'s terms and written only where
--- they change.
+-- they change; trade_country_total is computed in one pass in C (the
+-- aggregate trade_totals() and trade_totals_scan()), exactly.
 \echo Use "ALTER EXTENSION supplychain UPDATE TO '0.9.0'" to load this file. \quit
 
 -- the country rows: country_lock() gives way to country_sums(), and
@@ -475,4 +476,320 @@ BEGIN
     RETURN NULL;
 END
 $$;
+
+-- trade_totals: what trade_country_total keeps of one country's flows of a
+-- product in a year (the flows, their sum and sum of squares, the positive
+-- ones and the largest with its partner), in one pass and exactly, summing
+-- in 128-bit integers while the values fit (src/trade_totals.c)
+CREATE TYPE @extschema@.trade_totals_row AS (
+    flows bigint, total numeric, squares numeric, partners bigint, top_value numeric, top_partner text
+);
+COMMENT ON TYPE @extschema@.trade_totals_row IS 'the result of trade_totals(numeric, text)';
+CREATE FUNCTION @extschema@.trade_totals_accum(internal, numeric, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'trade_totals_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.trade_totals_final(internal) RETURNS @extschema@.trade_totals_row
+    AS 'MODULE_PATHNAME', 'trade_totals_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.trade_totals_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'trade_totals_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.trade_totals_serialize(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'trade_totals_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.trade_totals_deserialize(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'trade_totals_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trade_totals_accum(internal, numeric, text) IS 'trade_totals(numeric, text) transition';
+COMMENT ON FUNCTION @extschema@.trade_totals_final(internal) IS 'trade_totals(numeric, text) result';
+COMMENT ON FUNCTION @extschema@.trade_totals_combine(internal, internal) IS 'trade_totals(numeric, text) combine';
+COMMENT ON FUNCTION @extschema@.trade_totals_serialize(internal) IS 'trade_totals(numeric, text) state as bytea';
+COMMENT ON FUNCTION @extschema@.trade_totals_deserialize(bytea, internal) IS 'trade_totals(numeric, text) state from bytea';
+CREATE AGGREGATE @extschema@.trade_totals(numeric, text) (
+    SFUNC = @extschema@.trade_totals_accum, STYPE = internal, FINALFUNC = @extschema@.trade_totals_final,
+    COMBINEFUNC = @extschema@.trade_totals_combine,
+    SERIALFUNC = @extschema@.trade_totals_serialize, DESERIALFUNC = @extschema@.trade_totals_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.trade_totals(numeric, text) IS
+    'count(*), sum(value), sum(value * value), and over positive values with a partner: their count, the largest and its partner (of equal values, the first partner), as a trade_totals_row; exact';
+
+-- trade_totals_scan(flows): every key's totals from a table of flows, in one
+-- pass over it in C (src/trade_totals.c), each flow to its importer's and its
+-- exporter's row through a hash table; within the hash memory limit
+-- (work_mem x hash_mem_multiplier), else it stops with 54000
+CREATE FUNCTION @extschema@.trade_totals_scan(flows regclass) RETURNS SETOF @extschema@.trade_country_total
+AS 'MODULE_PATHNAME', 'trade_totals_scan'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.trade_totals_scan(regclass) IS
+    'internal: trade_country_total''s rows of every key of a table of flows, in one pass in C within the hash memory limit';
+
+-- the totals: one pass in C, in the loader and for every key of a table
+CREATE OR REPLACE FUNCTION @extschema@.trade_country_totals(flows regclass, countries text[] DEFAULT NULL,
+                                         products text[] DEFAULT NULL, years integer[] DEFAULT NULL)
+RETURNS SETOF @extschema@.trade_country_total
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF countries IS NULL THEN
+        -- every key: one pass in C over a table (a partition), unless it is
+        -- under row-level security or its keys outgrow the hash memory (then
+        -- SQL, which spills to disk)
+        IF (SELECT c.relkind OPERATOR(pg_catalog.=) 'r' AND NOT c.relrowsecurity
+            FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) flows) THEN
+            BEGIN
+                RETURN QUERY SELECT * FROM @extschema@.trade_totals_scan(flows);
+                RETURN;
+            EXCEPTION WHEN program_limit_exceeded THEN
+                NULL;
+            END;
+        END IF;
+        RETURN QUERY EXECUTE pg_catalog.format($q$
+            SELECT COALESCE(i.country, e.country), COALESCE(i.product, e.product), COALESCE(i.year, e.year),
+                   COALESCE((i.t).flows, 0)::integer, COALESCE((i.t).total, 0), COALESCE((i.t).squares, 0),
+                   COALESCE((i.t).partners, 0)::integer, (i.t).top_value, (i.t).top_partner,
+                   COALESCE((e.t).flows, 0)::integer, COALESCE((e.t).total, 0)
+            FROM (SELECT f.importer AS country, f.product, f.year, @extschema@.trade_totals(f.value, f.exporter) AS t
+                  FROM %1$s f GROUP BY f.importer, f.product, f.year) i
+            FULL JOIN (SELECT f.exporter AS country, f.product, f.year, @extschema@.trade_totals(f.value, NULL) AS t
+                       FROM %1$s f GROUP BY f.exporter, f.product, f.year) e
+              ON e.country OPERATOR(pg_catalog.=) i.country AND e.product OPERATOR(pg_catalog.=) i.product
+             AND e.year OPERATOR(pg_catalog.=) i.year
+        $q$, flows);
+        RETURN;
+    END IF;
+    -- a few keys: each read through the indexes on importer and exporter
+    RETURN QUERY EXECUTE pg_catalog.format($q$
+        SELECT k.country, k.product, k.year,
+               COALESCE((i.t).flows, 0)::integer, COALESCE((i.t).total, 0), COALESCE((i.t).squares, 0),
+               COALESCE((i.t).partners, 0)::integer, (i.t).top_value, (i.t).top_partner,
+               COALESCE((e.t).flows, 0)::integer, COALESCE((e.t).total, 0)
+        FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) k (country, product, year)
+        CROSS JOIN LATERAL (
+            SELECT @extschema@.trade_totals(f.value, f.exporter) AS t
+            FROM %1$s f
+            WHERE f.importer OPERATOR(pg_catalog.=) k.country AND f.product OPERATOR(pg_catalog.=) k.product
+              AND f.year OPERATOR(pg_catalog.=) k.year) i
+        CROSS JOIN LATERAL (
+            SELECT @extschema@.trade_totals(f.value, NULL) AS t
+            FROM %1$s f
+            WHERE f.exporter OPERATOR(pg_catalog.=) k.country AND f.product OPERATOR(pg_catalog.=) k.product
+              AND f.year OPERATOR(pg_catalog.=) k.year) e
+        WHERE (i.t).flows OPERATOR(pg_catalog.>) 0 OR (e.t).flows OPERATOR(pg_catalog.>) 0
+    $q$, flows) USING countries, products, years;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@.load_trade_flows(year integer, staging regclass)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    for_year constant integer := $1;
+    part text;
+    building text;
+    cols text[];
+    missing text;
+    select_list text;
+    distributed boolean := false;
+    old_part regclass;
+    loaded bigint;
+    bad text;
+    suffix text;
+    take_over boolean;
+    staging_name text := staging::text;
+    checks text;
+    violated text;
+    msg text;
+    det text;
+    state text;
+BEGIN
+    IF for_year IS NULL OR for_year NOT BETWEEN 1800 AND 2999 THEN
+        RAISE EXCEPTION 'year must be between 1800 and 2999, not %', COALESCE(for_year::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF staging IS NULL THEN
+        RAISE EXCEPTION 'staging must name a table or view'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT pg_catalog.array_agg(a.attname::text) INTO cols
+      FROM pg_catalog.pg_attribute a
+     WHERE a.attrelid OPERATOR(pg_catalog.=) staging AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
+    SELECT pg_catalog.string_agg(c, ', ') INTO missing
+      FROM pg_catalog.unnest(ARRAY['year', 'exporter', 'importer', 'product', 'value']) c
+     WHERE c OPERATOR(pg_catalog.<>) ALL (COALESCE(cols, '{}'));
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION '% has no column %', staging, missing
+            USING ERRCODE = 'undefined_column',
+                  HINT = 'The staging table needs trade_flow''s columns year, exporter, importer, product and value (quantity and source are optional).';
+    END IF;
+    select_list := pg_catalog.format('s.year, s.exporter, s.importer, s.product, s.value, %s, %s',
+        CASE WHEN 'quantity' OPERATOR(pg_catalog.=) ANY (cols) THEN 's.quantity' ELSE 'NULL' END,
+        CASE WHEN 'source' OPERATOR(pg_catalog.=) ANY (cols) THEN 's.source' ELSE 'NULL' END);
+    -- one load (or maker of the year's partition) at a time
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplychain.trade_flow_year'), for_year);
+
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+        EXECUTE 'SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1)'
+            INTO distributed USING '@extschema@.trade_flow'::regclass;
+    END IF;
+    IF distributed THEN
+        -- through the distributed table: its triggers keep trade_country_total
+        EXECUTE pg_catalog.format('SELECT s.year FROM %s s WHERE s.year IS DISTINCT FROM $1 LIMIT 1', staging)
+            INTO bad USING for_year;
+        IF bad IS NOT NULL OR FOUND THEN
+            RAISE EXCEPTION 'a row of % is not of year %', staging, for_year
+                USING ERRCODE = 'check_violation', DETAIL = pg_catalog.format('It is of year %s.', COALESCE(bad, 'NULL'));
+        END IF;
+        PERFORM @extschema@.trade_flow_year(for_year);
+        DELETE FROM @extschema@.trade_flow f WHERE f.year OPERATOR(pg_catalog.=) for_year;
+        EXECUTE pg_catalog.format(
+            'INSERT INTO @extschema@.trade_flow (year, exporter, importer, product, value, quantity, source) SELECT %s FROM %s s',
+            select_list, staging);
+        GET DIAGNOSTICS loaded = ROW_COUNT;
+        RETURN loaded;
+    END IF;
+
+    -- 1. the year as a table of its own, with trade_flow's columns and
+    -- checks, and one more: every row is of the year (which also spares
+    -- the attach a scan).  A table of the caller's with exactly
+    -- trade_flow's columns and nothing else (no index, trigger, constraint,
+    -- grant, rule, policy, inheritance; CREATE TABLE ... (LIKE
+    -- supplychain.trade_flow)) becomes that table itself: it is moved into
+    -- the extension's schema and checked in one scan, and its rows are
+    -- never copied.  Anything else is copied.
+    part := 'trade_flow_' || for_year;
+    building := part || '_loading';
+    SELECT c.relkind OPERATOR(pg_catalog.=) 'r' AND c.relpersistence OPERATOR(pg_catalog.=) 'p'
+           AND NOT c.relispartition AND NOT c.relhassubclass AND NOT c.relhasrules AND NOT c.relhastriggers
+           AND NOT c.relrowsecurity AND c.relacl IS NULL
+           AND pg_catalog.pg_has_role(c.relowner, 'USAGE')
+           AND NOT EXISTS (SELECT FROM pg_catalog.pg_index i WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid)
+           -- (NOT NULL constraints apart: PostgreSQL 18 lists them there)
+           AND NOT EXISTS (SELECT FROM pg_catalog.pg_constraint k
+                           WHERE k.conrelid OPERATOR(pg_catalog.=) c.oid AND k.contype OPERATOR(pg_catalog.<>) 'n')
+           AND NOT EXISTS (SELECT FROM pg_catalog.pg_inherits h WHERE h.inhrelid OPERATOR(pg_catalog.=) c.oid)
+           AND (SELECT pg_catalog.array_agg(pg_catalog.format('%s %s %s %s', a.attname, a.atttypid, a.atttypmod, a.attcollation)
+                                            ORDER BY a.attnum)
+                FROM pg_catalog.pg_attribute a
+                WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attnum OPERATOR(pg_catalog.>) 0)
+               OPERATOR(pg_catalog.=)
+               (SELECT pg_catalog.array_agg(pg_catalog.format('%s %s %s %s', a.attname, a.atttypid, a.atttypmod, a.attcollation)
+                                            ORDER BY a.attnum)
+                FROM pg_catalog.pg_attribute a
+                WHERE a.attrelid OPERATOR(pg_catalog.=) '@extschema@.trade_flow'::regclass AND a.attnum OPERATOR(pg_catalog.>) 0)
+      INTO take_over
+      FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) staging;
+    IF take_over THEN
+        -- trade_flow's checks and NOT NULLs, and the year's, in one
+        -- ALTER TABLE: one scan validates them all
+        SELECT pg_catalog.string_agg(pg_catalog.format('ADD CONSTRAINT %I %s', k.conname, pg_catalog.pg_get_constraintdef(k.oid)), ', '),
+               pg_catalog.string_agg(pg_catalog.format('NOT COALESCE(%s, true)',
+                                                       pg_catalog.substr(pg_catalog.pg_get_constraintdef(k.oid), 7)), ' OR ')
+          INTO checks, violated
+          FROM pg_catalog.pg_constraint k
+         WHERE k.conrelid OPERATOR(pg_catalog.=) '@extschema@.trade_flow'::regclass AND k.contype OPERATOR(pg_catalog.=) 'c';
+        SELECT checks || ', ' || pg_catalog.string_agg(pg_catalog.format('ALTER COLUMN %I SET NOT NULL', a.attname), ', '),
+               violated || ' OR ' || pg_catalog.string_agg(pg_catalog.format('%I IS NULL', a.attname), ' OR ')
+          INTO checks, violated
+          FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid OPERATOR(pg_catalog.=) '@extschema@.trade_flow'::regclass AND a.attnum OPERATOR(pg_catalog.>) 0
+           AND a.attnotnull;
+        checks := checks || pg_catalog.format(', ADD CONSTRAINT %I CHECK (year OPERATOR(pg_catalog.=) %s)', part || '_year', for_year);
+        violated := violated || pg_catalog.format(' OR year IS DISTINCT FROM %s', for_year);
+        EXECUTE pg_catalog.format('ALTER TABLE %s RENAME TO %I', staging, building);
+        IF (SELECT c.relnamespace FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) staging)
+           OPERATOR(pg_catalog.<>) '@extschema@'::regnamespace THEN
+            EXECUTE pg_catalog.format('ALTER TABLE %s SET SCHEMA @extschema@', staging);
+        END IF;
+        BEGIN
+            EXECUTE pg_catalog.format('ALTER TABLE @extschema@.%I %s', building, checks);
+        EXCEPTION WHEN integrity_constraint_violation THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, state = RETURNED_SQLSTATE;
+            EXECUTE pg_catalog.format('SELECT s::text FROM @extschema@.%I s WHERE %s LIMIT 1', building, violated) INTO bad;
+            RAISE EXCEPTION 'a row of % is not a flow of %: %', staging_name, for_year, msg
+                USING ERRCODE = state, DETAIL = pg_catalog.format('Failing row contains %s.', bad),
+                      HINT = 'Nothing was loaded: the year keeps its previous flows, and the staging table its rows.';
+        END;
+    ELSE
+        EXECUTE pg_catalog.format(
+            'CREATE TABLE @extschema@.%I (LIKE @extschema@.trade_flow INCLUDING DEFAULTS INCLUDING CONSTRAINTS, CONSTRAINT %I CHECK (year OPERATOR(pg_catalog.=) %s))',
+            building, part || '_year', for_year);
+        BEGIN
+            EXECUTE pg_catalog.format(
+                'INSERT INTO @extschema@.%I (year, exporter, importer, product, value, quantity, source) SELECT %s FROM %s s',
+                building, select_list, staging);
+            GET DIAGNOSTICS loaded = ROW_COUNT;
+        EXCEPTION WHEN integrity_constraint_violation OR data_exception THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, state = RETURNED_SQLSTATE;
+            RAISE EXCEPTION 'a row of % is not a flow of %: %', staging, for_year, msg
+                USING ERRCODE = state, DETAIL = det,
+                      HINT = 'Nothing was loaded: the year keeps its previous flows.';
+        END;
+    END IF;
+
+    -- 2. its key and indexes, each built by one sort (a repeated key fails
+    -- here)
+    BEGIN
+        PERFORM @extschema@.trade_flow_indexes(pg_catalog.format('@extschema@.%I', building)::regclass, building);
+    EXCEPTION WHEN unique_violation THEN
+        GET STACKED DIAGNOSTICS det = PG_EXCEPTION_DETAIL;
+        RAISE EXCEPTION 'two rows of % have the same year, exporter, importer and product', staging_name
+            USING ERRCODE = 'unique_violation', DETAIL = det,
+                  HINT = 'Nothing was loaded: the year keeps its previous flows.';
+    END;
+
+    -- 3. the swap: the year's previous partition goes, the new one is
+    -- attached (its foreign keys are checked there) and takes the year's
+    -- name
+    old_part := @extschema@.trade_flow_partition(for_year);
+    IF old_part IS NOT NULL THEN
+        EXECUTE pg_catalog.format('ALTER TABLE @extschema@.trade_flow DETACH PARTITION %s', old_part);
+        EXECUTE pg_catalog.format('DROP TABLE %s', old_part);
+    END IF;
+    BEGIN
+        EXECUTE pg_catalog.format('ALTER TABLE @extschema@.trade_flow ATTACH PARTITION @extschema@.%I FOR VALUES IN (%s)',
+                                  building, for_year);
+    EXCEPTION WHEN foreign_key_violation THEN
+        GET STACKED DIAGNOSTICS det = PG_EXCEPTION_DETAIL;
+        EXECUTE pg_catalog.format($q$
+            SELECT pg_catalog.format('(%%s, %%s, %%s, %%s, %%s)', b.year, b.exporter, b.importer, b.product, b.value)
+            FROM @extschema@.%I b
+            WHERE NOT EXISTS (SELECT FROM @extschema@.country c WHERE c.code OPERATOR(pg_catalog.=) b.exporter)
+               OR NOT EXISTS (SELECT FROM @extschema@.country c WHERE c.code OPERATOR(pg_catalog.=) b.importer)
+               OR NOT EXISTS (SELECT FROM @extschema@.product p WHERE p.code OPERATOR(pg_catalog.=) b.product)
+               OR (b.source IS NOT NULL AND NOT EXISTS (SELECT FROM @extschema@.source s WHERE s.id OPERATOR(pg_catalog.=) b.source))
+            ORDER BY b.exporter, b.importer, b.product LIMIT 1
+        $q$, building) INTO bad;
+        RAISE EXCEPTION 'a row of % names a country, product or source that does not exist', staging_name
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = pg_catalog.format('%s The first such row (year, exporter, importer, product, value): %s.', det, bad),
+                  HINT = 'Nothing was loaded: the year keeps its previous flows. Add the codes to supplychain.country or supplychain.product first.';
+    END;
+    EXECUTE pg_catalog.format('ALTER TABLE @extschema@.%I RENAME TO %I', building, part);
+    FOREACH suffix IN ARRAY ARRAY['_pkey', '_importer_product_year_idx', '_exporter_product_year_idx', '_product_year_idx'] LOOP
+        EXECUTE pg_catalog.format('ALTER INDEX @extschema@.%I RENAME TO %I', building || suffix, part || suffix);
+    END LOOP;
+    PERFORM @extschema@.trade_partition_ready(pg_catalog.format('@extschema@.%I', part)::regclass);
+
+    -- 4. the year's totals, from the new partition alone: one pass in C
+    -- (what trade_country_totals() gives, without its set in between), or
+    -- in SQL when they outgrow the hash memory; a table taken over was
+    -- loaded with as many flows as the totals count
+    DELETE FROM @extschema@.trade_country_total t WHERE t.year OPERATOR(pg_catalog.=) for_year;
+    BEGIN
+        EXECUTE pg_catalog.format('INSERT INTO @extschema@.trade_country_total SELECT * FROM @extschema@.trade_totals_scan(%L)',
+                                  pg_catalog.format('@extschema@.%I', part));
+    EXCEPTION WHEN program_limit_exceeded THEN
+        EXECUTE pg_catalog.format('INSERT INTO @extschema@.trade_country_total SELECT * FROM @extschema@.trade_country_totals(%L)',
+                                  pg_catalog.format('@extschema@.%I', part));
+    END;
+    IF take_over THEN
+        SELECT COALESCE(pg_catalog.sum(t.import_flows), 0) INTO loaded
+          FROM @extschema@.trade_country_total t WHERE t.year OPERATOR(pg_catalog.=) for_year;
+    END IF;
+    -- (no ANALYZE: building the indexes counted the rows, and autovacuum
+    -- analyzes the new partition soon)
+    IF take_over THEN
+        RAISE NOTICE 'the table % is now the partition %.% (its rows were not copied)', staging_name, '@extschema@', part
+            USING HINT = 'To keep a staging table, give load_trade_flows a view of it, or a table of other columns.';
+    END IF;
+    RETURN loaded;
+END
+$fn$;
 
