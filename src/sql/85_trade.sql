@@ -1282,7 +1282,9 @@ BEGIN
     IF found_rows THEN
         EXECUTE pg_catalog.format($q$
             WITH new AS (
-                SELECT s.stage, s.importer AS country, s.partner AS supplier, s.item,
+                -- (the codes in dependency's collation: its index serves the probes below)
+                SELECT s.stage, s.importer COLLATE pg_catalog."default" AS country,
+                       s.partner COLLATE pg_catalog."default" AS supplier, s.item,
                        pg_catalog.trim_scale(pg_catalog.div(s.value OPERATOR(pg_catalog.*) 10000000000::numeric, s.total)
                                              OPERATOR(pg_catalog./) 10000000000::numeric) AS share,
                        pg_catalog.format('trade_flow %%s: %%s of %%s imported by %%s (products %%s)',
@@ -1296,12 +1298,16 @@ BEGIN
                               AND p.value OPERATOR(pg_catalog.>) 0 %1$s
                             GROUP BY p.importer, ps.stage, ps.item, p.partner) v) s
             ), own AS (
+                -- each item's own rows through its index range (OFFSET 0:
+                -- a probe per item, never a scan of dependency)
                 SELECT d.stage, d.country, d.item, d.supplier, d.as_of
-                FROM @extschema@.dependency d
-                WHERE d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.kind OPERATOR(pg_catalog.=) 'supply'
-                  AND EXISTS (SELECT FROM new n
-                              WHERE n.stage OPERATOR(pg_catalog.=) d.stage AND n.country OPERATOR(pg_catalog.=) d.country
-                                AND n.item OPERATOR(pg_catalog.=) d.item)
+                FROM (SELECT DISTINCT n.stage, n.country, n.item FROM new n) k
+                CROSS JOIN LATERAL (
+                    SELECT d.stage, d.country, d.item, d.supplier, d.as_of FROM @extschema@.dependency d
+                    WHERE d.country OPERATOR(pg_catalog.=) k.country AND d.stage OPERATOR(pg_catalog.=) k.stage
+                      AND d.kind OPERATOR(pg_catalog.=) 'supply' AND d.item OPERATOR(pg_catalog.=) k.item
+                      AND d.source OPERATOR(pg_catalog.=) 'trade-flow'
+                    OFFSET 0) d
                 UNION ALL
                 SELECT n.stage, n.country, n.item, n.supplier, $1 FROM new n
             ), zero AS (

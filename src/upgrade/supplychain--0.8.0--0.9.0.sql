@@ -793,3 +793,119 @@ BEGIN
 END
 $fn$;
 
+-- load_trade_dependencies: its own earlier rows read by a probe per item (in
+-- dependency's collation), never by a scan of dependency
+CREATE OR REPLACE FUNCTION @extschema@.load_trade_dependencies(year integer, importer text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    for_year constant integer := $1;
+    for_importer constant text := $2;
+    as_of date;
+    only_importer text := '';
+    found_rows boolean;
+    written bigint := 0;
+BEGIN
+    IF for_year IS NULL OR for_year NOT BETWEEN 1800 AND 2999 THEN
+        RAISE EXCEPTION 'year must be between 1800 and 2999, not %', COALESCE(for_year::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF for_importer IS NOT NULL THEN
+        IF NOT EXISTS (SELECT FROM @extschema@.country k WHERE k.code OPERATOR(pg_catalog.=) for_importer) THEN
+            RAISE EXCEPTION 'unknown importer: %', pg_catalog.quote_literal(for_importer)
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Give a code of supplychain.country (a country or a group such as ''EU''), or NULL for every importer.';
+        END IF;
+        only_importer := ' AND %1$s OPERATOR(pg_catalog.=) $3';
+    END IF;
+    as_of := pg_catalog.make_date(for_year, 12, 31);
+    -- one load at a time: two loads of the same rows would both delete
+    -- them and then both insert
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplychain.load_trade_dependencies'));
+
+    -- 1. this year's own rows go
+    EXECUTE pg_catalog.format($q$
+        SELECT EXISTS (SELECT FROM @extschema@.dependency d
+                       WHERE d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.as_of OPERATOR(pg_catalog.=) $1 %s)
+    $q$, pg_catalog.format(only_importer, 'd.country')) INTO found_rows USING as_of, for_year, for_importer;
+    IF found_rows THEN
+        EXECUTE pg_catalog.format($q$
+            DELETE FROM @extschema@.dependency d
+            WHERE d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.as_of OPERATOR(pg_catalog.=) $1 %s
+        $q$, pg_catalog.format(only_importer, 'd.country')) USING as_of, for_year, for_importer;
+    END IF;
+
+    -- 2. the partners' shares of the year, and shares 0 in one statement
+    -- (the share rule is checked after each): at each own date of an item,
+    -- a supplier with an own row at an earlier date and none at that date
+    -- gets share 0, so that its earlier share does not count there (the
+    -- rule counts each supplier's latest row).  Every own date then lists
+    -- every supplier seen before it, whichever year is loaded first, and
+    -- deleting one year's rows (step 1) never brings an older share back.
+    EXECUTE pg_catalog.format($q$
+        SELECT EXISTS (SELECT FROM @extschema@.import_partner p
+                       JOIN @extschema@.product_stage ps ON ps.product OPERATOR(pg_catalog.=) p.product
+                       WHERE p.year OPERATOR(pg_catalog.=) $2 AND NOT p.inside
+                         AND p.value OPERATOR(pg_catalog.>) 0 %s)
+    $q$, pg_catalog.format(only_importer, 'p.importer')) INTO found_rows USING as_of, for_year, for_importer;
+    IF found_rows THEN
+        EXECUTE pg_catalog.format($q$
+            WITH new AS (
+                -- (the codes in dependency's collation: its index serves the probes below)
+                SELECT s.stage, s.importer COLLATE pg_catalog."default" AS country,
+                       s.partner COLLATE pg_catalog."default" AS supplier, s.item,
+                       pg_catalog.trim_scale(pg_catalog.div(s.value OPERATOR(pg_catalog.*) 10000000000::numeric, s.total)
+                                             OPERATOR(pg_catalog./) 10000000000::numeric) AS share,
+                       pg_catalog.format('trade_flow %%s: %%s of %%s imported by %%s (products %%s)',
+                                         $2, s.value, s.total, s.importer, s.products) AS note
+                FROM (SELECT v.*, pg_catalog.sum(v.value) OVER (PARTITION BY v.importer, v.stage, v.item) AS total
+                      FROM (SELECT p.importer, ps.stage, ps.item, p.partner, pg_catalog.sum(p.value) AS value,
+                                   pg_catalog.string_agg(DISTINCT p.product, ' ' ORDER BY p.product) AS products
+                            FROM @extschema@.import_partner p
+                            JOIN @extschema@.product_stage ps ON ps.product OPERATOR(pg_catalog.=) p.product
+                            WHERE p.year OPERATOR(pg_catalog.=) $2 AND NOT p.inside
+                              AND p.value OPERATOR(pg_catalog.>) 0 %1$s
+                            GROUP BY p.importer, ps.stage, ps.item, p.partner) v) s
+            ), own AS (
+                -- each item's own rows through its index range (OFFSET 0:
+                -- a probe per item, never a scan of dependency)
+                SELECT d.stage, d.country, d.item, d.supplier, d.as_of
+                FROM (SELECT DISTINCT n.stage, n.country, n.item FROM new n) k
+                CROSS JOIN LATERAL (
+                    SELECT d.stage, d.country, d.item, d.supplier, d.as_of FROM @extschema@.dependency d
+                    WHERE d.country OPERATOR(pg_catalog.=) k.country AND d.stage OPERATOR(pg_catalog.=) k.stage
+                      AND d.kind OPERATOR(pg_catalog.=) 'supply' AND d.item OPERATOR(pg_catalog.=) k.item
+                      AND d.source OPERATOR(pg_catalog.=) 'trade-flow'
+                    OFFSET 0) d
+                UNION ALL
+                SELECT n.stage, n.country, n.item, n.supplier, $1 FROM new n
+            ), zero AS (
+                SELECT DISTINCT t.stage, t.country, t.item, o.supplier, t.as_of
+                FROM (SELECT DISTINCT o.stage, o.country, o.item, o.as_of FROM own o) t
+                JOIN own o ON o.stage OPERATOR(pg_catalog.=) t.stage AND o.country OPERATOR(pg_catalog.=) t.country
+                          AND o.item OPERATOR(pg_catalog.=) t.item AND o.as_of OPERATOR(pg_catalog.<) t.as_of
+                WHERE NOT EXISTS (SELECT FROM own x
+                                  WHERE x.stage OPERATOR(pg_catalog.=) t.stage AND x.country OPERATOR(pg_catalog.=) t.country
+                                    AND x.item OPERATOR(pg_catalog.=) t.item AND x.supplier OPERATOR(pg_catalog.=) o.supplier
+                                    AND x.as_of OPERATOR(pg_catalog.=) t.as_of)
+                  AND NOT EXISTS (SELECT FROM @extschema@.dependency h
+                                  WHERE h.stage OPERATOR(pg_catalog.=) t.stage AND h.country OPERATOR(pg_catalog.=) t.country
+                                    AND h.kind OPERATOR(pg_catalog.=) 'supply' AND h.item OPERATOR(pg_catalog.=) t.item
+                                    AND h.supplier OPERATOR(pg_catalog.=) o.supplier AND h.as_of OPERATOR(pg_catalog.=) t.as_of)
+            )
+            INSERT INTO @extschema@.dependency (stage, country, supplier, kind, item, share, as_of, note, source)
+            SELECT n.stage, n.country, n.supplier, 'supply', n.item, n.share, $1, n.note, 'trade-flow' FROM new n
+            UNION ALL
+            SELECT z.stage, z.country, z.supplier, 'supply', z.item, 0, z.as_of,
+                   pg_catalog.format('trade_flow %%s: no imports from %%s', pg_catalog.date_part('year', z.as_of), z.supplier),
+                   'trade-flow'
+            FROM zero z
+        $q$, pg_catalog.format(only_importer, 'p.importer')) USING as_of, for_year, for_importer;
+        GET DIAGNOSTICS written = ROW_COUNT;
+    END IF;
+    RETURN written;
+END
+$fn$;
+
