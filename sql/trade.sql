@@ -68,8 +68,10 @@ SELECT pg_temp.partial('SELECT k, top_partner(v, p) FROM public.many GROUP BY k'
 SELECT count(*) AS differences FROM (
     SELECT k, top_partner(v, p) FROM public.many GROUP BY k
     EXCEPT SELECT k, (array_agg(p ORDER BY v DESC, p COLLATE "C"))[1] FROM public.many GROUP BY k) d;
--- trade_totals() too: its states combined as the SQL formulas sum
+-- trade_totals() too: its states combined as the SQL formulas sum (k = 5:
+-- values of 40 decimals, summed in numeric, the largest one too)
 UPDATE public.many SET v = v / 8 WHERE k = 3;
+UPDATE public.many SET v = v * 1e-40 WHERE k = 5;
 SELECT pg_temp.partial('SELECT k, trade_totals(v, p) FROM public.many GROUP BY k') AS totals_in_parallel;
 SELECT count(*) AS differences FROM (
     SELECT k, (t).flows, (t).total::text, (t).squares::text, (t).partners, (t).top_value::text, (t).top_partner
@@ -88,7 +90,8 @@ DROP TABLE public.many;
 -- later of equal values, whose display scale it keeps, as max() does) and
 -- its partner (the first code), exactly as SQL computes them, display
 -- scales included: in 128-bit integers while the values fit, in numeric
--- once one does not (NaN, infinity, 40 digits, a square that overflows).
+-- once one does not (NaN, infinity, 40 digits, a square that overflows, a
+-- display scale above 1,000).
 -- Each group below against the SQL formulas: no difference, as text.
 CREATE TABLE public.tricky (k text, v numeric, p text);
 INSERT INTO public.tricky VALUES
@@ -102,7 +105,8 @@ INSERT INTO public.tricky VALUES
     ('nan', 1, 'A'), ('nan', 'NaN', 'B'), ('nan', 2, 'C'),
     ('inf', 1, 'A'), ('inf', 'Infinity', 'B'),
     ('tiny', 0.000000000000000000000000000000000000001, 'A'), ('tiny', 2, 'B'),
-    ('big', 1e30, 'A'), ('big', 1e30, 'B'), ('big', -1e30, 'C');
+    ('big', 1e30, 'A'), ('big', 1e30, 'B'), ('big', -1e30, 'C'),
+    ('display', ('1.' || repeat('0', 1001))::numeric, 'A'), ('display', 2, 'B');
 CREATE VIEW public.tricky_sql AS
 SELECT k, count(*)::bigint AS flows, COALESCE(sum(v), 0) AS total, COALESCE(sum(v * v), 0) AS squares,
        count(*) FILTER (WHERE v > 0 AND p IS NOT NULL) AS partners,
@@ -110,7 +114,11 @@ SELECT k, count(*)::bigint AS flows, COALESCE(sum(v), 0) AS total, COALESCE(sum(
        top_partner(v, p) FILTER (WHERE v > 0) AS top_partner
 FROM (SELECT * FROM public.tricky ORDER BY k, v IS NULL, p) t GROUP BY k;
 SELECT k, (t).* FROM (SELECT k, trade_totals(v, p) AS t FROM (SELECT * FROM public.tricky ORDER BY k, v IS NULL, p) s GROUP BY k) x
-ORDER BY k;
+WHERE k <> 'display' ORDER BY k;
+-- (display: a value shown with 1,001 decimals, summed in numeric: sums and
+-- squares keep their scales, 1,001 and 2,002)
+SELECT scale((t).total) AS total_scale, scale((t).squares) AS squares_scale
+FROM (SELECT trade_totals(v, p) AS t FROM public.tricky WHERE k = 'display') x;
 SELECT count(*) AS differences FROM (
     SELECT k, (t).flows, (t).total::text, (t).squares::text, (t).partners, (t).top_value::text, (t).top_partner
     FROM (SELECT k, trade_totals(v, p) AS t FROM (SELECT * FROM public.tricky ORDER BY k, v IS NULL, p) s GROUP BY k) x

@@ -117,7 +117,7 @@ tt_scale_up(int128 x, int k, int128 *out)
  * aligned.  Up to four digits (16 decimal digits) are summed in 64 bits.
  */
 static bool
-tt_decode(Datum num, int128 *out, int *scale, int *dscale)
+tt_decode_digits(Datum num, int128 *out, int *scale, int *dscale)
 {
 	const char *p = VARDATA_ANY(DatumGetPointer(num));
 	int			len = VARSIZE_ANY_EXHDR(DatumGetPointer(num));
@@ -214,6 +214,27 @@ tt_decode(Datum num, int128 *out, int *scale, int *dscale)
 	if (*scale > TT_MAX_POW)
 		return false;
 	*out = negative ? -acc : acc;
+	return true;
+}
+
+/*
+ * tt_decode_digits() into *out, *scale and *dscale, which are written only
+ * when it succeeds; a display scale above 1000 is left to numeric (whose
+ * results' scales reach 2000 at most through round(), and 16383 through
+ * sum() and *)
+ */
+static bool
+tt_decode(Datum num, int128 *out, int *scale, int *dscale)
+{
+	int128		v;
+	int			s;
+	int			d;
+
+	if (!tt_decode_digits(num, &v, &s, &d) || d > 1000)
+		return false;
+	*out = v;
+	*scale = s;
+	*dscale = d;
 	return true;
 }
 
@@ -591,9 +612,13 @@ tt_get_varlena(MemoryContext cxt, const char **p, const char *end)
 		len = VARSIZE_1B(*p);
 	else
 	{
+		uint32		header;
+
 		if (end - *p < (long) VARHDRSZ)
 			goto bad;
-		len = VARSIZE_4B(*p);
+		/* (the bytea's bytes are not aligned) */
+		memcpy(&header, *p, sizeof(uint32));
+		len = VARSIZE_4B(&header);
 	}
 	if (len < VARHDRSZ_SHORT || len > (uint32) (end - *p))
 		goto bad;
@@ -675,7 +700,8 @@ trade_totals_deserialize(PG_FUNCTION_ARGS)
 	state->top_dscale = f.top_dscale;
 	state->exact = f.exact;
 	state->top_exact = f.top_exact;
-	if (f.scale < 0 || 2 * f.scale > TT_MAX_POW || f.top_scale < 0 || f.top_scale > TT_MAX_POW)
+	if (f.scale < 0 || 2 * f.scale > TT_MAX_POW
+		|| (f.top_exact && (f.top_scale < 0 || f.top_scale > TT_MAX_POW)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid trade_totals state")));
@@ -844,6 +870,8 @@ trade_totals_scan(PG_FUNCTION_ARGS)
 	Relation	rel;
 	AttrNumber	a_year, a_exporter, a_importer, a_product, a_value, last;
 	totals_hash *groups;
+	MemoryContext rowcxt;
+	MemoryContext old;
 	TableScanDesc scan;
 	TupleTableSlot *slot;
 	Size		limit = get_hash_memory_limit();
@@ -877,6 +905,8 @@ trade_totals_scan(PG_FUNCTION_ARGS)
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "trade_totals_scan", ALLOCSET_DEFAULT_SIZES);
 	groups = totals_create(cxt, 1024, NULL);
 
+	/* each flow's passing allocations (detoasted codes, numeric arithmetic) */
+	rowcxt = AllocSetContextCreate(cxt, "trade_totals_scan row", ALLOCSET_SMALL_SIZES);
 	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
 	slot = table_slot_create(rel, NULL);
 	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
@@ -886,6 +916,8 @@ trade_totals_scan(PG_FUNCTION_ARGS)
 		bool		isnull;
 
 		CHECK_FOR_INTERRUPTS();
+		MemoryContextReset(rowcxt);
+		old = MemoryContextSwitchTo(rowcxt);
 		slot_getsomeattrs(slot, last);
 		year = slot_getattr(slot, a_year, &isnull);
 		if (isnull)
@@ -920,6 +952,7 @@ trade_totals_scan(PG_FUNCTION_ARGS)
 		if (!value_null)
 			tt_add(cxt, entry->exports, value, NULL);
 
+		MemoryContextSwitchTo(old);
 		if (++rows % 4096 == 0 && MemoryContextMemAllocated(cxt, true) > limit)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -943,7 +976,7 @@ null_key:
 		bool		nulls[11] = {false};
 		TradeTotals *i = entry->imports;
 		TradeTotals *e = entry->exports;
-		MemoryContext old = MemoryContextSwitchTo(cxt);
+		old = MemoryContextSwitchTo(cxt);
 
 		values[0] = PointerGetDatum(cstring_to_text_with_len(entry->key.country, entry->key.country_len));
 		values[1] = PointerGetDatum(cstring_to_text_with_len(entry->key.product, entry->key.product_len));
