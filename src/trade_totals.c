@@ -905,10 +905,14 @@ trade_totals_scan(PG_FUNCTION_ARGS)
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "trade_totals_scan", ALLOCSET_DEFAULT_SIZES);
 	groups = totals_create(cxt, 1024, NULL);
 
-	/* each flow's passing allocations (detoasted codes, numeric arithmetic) */
-	rowcxt = AllocSetContextCreate(cxt, "trade_totals_scan row", ALLOCSET_SMALL_SIZES);
+	/*
+	 * the flows' passing allocations (detoasted codes, numeric arithmetic),
+	 * freed every 1,024 flows; what the rows keep goes to cxt
+	 */
+	rowcxt = AllocSetContextCreate(cxt, "trade_totals_scan flows", ALLOCSET_DEFAULT_SIZES);
 	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
 	slot = table_slot_create(rel, NULL);
+	old = MemoryContextSwitchTo(rowcxt);
 	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
 	{
 		Datum		year, exporter, importer, product, value;
@@ -916,8 +920,8 @@ trade_totals_scan(PG_FUNCTION_ARGS)
 		bool		isnull;
 
 		CHECK_FOR_INTERRUPTS();
-		MemoryContextReset(rowcxt);
-		old = MemoryContextSwitchTo(rowcxt);
+		if (rows % 1024 == 0)
+			MemoryContextReset(rowcxt);
 		slot_getsomeattrs(slot, last);
 		year = slot_getattr(slot, a_year, &isnull);
 		if (isnull)
@@ -952,7 +956,6 @@ trade_totals_scan(PG_FUNCTION_ARGS)
 		if (!value_null)
 			tt_add(cxt, entry->exports, value, NULL);
 
-		MemoryContextSwitchTo(old);
 		if (++rows % 4096 == 0 && MemoryContextMemAllocated(cxt, true) > limit)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -964,6 +967,7 @@ null_key:
 				(errcode(ERRCODE_NOT_NULL_VIOLATION),
 				 errmsg("a flow of %s has a NULL year, exporter, importer or product", RelationGetRelationName(rel))));
 	}
+	MemoryContextSwitchTo(old);
 	ExecDropSingleTupleTableSlot(slot);
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
