@@ -205,6 +205,7 @@ DECLARE
     al constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.alignment', beside) ELSE '@extschema@.alignment' END;
     wt constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.weight', beside) ELSE '@extschema@.weight' END;
     sums constant text := @extschema@.country_sums(sup, al, wt);
+    before jsonb;
 BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
         RETURN;
@@ -227,6 +228,9 @@ BEGIN
         )
         SELECT NULL::text[]
     $q$, cs, ct), countries, sectors, suppliers);
+
+    -- the early warning's values before (88_watch.sql), of rows now locked
+    before := @extschema@.watch_before(beside, '{country_risk.risk}', countries, sectors, suppliers);
 
     -- recompute them (a new snapshot: a writer we waited for is seen) and
     -- write the ones that differ (numbers compared as text: 0.5 and 0.50
@@ -262,6 +266,9 @@ BEGIN
         WHERE r.sector IS NULL AND r.stages OPERATOR(pg_catalog.=) 0
           AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
     $q$, cs, ct, sums), countries, sectors, suppliers);
+    IF before IS NOT NULL THEN
+        PERFORM @extschema@.watch_after(before, countries, sectors, suppliers);
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_country(regclass, text[], text[], text[]) IS
@@ -295,6 +302,7 @@ DECLARE
     tot constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.share_total', beside) ELSE '@extschema@.share_total' END;
     by_supplier boolean := suppliers IS NOT NULL;
     changed record;
+    before jsonb;
 BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
         RETURN;
@@ -316,6 +324,8 @@ BEGIN
         ORDER BY p.country, p.stage
         ON CONFLICT (country, stage) DO UPDATE SET rows = t.rows
     $q$, ss, stg), countries, stages);
+    -- the early warning's values before (88_watch.sql), of pairs now locked
+    before := @extschema@.watch_before(beside, '{stage_risk.hhi,stage_risk.risk}', countries, stages);
 
     -- the terms from the current rows (state_terms); a supplier's term is
     -- written only where it changed (numbers compared as text: 0.5 and 0.50
@@ -442,6 +452,9 @@ BEGIN
             FROM t WHERE supplier IS NULL
         )$t$ END),
         countries, stages, suppliers);
+    IF before IS NOT NULL THEN
+        PERFORM @extschema@.watch_after(before, countries, stages);
+    END IF;
 
     PERFORM @extschema@.refresh_country(beside, changed.r1, changed.r2, changed.r3);
 END
@@ -660,6 +673,17 @@ BEGIN
                WHERE n LIKE 'weakness.%' OR n LIKE 'kind.%' OR n LIKE 'alignment.%') THEN
         PERFORM @extschema@.refresh_weights(place) FROM @extschema@.state_places(TG_RELID::regclass) place;
     END IF;
+    -- measures that read a weight themselves: stage_risk's risk (the
+    -- weakness) and import_dependency's test (its thresholds); every
+    -- subject is evaluated again, without a value before (88_watch.sql)
+    IF @extschema@.table_label(TG_RELID::regclass) OPERATOR(pg_catalog.=) TG_RELID::regclass::text THEN
+        IF EXISTS (SELECT FROM pg_catalog.unnest(names) n WHERE n LIKE 'weakness.%') THEN
+            PERFORM @extschema@.watch_apply('stage_risk.risk', NULL, NULL, NULL, NULL, NULL);
+        END IF;
+        IF EXISTS (SELECT FROM pg_catalog.unnest(names) n WHERE n LIKE 'trade.%') THEN
+            PERFORM @extschema@.watch_apply('import_dependency.dependent', NULL, NULL, NULL, NULL, NULL);
+        END IF;
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -735,6 +759,7 @@ CREATE FUNCTION @extschema@.rebuild_state() RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     distributed boolean := false;
+    n bigint;
 BEGIN
     IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
         EXECUTE 'SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1)'
@@ -750,7 +775,10 @@ BEGIN
     LOCK TABLE @extschema@.share_total, @extschema@.stage_state, @extschema@.supplier_state,
                @extschema@.country_state, @extschema@.country_total_state, @extschema@.trade_country_total
           IN EXCLUSIVE MODE;
-    RETURN @extschema@.rebuild_state_beside('@extschema@.stage_state');
+    n := @extschema@.rebuild_state_beside('@extschema@.stage_state');
+    -- the trade totals were rebuilt without their triggers (88_watch.sql)
+    PERFORM @extschema@.watch_refresh();
+    RETURN n;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.rebuild_state() IS

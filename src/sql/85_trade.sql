@@ -477,6 +477,7 @@ DECLARE
     citus constant boolean := pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL;
     tot constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.trade_country_total', beside) ELSE '@extschema@.trade_country_total' END;
     flows constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.trade_flow', beside) ELSE '@extschema@.trade_flow' END;
+    before jsonb;
 BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
         RETURN;
@@ -488,6 +489,9 @@ BEGIN
         ORDER BY 3, 1, 2
         ON CONFLICT (year, country, product) DO UPDATE SET import_flows = t.import_flows
     $q$, tot) USING countries, products, years;
+    -- the early warning's values before (88_watch.sql), of keys now locked
+    before := @extschema@.watch_before(beside, '{import_dependency.top_share,import_dependency.hhi,import_dependency.dependent}',
+                                       countries, products, NULL, years);
     EXECUTE pg_catalog.format($q$
         WITH fresh AS MATERIALIZED (SELECT * FROM @extschema@.trade_country_totals(%2$L, $1, $2, $3)),
         gone AS (
@@ -505,6 +509,9 @@ BEGIN
         WHERE t.country OPERATOR(pg_catalog.=) f.country AND t.product OPERATOR(pg_catalog.=) f.product
           AND t.year OPERATOR(pg_catalog.=) f.year
     $q$, tot, flows) USING countries, products, years;
+    IF before IS NOT NULL THEN
+        PERFORM @extschema@.watch_after(before, countries, products, NULL, years);
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_trade(regclass, text[], text[], integer[]) IS
@@ -1015,6 +1022,7 @@ DECLARE
     msg text;
     det text;
     state text;
+    before jsonb;
 BEGIN
     IF for_year IS NULL OR for_year NOT BETWEEN 1800 AND 2999 THEN
         RAISE EXCEPTION 'year must be between 1800 and 2999, not %', COALESCE(for_year::text, 'NULL')
@@ -1154,6 +1162,10 @@ BEGIN
     -- 3. the swap: the year's previous partition goes, the new one is
     -- attached (its foreign keys are checked there) and takes the year's
     -- name
+    -- (the early warning's values before: the year as it was, 88_watch.sql)
+    before := @extschema@.watch_before('@extschema@.trade_flow',
+                                       '{import_dependency.top_share,import_dependency.hhi,import_dependency.dependent}',
+                                       NULL, NULL, NULL, ARRAY[for_year]);
     old_part := @extschema@.trade_flow_partition(for_year);
     IF old_part IS NOT NULL THEN
         EXECUTE pg_catalog.format('ALTER TABLE @extschema@.trade_flow DETACH PARTITION %s', old_part);
@@ -1196,6 +1208,10 @@ BEGIN
         EXECUTE pg_catalog.format('INSERT INTO @extschema@.trade_country_total SELECT * FROM @extschema@.trade_country_totals(%L)',
                                   pg_catalog.format('@extschema@.%I', part));
     END;
+    -- 5. the early warning: every subject of the year
+    IF before IS NOT NULL THEN
+        PERFORM @extschema@.watch_after(before, NULL, NULL, NULL, ARRAY[for_year]);
+    END IF;
     IF take_over THEN
         SELECT COALESCE(pg_catalog.sum(t.import_flows), 0) INTO loaded
           FROM @extschema@.trade_country_total t WHERE t.year OPERATOR(pg_catalog.=) for_year;

@@ -1,0 +1,679 @@
+-- Early warning: rules over the risk measures (watch), an alert row for each
+-- subject that meets an enabled rule (alert), raised and cleared in the
+-- transaction of the write that moved the measure, and a notification on
+-- the channel supplychain_alert for each, sent at commit.
+--
+-- The writers of the maintained state (42_state.sql) and of the trade totals
+-- (85_trade.sql) know the subjects a statement changes: the keys they
+-- refresh.  When an enabled rule watches a measure they move, they read the
+-- subjects' values before they write (watch_snapshot()) and hand the keys
+-- and those values to watch_apply() after: a subject that meets a rule and
+-- has no open alert of it gets one; an open alert whose subject no longer
+-- meets its rule is cleared.  Whether an alert is open is the alert table's
+-- business, never the value before's: that value is what the alert shows
+-- (NULL for a subject new to the data, or moved by a change of weights or
+-- of the rule itself).  The subject's lock in the state serializes its
+-- writers, so there is never a second open alert of one rule and subject
+-- (a partial unique index says so too).  watch_verify() recomputes the open
+-- alerts from the views and returns every difference.  The shipped rules,
+-- their sources and the persistence of trade dependencies are in
+-- 88_watch_rules.sql, after the trade tables.
+
+-- watch: the rules.  A rule names a measure (a column of a risk view), a
+-- scope (NULL: every subject), a comparison and a threshold.  The measures
+-- and their subjects:
+--   country_risk.risk             (country, sector, supplier); sector NULL:
+--                                 the all-sectors row
+--   stage_risk.hhi, .risk         (country, sector, stage)
+--   import_dependency.top_share, .hhi
+--                                 (importer, product, year)
+--   import_dependency.dependent   the same; 1 when dependent, else 0
+--   policy_risk.long_value        (country, sector, policy)
+-- A value is the view's column as shown (4 decimals); a subject without a
+-- value (hhi NULL: no share known) meets no rule.  Shipped rules come
+-- disabled: enabling one (or changing it in any way) makes it the user's
+-- row, which pg_dump keeps.
+CREATE TABLE @extschema@.watch (
+    name       text PRIMARY KEY,
+    measure    text NOT NULL CONSTRAINT watch_measure_check
+                    CHECK (measure IN ('country_risk.risk', 'stage_risk.hhi', 'stage_risk.risk',
+                                       'import_dependency.top_share', 'import_dependency.hhi',
+                                       'import_dependency.dependent', 'policy_risk.long_value')),
+    country    text REFERENCES @extschema@.country,   -- the depending or affected country
+    sector     text REFERENCES @extschema@.sector,
+    supplier   text REFERENCES @extschema@.country,
+    importer   text REFERENCES @extschema@.country,   -- a country or a group (EU)
+    product    text COLLATE "C",                      -- references product (88_watch_rules.sql)
+    comparison text NOT NULL DEFAULT '>' CONSTRAINT watch_comparison_check
+                    CHECK (comparison IN ('>', '>=', '<', '<=', '=', '<>')),
+    threshold  numeric NOT NULL,
+    enabled    boolean NOT NULL DEFAULT false,
+    source     text REFERENCES @extschema@.source,
+    note       text,
+    builtin    boolean NOT NULL DEFAULT false,
+    -- each scope column belongs to the measures whose subjects have it
+    CONSTRAINT watch_scope_check CHECK (
+        (measure LIKE 'import_dependency.%' AND country IS NULL AND sector IS NULL AND supplier IS NULL)
+        OR (measure NOT LIKE 'import_dependency.%' AND importer IS NULL AND product IS NULL
+            AND (supplier IS NULL OR measure = 'country_risk.risk')))
+);
+COMMENT ON TABLE @extschema@.watch IS
+    'early-warning rules: an alert is open for each subject whose measure meets an enabled rule';
+COMMENT ON COLUMN @extschema@.watch.measure IS 'view.column: country_risk.risk, stage_risk.hhi, stage_risk.risk, import_dependency.top_share, import_dependency.hhi, import_dependency.dependent (1 or 0), policy_risk.long_value';
+COMMENT ON COLUMN @extschema@.watch.country IS 'scope: the depending (or affected) country; NULL: every one (not for import_dependency)';
+COMMENT ON COLUMN @extschema@.watch.sector IS 'scope: the sector; NULL: every one, and country_risk''s all-sectors rows (not for import_dependency)';
+COMMENT ON COLUMN @extschema@.watch.supplier IS 'scope: the supplier (country_risk only); NULL: every one';
+COMMENT ON COLUMN @extschema@.watch.importer IS 'scope: the importer, a country or a group (import_dependency only); NULL: every one';
+COMMENT ON COLUMN @extschema@.watch.product IS 'scope: the product (import_dependency only); NULL: every one';
+COMMENT ON COLUMN @extschema@.watch.comparison IS 'how the value compares with the threshold: >, >=, <, <=, =, <>';
+COMMENT ON COLUMN @extschema@.watch.enabled IS 'whether the rule raises alerts; enabling it evaluates it over the current data';
+
+-- alert: one row per crossing.  Open (cleared_at NULL) while its subject
+-- meets the rule; never two open rows of one rule and subject.  raised_at
+-- and cleared_at are the writing transaction's time.  A rule's alerts go
+-- with it.  pg_dump keeps the cleared alerts; the open ones are raised
+-- again by the restore (as its rows, or the enabled rules, arrive).
+CREATE TABLE @extschema@.alert (
+    id              uuid PRIMARY KEY DEFAULT pg_catalog.gen_random_uuid(),
+    watch           text NOT NULL REFERENCES @extschema@.watch ON UPDATE CASCADE ON DELETE CASCADE,
+    country         text NOT NULL,          -- the subject's country (its importer for import_dependency)
+    subject         jsonb NOT NULL,         -- the subject's key columns
+    value_before    numeric,
+    value_after     numeric,
+    raised_at       timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    cleared_at      timestamptz,
+    value_cleared   numeric,                -- the value that no longer met the rule
+    acknowledged_at timestamptz,
+    acknowledged_by text,
+    note            text
+);
+CREATE UNIQUE INDEX alert_open ON @extschema@.alert (watch, subject) WHERE cleared_at IS NULL;
+CREATE INDEX alert_raised ON @extschema@.alert (raised_at);
+COMMENT ON TABLE @extschema@.alert IS
+    'early warning: one row per subject that started meeting a rule; cleared_at NULL while it still does';
+COMMENT ON COLUMN @extschema@.alert.subject IS 'the subject''s key: country, sector, stage, supplier, importer, product, year or policy, as the measure has them';
+COMMENT ON COLUMN @extschema@.alert.value_before IS 'the measure before the write that raised the alert; NULL for a new subject, or when weights or the rule moved it';
+COMMENT ON COLUMN @extschema@.alert.value_after IS 'the measure that met the rule';
+COMMENT ON COLUMN @extschema@.alert.raised_at IS 'the raising transaction''s time';
+COMMENT ON COLUMN @extschema@.alert.cleared_at IS 'the clearing transaction''s time; NULL while the alert is open';
+
+-- watch_meets(value, comparison, threshold): whether a value meets a rule
+CREATE FUNCTION @extschema@.watch_meets(value numeric, comparison text, threshold numeric) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT COALESCE(CASE comparison
+                        WHEN '>' THEN value OPERATOR(pg_catalog.>) threshold
+                        WHEN '>=' THEN value OPERATOR(pg_catalog.>=) threshold
+                        WHEN '<' THEN value OPERATOR(pg_catalog.<) threshold
+                        WHEN '<=' THEN value OPERATOR(pg_catalog.<=) threshold
+                        WHEN '=' THEN value OPERATOR(pg_catalog.=) threshold
+                        WHEN '<>' THEN value OPERATOR(pg_catalog.<>) threshold END, false)
+$$;
+COMMENT ON FUNCTION @extschema@.watch_meets(numeric, text, numeric) IS
+    'whether a measure''s value meets a rule (comparison, threshold); NULL meets none';
+
+-- watch_in_scope(rule, subject): whether a subject is in a rule's scope
+CREATE FUNCTION @extschema@.watch_in_scope(w @extschema@.watch, subject jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT (w.country IS NULL OR w.country OPERATOR(pg_catalog.=) (subject OPERATOR(pg_catalog.->>) 'country'))
+       AND (w.sector IS NULL OR w.sector OPERATOR(pg_catalog.=) (subject OPERATOR(pg_catalog.->>) 'sector'))
+       AND (w.supplier IS NULL OR w.supplier OPERATOR(pg_catalog.=) (subject OPERATOR(pg_catalog.->>) 'supplier'))
+       AND (w.importer IS NULL OR w.importer OPERATOR(pg_catalog.=) (subject OPERATOR(pg_catalog.->>) 'importer'))
+       AND (w.product IS NULL OR w.product OPERATOR(pg_catalog.=) (subject OPERATOR(pg_catalog.->>) 'product'))
+$$;
+COMMENT ON FUNCTION @extschema@.watch_in_scope(@extschema@.watch, jsonb) IS
+    'internal: whether a subject (its key as jsonb) is in a rule''s scope';
+
+-- watching(measures): whether an enabled rule watches one of the measures
+-- (the writers' test before they read anything for the alerts)
+CREATE FUNCTION @extschema@.watching(measures text[]) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT EXISTS (SELECT FROM @extschema@.watch w
+                   WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) ANY (measures))
+$$;
+COMMENT ON FUNCTION @extschema@.watching(text[]) IS
+    'internal: whether an enabled rule watches one of the measures';
+
+-- watch_values(measure, keys): the measure's subjects and values, read from
+-- the views (country_risk's from the state it reads).  The keys name what a
+-- write changed, and every subject they move comes back, with a NULL value
+-- where it has none (so that its alerts clear):
+--   country_risk   k1 country, k2 sector (NULL: the all-sectors row), k3
+--                  supplier: the keys and their all-sectors rows
+--   stage_risk     k1 country, k2 stage: every stage of its chain
+--   import_dependency  k1 country, k2 product, years: the country as
+--                  importer, and the groups it belongs to that year
+--   policy_risk    k1 policy, k2 country
+-- Without keys: every subject (of the years given, for import_dependency).
+CREATE FUNCTION @extschema@.watch_values(measure text, k1 text[] DEFAULT NULL, k2 text[] DEFAULT NULL,
+                                         k3 text[] DEFAULT NULL, years integer[] DEFAULT NULL)
+RETURNS TABLE (subject jsonb, country text, value numeric)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET supplychain.as_of = '' AS $$
+DECLARE
+    importers text[];
+BEGIN
+    CASE measure
+    WHEN 'country_risk.risk' THEN
+        RETURN QUERY
+        SELECT pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('country', k.country, 'sector', k.sector,
+                                                                          'supplier', k.supplier)),
+               k.country, COALESCE(s.risk, t.risk)
+        FROM (SELECT a AS country, b AS sector, c AS supplier FROM @extschema@.key_rows(k1, k2, k3)
+              UNION SELECT a, NULL, c FROM @extschema@.key_rows(k1, k2, k3)) k
+        LEFT JOIN @extschema@.country_state s
+          ON k.sector IS NOT NULL AND s.country OPERATOR(pg_catalog.=) k.country
+         AND s.supplier OPERATOR(pg_catalog.=) k.supplier AND s.sector OPERATOR(pg_catalog.=) k.sector
+        LEFT JOIN @extschema@.country_total_state t
+          ON k.sector IS NULL AND t.country OPERATOR(pg_catalog.=) k.country AND t.supplier OPERATOR(pg_catalog.=) k.supplier
+        WHERE k1 IS NOT NULL
+        UNION ALL
+        SELECT pg_catalog.jsonb_build_object('country', s.country, 'sector', s.sector, 'supplier', s.supplier), s.country, s.risk
+        FROM @extschema@.country_state s WHERE k1 IS NULL
+        UNION ALL
+        SELECT pg_catalog.jsonb_build_object('country', t.country, 'supplier', t.supplier), t.country, t.risk
+        FROM @extschema@.country_total_state t WHERE k1 IS NULL;
+    WHEN 'stage_risk.hhi', 'stage_risk.risk' THEN
+        RETURN QUERY
+        WITH chains AS (
+            SELECT DISTINCT k.a AS country, s.sector
+            FROM @extschema@.key_rows(k1, k2) k JOIN @extschema@.stage s ON s.id OPERATOR(pg_catalog.=) k.b
+        ), r AS (
+            SELECT r.country, r.sector, r.stage_id, r.hhi, r.risk FROM @extschema@.stage_risk r
+            WHERE k1 IS NULL OR r.country OPERATOR(pg_catalog.=) ANY (k1)
+        )
+        SELECT pg_catalog.jsonb_build_object('country', c.country, 'sector', c.sector, 'stage', s.id), c.country,
+               CASE measure WHEN 'stage_risk.hhi' THEN r.hhi ELSE r.risk END
+        FROM chains c
+        JOIN @extschema@.stage s ON s.sector OPERATOR(pg_catalog.=) c.sector
+        LEFT JOIN r ON r.country OPERATOR(pg_catalog.=) c.country AND r.stage_id OPERATOR(pg_catalog.=) s.id
+        WHERE k1 IS NOT NULL
+        UNION ALL
+        SELECT pg_catalog.jsonb_build_object('country', r.country, 'sector', r.sector, 'stage', r.stage_id), r.country,
+               CASE measure WHEN 'stage_risk.hhi' THEN r.hhi ELSE r.risk END
+        FROM r WHERE k1 IS NULL;
+    WHEN 'import_dependency.top_share', 'import_dependency.hhi', 'import_dependency.dependent' THEN
+        IF k1 IS NULL THEN
+            RETURN QUERY
+            SELECT pg_catalog.jsonb_build_object('importer', d.importer, 'product', d.product, 'year', d.year),
+                   d.importer::text,
+                   CASE measure WHEN 'import_dependency.top_share' THEN d.top_share
+                                WHEN 'import_dependency.hhi' THEN d.hhi
+                                ELSE d.dependent::integer END
+            FROM @extschema@.import_dependency d
+            WHERE years IS NULL OR d.year OPERATOR(pg_catalog.=) ANY (years);
+            RETURN;
+        END IF;
+        -- the keys, and the groups their countries belong to in their years
+        RETURN QUERY
+        WITH k AS (
+            SELECT DISTINCT k.a AS country, k.b AS product, k.c::integer AS year
+            FROM @extschema@.key_rows(k1, k2, years::text[]) k
+        ), g AS (
+            SELECT k.country, k.product, k.year FROM k
+            UNION
+            SELECT m.group_code, k.product, k.year
+            FROM k JOIN @extschema@.country_group m
+              ON m.member OPERATOR(pg_catalog.=) k.country
+             AND m.since OPERATOR(pg_catalog.<=) pg_catalog.make_date(k.year, 12, 31)
+             AND (m.until IS NULL OR m.until OPERATOR(pg_catalog.>=) pg_catalog.make_date(k.year, 1, 1))
+        )
+        SELECT pg_catalog.jsonb_build_object('importer', g.country, 'product', g.product, 'year', g.year),
+               g.country,
+               CASE measure WHEN 'import_dependency.top_share' THEN d.top_share
+                            WHEN 'import_dependency.hhi' THEN d.hhi
+                            ELSE d.dependent::integer END
+        FROM g
+        LEFT JOIN LATERAL (
+            SELECT d.top_share, d.hhi, d.dependent FROM @extschema@.import_dependency d
+            WHERE d.importer OPERATOR(pg_catalog.=) g.country AND d.product OPERATOR(pg_catalog.=) g.product
+              AND d.year OPERATOR(pg_catalog.=) g.year) d ON true;
+    WHEN 'policy_risk.long_value' THEN
+        RETURN QUERY
+        SELECT pg_catalog.jsonb_build_object('country', k.country, 'sector', p.sector, 'policy', k.policy), k.country,
+               r.long_value::numeric
+        FROM (SELECT DISTINCT a AS policy, b AS country FROM @extschema@.key_rows(k1, k2)) k
+        JOIN @extschema@.policy p ON p.id OPERATOR(pg_catalog.=) k.policy
+        LEFT JOIN @extschema@.policy_risk r
+          ON r.policy_id OPERATOR(pg_catalog.=) k.policy AND r.country OPERATOR(pg_catalog.=) k.country
+        WHERE k1 IS NOT NULL
+        UNION ALL
+        SELECT pg_catalog.jsonb_build_object('country', r.country, 'sector', r.sector, 'policy', r.policy_id), r.country,
+               r.long_value::numeric
+        FROM @extschema@.policy_risk r WHERE k1 IS NULL;
+    ELSE
+        RAISE EXCEPTION 'unknown measure: %', pg_catalog.quote_literal(measure)
+            USING ERRCODE = 'invalid_parameter_value';
+    END CASE;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.watch_values(text, text[], text[], text[], integer[]) IS
+    'internal: the subjects and values of a watched measure, for the keys a write changed (NULL: every subject)';
+
+-- watch_snapshot(measure, keys): the subjects' values, keyed by their
+-- subject's text: what watch_apply() reports as "before"
+CREATE FUNCTION @extschema@.watch_snapshot(measure text, k1 text[] DEFAULT NULL, k2 text[] DEFAULT NULL,
+                                           k3 text[] DEFAULT NULL, years integer[] DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT COALESCE(pg_catalog.jsonb_object_agg(v.subject::text, v.value) FILTER (WHERE v.value IS NOT NULL), '{}')
+    FROM @extschema@.watch_values(measure, k1, k2, k3, years) v
+$$;
+COMMENT ON FUNCTION @extschema@.watch_snapshot(text, text[], text[], text[], integer[]) IS
+    'internal: the values of a measure''s subjects, as {subject: value}';
+
+-- watch_before(beside, measures, keys): what a writer calls before it
+-- writes: for each of the measures an enabled rule watches, its subjects'
+-- values ({measure: {subject: value}}); NULL when none is watched (nothing
+-- was read), and on a Citus worker (beside a shard: docs/citus.md, "Early
+-- warning").  watch_after() takes it after the write.
+CREATE FUNCTION @extschema@.watch_before(beside regclass, measures text[], k1 text[], k2 text[] DEFAULT NULL,
+                                         k3 text[] DEFAULT NULL, years integer[] DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    before jsonb;
+BEGIN
+    IF NOT @extschema@.watching(measures)
+       OR (pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL
+           AND @extschema@.table_label(beside) OPERATOR(pg_catalog.<>) beside::text) THEN
+        RETURN NULL;
+    END IF;
+    SELECT pg_catalog.jsonb_object_agg(m.measure, @extschema@.watch_snapshot(m.measure, k1, k2, k3, years)) INTO before
+    FROM (SELECT DISTINCT w.measure FROM @extschema@.watch w
+          WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) ANY (measures)) m;
+    RETURN before;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.watch_before(regclass, text[], text[], text[], text[], integer[]) IS
+    'internal: the values before a write of the watched measures among those given, for the keys it changes; NULL when none is watched';
+
+-- watch_after(before, keys): the alerts of the measures watch_before()
+-- read, after the write
+CREATE FUNCTION @extschema@.watch_after(before jsonb, k1 text[], k2 text[] DEFAULT NULL,
+                                        k3 text[] DEFAULT NULL, years integer[] DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    m text;
+    n integer := 0;
+BEGIN
+    FOR m IN SELECT pg_catalog.jsonb_object_keys(before) LOOP
+        n := n + @extschema@.watch_apply(m, k1, k2, k3, years, before OPERATOR(pg_catalog.->) m);
+    END LOOP;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.watch_after(jsonb, text[], text[], text[], integer[]) IS
+    'internal: raises and clears the alerts of the measures watch_before() read, after the write';
+
+-- watch_notify(event, ...): the notification of one raised or cleared alert
+CREATE FUNCTION @extschema@.watch_notify(event text, alert uuid, watch text, measure text, subject jsonb,
+                                         before numeric, after numeric)
+RETURNS integer
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT pg_catalog.pg_notify('supplychain_alert', pg_catalog.jsonb_build_object(
+        'event', event, 'alert', alert, 'watch', watch, 'measure', measure, 'subject', subject,
+        'before', before, 'after', after)::text);
+    SELECT 1
+$$;
+COMMENT ON FUNCTION @extschema@.watch_notify(text, uuid, text, text, jsonb, numeric, numeric) IS
+    'internal: pg_notify(''supplychain_alert'', json) of one raised or cleared alert (sent at commit)';
+
+-- watch_apply(measure, keys, before [, rule]): the alerts of the enabled
+-- rules on the measure (or of one rule), for the subjects of the keys
+-- (watch_values()); without keys for every subject (of the years given),
+-- and then an open alert whose subject is gone, or out of its rule's scope,
+-- clears too.  before: what watch_snapshot() read before the write.
+-- Returns the number of alerts raised and cleared.
+CREATE FUNCTION @extschema@.watch_apply(measure text, k1 text[], k2 text[], k3 text[], years integer[],
+                                        before jsonb, rule text DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    n integer;
+BEGIN
+    IF NOT EXISTS (SELECT FROM @extschema@.watch w
+                   WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) $1 AND (rule IS NULL OR w.name OPERATOR(pg_catalog.=) rule)) THEN
+        RETURN 0;
+    END IF;
+    WITH w AS MATERIALIZED (
+        SELECT w.* FROM @extschema@.watch w
+        WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) $1 AND (rule IS NULL OR w.name OPERATOR(pg_catalog.=) rule)
+    ), v AS MATERIALIZED (
+        SELECT * FROM @extschema@.watch_values($1, k1, k2, k3, years)
+    ), hit AS MATERIALIZED (
+        SELECT w.name, v.subject, v.country, v.value, @extschema@.watch_meets(v.value, w.comparison, w.threshold) AS meets,
+               (before OPERATOR(pg_catalog.->>) v.subject::text)::numeric AS before
+        FROM w JOIN v ON @extschema@.watch_in_scope(w, v.subject)
+    ), raised AS (
+        INSERT INTO @extschema@.alert AS a (watch, country, subject, value_before, value_after)
+        SELECT h.name, h.country, h.subject, h.before, h.value FROM hit h
+        WHERE h.meets
+          AND NOT EXISTS (SELECT FROM @extschema@.alert o
+                          WHERE o.watch OPERATOR(pg_catalog.=) h.name AND o.subject OPERATOR(pg_catalog.=) h.subject
+                            AND o.cleared_at IS NULL)
+        ORDER BY h.name, h.subject
+        ON CONFLICT (watch, subject) WHERE cleared_at IS NULL DO NOTHING
+        RETURNING a.id, a.watch, a.subject, a.value_before AS before, a.value_after AS after
+    ), cleared_keyed AS (
+        -- a subject of the keys that no longer meets the rule
+        UPDATE @extschema@.alert a SET cleared_at = pg_catalog.now(), value_cleared = h.value
+        FROM hit h
+        WHERE k1 IS NOT NULL AND NOT h.meets
+          AND a.watch OPERATOR(pg_catalog.=) h.name AND a.subject OPERATOR(pg_catalog.=) h.subject AND a.cleared_at IS NULL
+        RETURNING a.id, a.watch, a.subject, h.before, h.value AS after
+    ), cleared_all AS (
+        -- every subject: an open alert without a subject that meets the rule
+        UPDATE @extschema@.alert a SET cleared_at = pg_catalog.now(),
+               value_cleared = (SELECT v.value FROM v WHERE v.subject OPERATOR(pg_catalog.=) a.subject)
+        FROM w
+        WHERE k1 IS NULL AND a.watch OPERATOR(pg_catalog.=) w.name AND a.cleared_at IS NULL
+          AND (years IS NULL OR ((a.subject OPERATOR(pg_catalog.->>) 'year')::integer) OPERATOR(pg_catalog.=) ANY (years))
+          AND NOT EXISTS (SELECT FROM hit h WHERE h.name OPERATOR(pg_catalog.=) a.watch
+                            AND h.subject OPERATOR(pg_catalog.=) a.subject AND h.meets)
+        RETURNING a.id, a.watch, a.subject, (before OPERATOR(pg_catalog.->>) a.subject::text)::numeric AS before,
+                  a.value_cleared AS after
+    )
+    SELECT COALESCE(pg_catalog.sum(x.one), 0) INTO n FROM (
+        SELECT @extschema@.watch_notify('raised', r.id, r.watch, $1, r.subject, r.before, r.after) AS one FROM raised r
+        UNION ALL
+        SELECT @extschema@.watch_notify('cleared', c.id, c.watch, $1, c.subject, c.before, c.after) FROM cleared_keyed c
+        UNION ALL
+        SELECT @extschema@.watch_notify('cleared', c.id, c.watch, $1, c.subject, c.before, c.after) FROM cleared_all c) x;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.watch_apply(text, text[], text[], text[], integer[], jsonb, text) IS
+    'internal: raises and clears the alerts of the enabled rules on a measure for the subjects of the keys a write changed (NULL: every subject), and notifies each';
+
+-- watch_clear(rule, measure): every open alert of a rule clears (the rule
+-- disabled, or watching another measure)
+CREATE FUNCTION @extschema@.watch_clear(rule text, measure text) RETURNS integer
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+    WITH c AS (
+        UPDATE @extschema@.alert a SET cleared_at = pg_catalog.now()
+        WHERE a.watch OPERATOR(pg_catalog.=) rule AND a.cleared_at IS NULL
+        RETURNING a.id, a.watch, a.subject
+    )
+    SELECT COALESCE(pg_catalog.sum(@extschema@.watch_notify('cleared', c.id, c.watch, measure, c.subject, NULL, NULL)), 0)::integer
+    FROM c
+$$;
+COMMENT ON FUNCTION @extschema@.watch_clear(text, text) IS
+    'internal: clears every open alert of a rule, and notifies each';
+
+-- watch_changed(): a rule enabled, added enabled or changed is evaluated
+-- over the current data (its alerts follow its new threshold and scope); a
+-- rule disabled clears its open alerts; a rule deleted takes its alerts
+-- with it (the foreign key).
+CREATE FUNCTION @extschema@.watch_changed() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.measure IS DISTINCT FROM OLD.measure THEN
+        -- other subjects altogether: the old ones clear first
+        PERFORM @extschema@.watch_clear(NEW.name, OLD.measure);
+    END IF;
+    IF NEW.enabled THEN
+        PERFORM @extschema@.watch_apply(NEW.measure, NULL, NULL, NULL, NULL, NULL, NEW.name);
+    ELSIF TG_OP = 'UPDATE' AND OLD.enabled THEN
+        PERFORM @extschema@.watch_clear(NEW.name, NEW.measure);
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.watch_changed() IS
+    'trigger: evaluates a rule enabled, added or changed over the current data; a rule disabled clears its alerts';
+CREATE TRIGGER watch_changed AFTER INSERT OR UPDATE ON @extschema@.watch
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.watch_changed();
+
+-- A shipped rule that a user changes (enables it, say) becomes the user's
+-- row (builtin = false), so that pg_dump keeps it; restoring it (an INSERT
+-- of a user row with a shipped name) takes over the shipped row in place.
+-- (weight_ownership() does the same for weights.)
+CREATE FUNCTION @extschema@.watch_ownership() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    taken bigint;
+BEGIN
+    IF pg_catalog.current_setting('supplychain.maintenance', true) = 'on' THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        IF OLD.builtin AND NEW.name IS DISTINCT FROM OLD.name THEN
+            RAISE EXCEPTION 'cannot rename shipped rule "%"', OLD.name
+                USING ERRCODE = 'restrict_violation',
+                      HINT = 'Change or enable it, or insert a rule of your own.';
+        END IF;
+        IF OLD.builtin AND ROW(NEW.*) IS DISTINCT FROM ROW(OLD.*) THEN
+            NEW.builtin := false;
+        END IF;
+    ELSIF NOT NEW.builtin THEN
+        EXECUTE pg_catalog.format('UPDATE %s SET measure = $1.measure, country = $1.country, sector = $1.sector, '
+                                  'supplier = $1.supplier, importer = $1.importer, product = $1.product, '
+                                  'comparison = $1.comparison, threshold = $1.threshold, enabled = $1.enabled, '
+                                  'source = $1.source, note = $1.note, builtin = false '
+                                  'WHERE name = $1.name AND builtin', TG_RELID::regclass)
+            USING NEW;
+        GET DIAGNOSTICS taken = ROW_COUNT;
+        IF taken > 0 THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.watch_ownership() IS
+    'trigger: a changed shipped rule becomes a user row, and a restored user row replaces the shipped rule';
+CREATE TRIGGER watch_ownership BEFORE INSERT OR UPDATE ON @extschema@.watch
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.watch_ownership();
+-- and the cleared alerts (the open ones are raised again by the restore)
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.alert', 'WHERE cleared_at IS NOT NULL');
+
+-- open_alert: the open alerts, with their rule and the subject's columns
+CREATE VIEW @extschema@.open_alert AS
+SELECT a.id,
+       a.watch,
+       w.measure,
+       a.subject ->> 'country' AS country,
+       a.subject ->> 'sector' AS sector,
+       a.subject ->> 'stage' AS stage,
+       a.subject ->> 'supplier' AS supplier,
+       a.subject ->> 'importer' AS importer,
+       a.subject ->> 'product' AS product,
+       (a.subject ->> 'year')::integer AS year,
+       a.subject ->> 'policy' AS policy,
+       w.comparison,
+       w.threshold,
+       a.value_before,
+       a.value_after,
+       a.raised_at,
+       a.acknowledged_at,
+       a.acknowledged_by,
+       a.note
+FROM @extschema@.alert a
+JOIN @extschema@.watch w ON w.name = a.watch
+WHERE a.cleared_at IS NULL;
+COMMENT ON VIEW @extschema@.open_alert IS
+    'the open alerts: each subject that meets an enabled rule, since raised_at';
+
+-- acknowledge(alert, note): marks an alert as seen (it stays open while its
+-- subject meets the rule); false when it already was
+CREATE FUNCTION @extschema@.acknowledge(alert uuid, note text DEFAULT NULL) RETURNS boolean
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    done integer;
+BEGIN
+    IF NOT EXISTS (SELECT FROM @extschema@.alert a WHERE a.id OPERATOR(pg_catalog.=) $1) THEN
+        RAISE EXCEPTION 'no alert %', COALESCE($1::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'See supplychain.open_alert.';
+    END IF;
+    UPDATE @extschema@.alert a
+    SET acknowledged_at = pg_catalog.now(), acknowledged_by = CURRENT_USER, note = COALESCE($2, a.note)
+    WHERE a.id OPERATOR(pg_catalog.=) $1 AND a.acknowledged_at IS NULL;
+    GET DIAGNOSTICS done = ROW_COUNT;
+    RETURN done > 0;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.acknowledge(uuid, text) IS
+    'marks an alert as acknowledged (by the current user, with an optional note); false when it already was';
+
+-- watch_verify(): the proof of the alerts.  For every enabled rule, the
+-- subjects whose measure meets it now, read from the views, against the
+-- open alerts; and no disabled rule has an open alert.  One row per
+-- difference; none when the alerts are right.
+CREATE FUNCTION @extschema@.watch_verify()
+RETURNS TABLE (watch text, subject jsonb, alert_open boolean, meets boolean, value numeric)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET supplychain.as_of = '' AS $$
+DECLARE
+    w @extschema@.watch;
+BEGIN
+    FOR w IN SELECT * FROM @extschema@.watch ORDER BY name LOOP
+        RETURN QUERY
+        WITH m AS (
+            SELECT v.subject, v.value FROM @extschema@.watch_values(w.measure) v
+            WHERE w.enabled AND @extschema@.watch_meets(v.value, w.comparison, w.threshold)
+              AND @extschema@.watch_in_scope(w, v.subject)
+        ), a AS (
+            SELECT a.subject FROM @extschema@.alert a
+            WHERE a.watch OPERATOR(pg_catalog.=) w.name AND a.cleared_at IS NULL
+        )
+        SELECT w.name, COALESCE(m.subject, a.subject), a.subject IS NOT NULL, m.subject IS NOT NULL, m.value
+        FROM m FULL JOIN a ON a.subject OPERATOR(pg_catalog.=) m.subject
+        WHERE m.subject IS NULL OR a.subject IS NULL;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.watch_verify() IS
+    'recomputes the open alerts from the views (every enabled rule''s subjects that meet it) and returns one row per difference (none: the alerts are right)';
+
+-- policy_impact_watch(): a statement on policy_impact moves policy_risk's
+-- rows of the (policy, country) keys it touched.  Their values before are
+-- the latest long-term scores among the rows as they were: the table's
+-- without the statement's new rows, and with its old ones.
+CREATE FUNCTION @extschema@.policy_impact_watch() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    k record;
+    before jsonb;
+    new_set constant text := CASE WHEN TG_OP IN ('INSERT', 'UPDATE')
+                                  THEN 'SELECT country, policy, horizon, as_of, score FROM new_rows'
+                                  ELSE 'SELECT NULL::text AS country, NULL::text AS policy, NULL::text AS horizon, NULL::date AS as_of, NULL::@extschema@.impact_score AS score WHERE false' END;
+    old_set constant text := CASE WHEN TG_OP IN ('DELETE', 'UPDATE')
+                                  THEN 'SELECT country, policy, horizon, as_of, score FROM old_rows'
+                                  ELSE 'SELECT NULL::text AS country, NULL::text AS policy, NULL::text AS horizon, NULL::date AS as_of, NULL::@extschema@.impact_score AS score WHERE false' END;
+BEGIN
+    IF NOT @extschema@.watching('{policy_risk.long_value}') THEN
+        RETURN NULL;
+    END IF;
+    EXECUTE pg_catalog.format($q$
+        WITH n AS (%1$s), o AS (%2$s),
+        k AS (SELECT DISTINCT policy, country FROM n UNION SELECT policy, country FROM o),
+        was AS (
+            SELECT k.policy, k.country, (
+                SELECT x.score FROM (
+                    SELECT i.score, i.as_of FROM @extschema@.policy_impact i
+                    WHERE i.policy OPERATOR(pg_catalog.=) k.policy AND i.country OPERATOR(pg_catalog.=) k.country
+                      AND i.horizon OPERATOR(pg_catalog.=) 'long'
+                      AND NOT EXISTS (SELECT FROM n WHERE n.country OPERATOR(pg_catalog.=) i.country
+                                        AND n.policy OPERATOR(pg_catalog.=) i.policy
+                                        AND n.horizon OPERATOR(pg_catalog.=) i.horizon AND n.as_of OPERATOR(pg_catalog.=) i.as_of)
+                    UNION ALL
+                    SELECT o.score, o.as_of FROM o
+                    WHERE o.policy OPERATOR(pg_catalog.=) k.policy AND o.country OPERATOR(pg_catalog.=) k.country
+                      AND o.horizon OPERATOR(pg_catalog.=) 'long') x
+                ORDER BY x.as_of DESC LIMIT 1)::integer::numeric AS value
+            FROM k
+        )
+        SELECT pg_catalog.array_agg(w.policy) AS policies, pg_catalog.array_agg(w.country) AS countries,
+               COALESCE(pg_catalog.jsonb_object_agg(
+                   pg_catalog.jsonb_build_object('country', w.country, 'sector', p.sector, 'policy', w.policy)::text, w.value)
+                   FILTER (WHERE w.value IS NOT NULL), '{}') AS before
+        FROM was w JOIN @extschema@.policy p ON p.id OPERATOR(pg_catalog.=) w.policy
+    $q$, new_set, old_set) INTO k;
+    PERFORM @extschema@.watch_apply('policy_risk.long_value', k.policies, k.countries, NULL, NULL, k.before);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.policy_impact_watch() IS
+    'trigger: the alerts of the policy_risk rows a statement on policy_impact moved';
+CREATE TRIGGER watch_insert AFTER INSERT ON @extschema@.policy_impact
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.policy_impact_watch();
+CREATE TRIGGER watch_update AFTER UPDATE ON @extschema@.policy_impact
+    REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.policy_impact_watch();
+CREATE TRIGGER watch_delete AFTER DELETE ON @extschema@.policy_impact
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.policy_impact_watch();
+
+-- watch_values_at(measure, at): a measure's subjects and values as known at
+-- a date (the *_at functions; import_dependency: the date's year), the
+-- subject without the year
+CREATE FUNCTION @extschema@.watch_values_at(measure text, at date)
+RETURNS TABLE (subject jsonb, value numeric)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    CASE pg_catalog.split_part(measure, '.', 1)
+    WHEN 'country_risk' THEN
+        RETURN QUERY SELECT pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('country', r.country, 'sector', r.sector,
+                                                                                       'supplier', r.supplier)), r.risk
+        FROM @extschema@.country_risk_at(at) r;
+    WHEN 'stage_risk' THEN
+        RETURN QUERY SELECT pg_catalog.jsonb_build_object('country', r.country, 'sector', r.sector, 'stage', r.stage_id),
+                            CASE measure WHEN 'stage_risk.hhi' THEN r.hhi ELSE r.risk END
+        FROM @extschema@.stage_risk_at(at) r;
+    WHEN 'policy_risk' THEN
+        RETURN QUERY SELECT pg_catalog.jsonb_build_object('country', r.country, 'sector', r.sector, 'policy', r.policy_id),
+                            r.long_value::numeric
+        FROM @extschema@.policy_risk_at(at) r;
+    ELSE
+        RETURN QUERY SELECT pg_catalog.jsonb_build_object('importer', d.importer, 'product', d.product),
+                            CASE measure WHEN 'import_dependency.top_share' THEN d.top_share
+                                         WHEN 'import_dependency.hhi' THEN d.hhi
+                                         ELSE d.dependent::integer END
+        FROM @extschema@.import_dependency d
+        WHERE d.year OPERATOR(pg_catalog.=) pg_catalog.date_part('year', at)::integer;
+    END CASE;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.watch_values_at(text, date) IS
+    'internal: a watched measure''s subjects and values as known at a date (import_dependency: in its year)';
+
+-- changes(from, to): every subject whose measure crossed an enabled rule
+-- between two dates, from the history: it met the rule at one date and not
+-- at the other.  The risk views as known at each date (their *_at
+-- functions); trade data in the two dates' years.
+CREATE FUNCTION @extschema@.changes("from" date, "to" date)
+RETURNS TABLE (watch text, measure text, subject jsonb, value_from numeric, value_to numeric, change text)
+LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    w @extschema@.watch;
+BEGIN
+    FOR w IN SELECT * FROM @extschema@.watch x WHERE x.enabled ORDER BY x.name LOOP
+        RETURN QUERY
+        WITH f AS (SELECT * FROM @extschema@.watch_values_at(w.measure, "from") v WHERE @extschema@.watch_in_scope(w, v.subject)),
+             t AS (SELECT * FROM @extschema@.watch_values_at(w.measure, "to") v WHERE @extschema@.watch_in_scope(w, v.subject))
+        SELECT w.name, w.measure, COALESCE(t.subject, f.subject), f.value, t.value,
+               CASE WHEN @extschema@.watch_meets(t.value, w.comparison, w.threshold) THEN 'raised' ELSE 'cleared' END
+        FROM f FULL JOIN t ON t.subject OPERATOR(pg_catalog.=) f.subject
+        WHERE @extschema@.watch_meets(f.value, w.comparison, w.threshold)
+              IS DISTINCT FROM @extschema@.watch_meets(t.value, w.comparison, w.threshold)
+        ORDER BY 3;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.changes(date, date) IS
+    'every subject whose measure crossed an enabled rule between two dates (raised: meets it at "to", not at "from"; cleared: the reverse); trade data compares the dates'' years';
+
+-- watch_refresh(): every enabled rule evaluated again over the current data
+-- (after writes that bypassed the triggers; rebuild_state() calls it).
+-- Returns the number of alerts raised and cleared.
+CREATE FUNCTION @extschema@.watch_refresh() RETURNS integer
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    m text;
+    n integer := 0;
+BEGIN
+    FOR m IN SELECT DISTINCT w.measure FROM @extschema@.watch w WHERE w.enabled ORDER BY 1 LOOP
+        n := n + @extschema@.watch_apply(m, NULL, NULL, NULL, NULL, NULL);
+    END LOOP;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.watch_refresh() IS
+    'evaluates every enabled rule again over the current data (after writes that bypassed the triggers); returns the alerts raised and cleared';
