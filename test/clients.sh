@@ -9,6 +9,9 @@
 #   3. ODBC (psqlODBC, unixODBC)  isql on a temporary DSN, then
 #                                  test/clients/odbc_types.py (SQLDescribeCol)
 #   4. binary protocol (libpq)    test/clients/binary_check.c, and binary COPY
+#   5. early warning: listeners on supplychain_alert while two writers cross
+#      a rule (issue 20)         test/clients/alerts_listen.py (psycopg2),
+#                                  test/clients/AlertsListen.java (pgjdbc)
 #
 # Each program prints "ok - ..." / "not ok - ..." lines, which this stage
 # numbers into its TAP, with one more test per step (built, ran to its end).
@@ -187,8 +190,23 @@ binary() {
 	return $rc
 }
 
+# 5. early warning ------------------------------------------------------------
+alerts_psycopg() {
+	need "$python" || return 1
+	"$python" "$src/alerts_listen.py" "host=127.0.0.1 port=$PGPORT dbname=$db user=$PGUSER"
+}
+alerts_jdbc() {
+	need javac java "$jar" || return 1
+	mkdir -p "$tmp/java"
+	javac -d "$tmp/java" -cp "$jar" "$src/AlertsListen.java" || return 1
+	java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$tmp/java:$jar" AlertsListen \
+		"jdbc:postgresql://127.0.0.1:$PGPORT/$db?user=$PGUSER"
+}
+
 step "JDBC (pgjdbc)" jdbc
 step "psycopg2" psycopg
 step "ODBC (psqlODBC via unixODBC)" odbc
 step "binary protocol (libpq resultFormat = 1, binary parameters, binary COPY)" binary
+step "early warning: LISTEN through psycopg2, two writers" alerts_psycopg
+step "early warning: LISTEN through pgjdbc (getNotifications), two writers" alerts_jdbc
 done_testing
