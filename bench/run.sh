@@ -11,7 +11,7 @@
 # Sizes and knobs (environment):
 #   BENCH_QUICK=1          tiny sizes: a smoke run of well under a minute
 #   BENCH_SCALE=f          multiply every default row count by f
-#   BENCH_CASES="1 2 3 4 5 6 7"
+#   BENCH_CASES="1 2 3 4 5 6 7 8"
 #   BENCH_RUNS=5 BENCH_WARMUP=1     measured rounds, warm-up rounds
 #   BENCH_C1_ROWS BENCH_C2_ROWS BENCH_C3_ROWS
 #   BENCH_C4_SMALL BENCH_C4_LARGE BENCH_C4_COUNTRIES BENCH_C4_STAGES
@@ -24,6 +24,8 @@
 #                          BENCH_C6_FLOWS may list sizes, "1000000 10000000": case 6 runs at each)
 #   BENCH_C6_YEARS         years loaded one after the other at the first size of case 6
 #   BENCH_C7_SOAK          seconds of each soak run of case 7 (writes)
+#   BENCH_C8_ROWS BENCH_C8_FLOWS   case 8 (early warning): the rows of one INSERT into
+#                          dependency, the flows of one loaded year
 #   BENCH_WORK_MEM=2GB BENCH_WORKERS=2 BENCH_SEED=0.42
 #   BENCH_SHARED_BUFFERS=2GB (keep: leave the server's)
 #   BENCH_SERVER=1         change the throwaway cluster's settings (default 0
@@ -51,11 +53,13 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	d_c4_small=20000 d_c4_large=200000 d_c4_countries=50 d_c4_stages=200 d_c4_sectors=5
 	d_c5_edges=20000 d_c4_budget=15 d_c4_batch=10000 d_server=0
 	d_c6_flows=20000 d_c6_countries=50 d_c6_years=3 d_c7_soak=3
+	d_c8_rows=2000 d_c8_flows=20000
 else
 	d_c1=5000000 d_c2=5000000 d_c3=10000000
 	d_c4_small=1000000 d_c4_large=10000000 d_c4_countries=200 d_c4_stages=2000 d_c4_sectors=20
 	d_c5_edges=1000000 d_c4_budget=60 d_c4_batch=100000 d_server=1
 	d_c6_flows="1000000 10000000" d_c6_countries=200 d_c6_years=25 d_c7_soak=10
+	d_c8_rows=10000 d_c8_flows=1000000
 fi
 scale=${BENCH_SCALE:-1}
 scaled() { awk -v n="$1" -v s="$scale" 'BEGIN { v = int(n * s + 0.5); print (v < 1 ? 1 : v) }'; }
@@ -79,9 +83,11 @@ C6_FLOWS=${BENCH_C6_FLOWS:-$(for n in $d_c6_flows; do scaled "$n"; done | xargs)
 C6_YEARS=${BENCH_C6_YEARS:-$d_c6_years}
 C6_COUNTRIES=${BENCH_C6_COUNTRIES:-$d_c6_countries}
 C7_SOAK=${BENCH_C7_SOAK:-$d_c7_soak}
+C8_ROWS=${BENCH_C8_ROWS:-$d_c8_rows}
+C8_FLOWS=${BENCH_C8_FLOWS:-$(scaled $d_c8_flows)}
 RUNS=${BENCH_RUNS:-5}
 WARMUP=${BENCH_WARMUP:-1}
-CASES=${BENCH_CASES:-"1 2 3 4 5 6 7"}
+CASES=${BENCH_CASES:-"1 2 3 4 5 6 7 8"}
 WORK_MEM=${BENCH_WORK_MEM:-2GB}
 WORKERS=${BENCH_WORKERS:-2}
 SEED=${BENCH_SEED:-0.42}
@@ -294,6 +300,7 @@ for c in $CASES; do
 		done
 		;;
 	7) run_case7 ;;
+	8) run_case 8 -v rows="$C8_ROWS" -v flows="$C8_FLOWS" -v countries="$C6_COUNTRIES" ;;
 	*) die "unknown case '$c' in BENCH_CASES" ;;
 	esac
 done

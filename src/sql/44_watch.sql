@@ -464,8 +464,6 @@ COMMENT ON FUNCTION @extschema@.watch_ownership() IS
     'trigger: a changed shipped rule becomes a user row, and a restored user row replaces the shipped rule';
 CREATE TRIGGER watch_ownership BEFORE INSERT OR UPDATE ON @extschema@.watch
     FOR EACH ROW EXECUTE FUNCTION @extschema@.watch_ownership();
--- and the cleared alerts (the open ones are raised again by the restore)
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.alert', 'WHERE cleared_at IS NOT NULL');
 
 -- open_alert: the open alerts, with their rule and the subject's columns
 CREATE VIEW @extschema@.open_alert AS

@@ -17,6 +17,8 @@ INSERT INTO @extschema@.watch (name, measure, importer, comparison, threshold, s
 
 -- a shipped rule cannot be deleted (disable it); pg_dump keeps users' rules
 SELECT @extschema@.protect_shipped_rows('@extschema@.watch', 'DELETE', 'OLD.builtin');
+-- and the cleared alerts (the open ones are raised again by the restore)
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.alert', 'WHERE cleared_at IS NOT NULL');
 
 -- import_dependency_persistence: how many of the last three years (the
 -- year and the two before) an importer's imports of a product were a

@@ -91,6 +91,15 @@ SELECT to_regclass('supplychain.material') IS NOT NULL AS dba_has_material \gset
 -- a shipped weight changed by the user: it becomes the user's row
 UPDATE weight SET value = 0.9 WHERE name = 'alignment.concern';
 
+-- Early-warning rules (0.10.0 on): a rule of the user's, enabled (nothing
+-- meets it: no alert), and a shipped rule the user changed (its row now)
+SELECT to_regclass('supplychain.watch') IS NOT NULL AS dba_has_watch \gset
+\if :dba_has_watch
+INSERT INTO watch (name, measure, country, comparison, threshold, enabled, source, note) VALUES
+    ('dba-us-risk', 'country_risk.risk', 'US', '>', 10, true, 'dba-survey-2024', 'never met: risks are at most 1');
+UPDATE watch SET threshold = 0.6 WHERE name = 'single-partner-above-half';
+\endif
+
 -- Outside the extension: a user table on the types (with indexes and a
 -- foreign key to a shipped table) and a user view on a risk view.
 CREATE TABLE public.dba_supplier_rating (

@@ -12,7 +12,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS supplychain;
 SET search_path = public, supplychain;
 BEGIN;
-SELECT plan(209);
+SELECT plan(210);
 
 -- No statement here may hang: stage_closure must terminate on cycles.
 SET LOCAL statement_timeout = '60s';
@@ -32,9 +32,13 @@ SELECT set_eq(
     'every table of the extension except the maintained ones the triggers rebuild in a restore (share_total, the risk state) is registered with pg_extension_config_dump');
 
 SELECT is((SELECT array_agg(DISTINCT cond) FROM pg_extension e, unnest(e.extconfig, e.extcondition) u(cfg, cond)
-           WHERE e.extname = 'supplychain' AND cfg <> 'supplychain.trade_country_total'::regclass),
+           WHERE e.extname = 'supplychain' AND cfg NOT IN ('supplychain.trade_country_total'::regclass, 'supplychain.alert'::regclass)),
           ARRAY['WHERE NOT builtin'],
-          'every registered table is dumped with the condition WHERE NOT builtin (trade_country_total apart)');
+          'every registered table is dumped with the condition WHERE NOT builtin (trade_country_total and alert apart)');
+SELECT is((SELECT cond FROM pg_extension e, unnest(e.extconfig, e.extcondition) u(cfg, cond)
+           WHERE e.extname = 'supplychain' AND cfg = 'supplychain.alert'::regclass),
+          'WHERE cleared_at IS NOT NULL',
+          'alert is dumped with its cleared rows only (a restore raises the open ones again)');
 SELECT is((SELECT cond FROM pg_extension e, unnest(e.extconfig, e.extcondition) u(cfg, cond)
            WHERE e.extname = 'supplychain' AND cfg = 'supplychain.trade_country_total'::regclass),
           '',
@@ -80,10 +84,10 @@ SELECT is((SELECT array_agg(t ORDER BY t) FROM (
                          false, true, '')))[1]::text::bigint AS n
               FROM pg_extension e, unnest(e.extconfig) c WHERE e.extname = 'supplychain'
                 AND c NOT IN ('supplychain.governance'::regclass, 'supplychain.material_supply'::regclass,
-                              'supplychain.trade_country_total'::regclass)) x
+                              'supplychain.trade_country_total'::regclass, 'supplychain.alert'::regclass)) x
            WHERE n = 0),
           NULL::text[],
-          'every registered table ships reference rows (governance, material_supply and trade_country_total apart)');
+          'every registered table ships reference rows (governance, material_supply, trade_country_total and alert apart)');
 SELECT is((SELECT count(*) FROM supplychain.governance) + (SELECT count(*) FROM supplychain.material_supply),
           0::bigint,
           'governance and material_supply ship no rows: no source gives governance scores or production shares');
