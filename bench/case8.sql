@@ -34,13 +34,18 @@ FROM bench.c8_country c CROSS JOIN (SELECT id FROM supplychain.stage WHERE built
 WHERE c.n % 2 = 0
 ON CONFLICT DO NOTHING;
 
--- 100 rules, disabled: a third on each measure, over every country or one
+-- 100 rules, disabled: a third on each measure, half of them scoped to one
+-- country; the thresholds are met by a few of the subjects the rows make
+-- (country risks run from 0.75 to 3, the stages' HHI is 0.3 and their risk
+-- 0.2 or 0.3): a few hundred alerts in all
 INSERT INTO supplychain.watch (name, measure, country, comparison, threshold)
-SELECT 'c8-' || r, m.measure, CASE WHEN r % 2 = 0 THEN (SELECT code FROM bench.c8_country WHERE n = r % :c8_countries) END,
-       '>', m.threshold
+SELECT 'c8-' || r, m.measure, CASE WHEN scoped THEN (SELECT code FROM bench.c8_country WHERE n = r % :c8_countries) END,
+       '>', CASE m.measure WHEN 'country_risk.risk' THEN 2.5 + (r % 7) / 10.0
+                           WHEN 'stage_risk.hhi' THEN CASE WHEN scoped THEN 0.25 ELSE 0.35 END
+                           ELSE CASE WHEN scoped THEN 0.15 ELSE 0.35 END END
 FROM generate_series(1, 100) r
 CROSS JOIN LATERAL (SELECT (ARRAY['country_risk.risk', 'stage_risk.hhi', 'stage_risk.risk'])[r % 3 + 1] AS measure,
-                           (ARRAY[0.3, 0.25, 0.2])[r % 3 + 1] + (r % 7) / 100.0 AS threshold) m;
+                           r % 2 = 0 AS scoped) m;
 
 \set c8_insert 'INSERT INTO supplychain.dependency (stage, country, supplier, kind, item, share, as_of) SELECT * FROM bench.c8_rows'
 \set c8_clear 'DELETE FROM supplychain.dependency WHERE item LIKE ''c8-%'''

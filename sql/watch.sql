@@ -283,3 +283,8 @@ SELECT pg_temp.proof();
 
 DROP VIEW public.staging_view;
 DROP TABLE public.staging;
+-- the years' partitions go (tables outside the extension)
+TRUNCATE trade_flow;
+SELECT string_agg(pg_temp.try(format('DROP TABLE %s', c.oid::regclass)), ', ') AS partitions_dropped
+FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'supplychain.trade_flow'::regclass;
+SELECT pg_temp.proof();

@@ -678,10 +678,10 @@ BEGIN
     -- subject is evaluated again, without a value before (88_watch.sql)
     IF @extschema@.table_label(TG_RELID::regclass) OPERATOR(pg_catalog.=) TG_RELID::regclass::text THEN
         IF EXISTS (SELECT FROM pg_catalog.unnest(names) n WHERE n LIKE 'weakness.%') THEN
-            PERFORM @extschema@.watch_apply('stage_risk.risk', NULL, NULL, NULL, NULL, NULL);
+            PERFORM @extschema@.watch_apply('{stage_risk.risk}', NULL, NULL, NULL, NULL, NULL);
         END IF;
         IF EXISTS (SELECT FROM pg_catalog.unnest(names) n WHERE n LIKE 'trade.%') THEN
-            PERFORM @extschema@.watch_apply('import_dependency.dependent', NULL, NULL, NULL, NULL, NULL);
+            PERFORM @extschema@.watch_apply('{import_dependency.dependent}', NULL, NULL, NULL, NULL, NULL);
         END IF;
     END IF;
     RETURN NULL;

@@ -6,8 +6,8 @@
 -- The writers of the maintained state (42_state.sql) and of the trade totals
 -- (85_trade.sql) know the subjects a statement changes: the keys they
 -- refresh.  When an enabled rule watches a measure they move, they read the
--- subjects' values before they write (watch_snapshot()) and hand the keys
--- and those values to watch_apply() after: a subject that meets a rule and
+-- subjects' values before they write (watch_before()) and hand the keys
+-- and those values to watch_after() after: a subject that meets a rule and
 -- has no open alert of it gets one; an open alert whose subject no longer
 -- meets its rule is cleared.  Whether an alert is open is the alert table's
 -- business, never the value before's: that value is what the alert shows
@@ -87,8 +87,10 @@ CREATE TABLE @extschema@.alert (
     acknowledged_by text,
     note            text
 );
-CREATE UNIQUE INDEX alert_open ON @extschema@.alert (watch, subject) WHERE cleared_at IS NULL;
-CREATE INDEX alert_raised ON @extschema@.alert (raised_at);
+-- the open alerts by subject (what a write looks up) and rule
+CREATE UNIQUE INDEX alert_open ON @extschema@.alert (subject, watch) WHERE cleared_at IS NULL;
+-- a rule's alerts (a rule changed, disabled or deleted)
+CREATE INDEX alert_watch ON @extschema@.alert (watch);
 COMMENT ON TABLE @extschema@.alert IS
     'early warning: one row per subject that started meeting a rule; cleared_at NULL while it still does';
 COMMENT ON COLUMN @extschema@.alert.subject IS 'the subject''s key: country, sector, stage, supplier, importer, product, year or policy, as the measure has them';
@@ -97,31 +99,25 @@ COMMENT ON COLUMN @extschema@.alert.value_after IS 'the measure that met the rul
 COMMENT ON COLUMN @extschema@.alert.raised_at IS 'the raising transaction''s time';
 COMMENT ON COLUMN @extschema@.alert.cleared_at IS 'the clearing transaction''s time; NULL while the alert is open';
 
--- watch_meets(value, comparison, threshold): whether a value meets a rule
+-- watch_meets(value, comparison, threshold): whether a value meets a rule;
+-- a NULL value meets none (src/watch.c: it runs once per rule and subject a
+-- write moves)
 CREATE FUNCTION @extschema@.watch_meets(value numeric, comparison text, threshold numeric) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT COALESCE(CASE comparison
-                        WHEN '>' THEN value OPERATOR(pg_catalog.>) threshold
-                        WHEN '>=' THEN value OPERATOR(pg_catalog.>=) threshold
-                        WHEN '<' THEN value OPERATOR(pg_catalog.<) threshold
-                        WHEN '<=' THEN value OPERATOR(pg_catalog.<=) threshold
-                        WHEN '=' THEN value OPERATOR(pg_catalog.=) threshold
-                        WHEN '<>' THEN value OPERATOR(pg_catalog.<>) threshold END, false)
-$$;
+AS 'MODULE_PATHNAME', 'sc_watch_meets'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.watch_meets(numeric, text, numeric) IS
     'whether a measure''s value meets a rule (comparison, threshold); NULL meets none';
 
--- watch_in_scope(rule, subject): whether a subject is in a rule's scope
-CREATE FUNCTION @extschema@.watch_in_scope(w @extschema@.watch, subject jsonb) RETURNS boolean
+-- watch_scope(rule): a rule's scope as the part of a subject's key it
+-- fixes, so that a subject is in scope when it contains it (subject @>
+-- scope: every subject for a rule without scope)
+CREATE FUNCTION @extschema@.watch_scope(w @extschema@.watch) RETURNS jsonb
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT (w.country IS NULL OR w.country OPERATOR(pg_catalog.=) (subject OPERATOR(pg_catalog.->>) 'country'))
-       AND (w.sector IS NULL OR w.sector OPERATOR(pg_catalog.=) (subject OPERATOR(pg_catalog.->>) 'sector'))
-       AND (w.supplier IS NULL OR w.supplier OPERATOR(pg_catalog.=) (subject OPERATOR(pg_catalog.->>) 'supplier'))
-       AND (w.importer IS NULL OR w.importer OPERATOR(pg_catalog.=) (subject OPERATOR(pg_catalog.->>) 'importer'))
-       AND (w.product IS NULL OR w.product OPERATOR(pg_catalog.=) (subject OPERATOR(pg_catalog.->>) 'product'))
+    SELECT pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+        'country', w.country, 'sector', w.sector, 'supplier', w.supplier, 'importer', w.importer, 'product', w.product))
 $$;
-COMMENT ON FUNCTION @extschema@.watch_in_scope(@extschema@.watch, jsonb) IS
-    'internal: whether a subject (its key as jsonb) is in a rule''s scope';
+COMMENT ON FUNCTION @extschema@.watch_scope(@extschema@.watch) IS
+    'internal: a rule''s scope as jsonb; a subject is in scope when its key contains it';
 
 -- watching(measures): whether an enabled rule watches one of the measures
 -- (the writers' test before they read anything for the alerts)
@@ -133,10 +129,10 @@ $$;
 COMMENT ON FUNCTION @extschema@.watching(text[]) IS
     'internal: whether an enabled rule watches one of the measures';
 
--- watch_values(measure, keys): the measure's subjects and values, read from
--- the views (country_risk's from the state it reads).  The keys name what a
--- write changed, and every subject they move comes back, with a NULL value
--- where it has none (so that its alerts clear):
+-- watch_values(measures, keys): the subjects and values of measures of one
+-- view, read from the view once (country_risk's from the state it reads).
+-- The keys name what a write changed, and every subject they move comes
+-- back, with a NULL value where it has none (so that its alerts clear):
 --   country_risk   k1 country, k2 sector (NULL: the all-sectors row), k3
 --                  supplier: the keys and their all-sectors rows
 --   stage_risk     k1 country, k2 stage: every stage of its chain
@@ -144,17 +140,26 @@ COMMENT ON FUNCTION @extschema@.watching(text[]) IS
 --                  importer, and the groups it belongs to that year
 --   policy_risk    k1 policy, k2 country
 -- Without keys: every subject (of the years given, for import_dependency).
-CREATE FUNCTION @extschema@.watch_values(measure text, k1 text[] DEFAULT NULL, k2 text[] DEFAULT NULL,
+-- One row per subject and measure; country is the subject's country (its
+-- importer for import_dependency).
+CREATE FUNCTION @extschema@.watch_values(measures text[], k1 text[] DEFAULT NULL, k2 text[] DEFAULT NULL,
                                          k3 text[] DEFAULT NULL, years integer[] DEFAULT NULL)
-RETURNS TABLE (subject jsonb, country text, value numeric)
+RETURNS TABLE (measure text, subject jsonb, country text, value numeric)
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET supplychain.as_of = '' AS $$
-DECLARE
-    importers text[];
 BEGIN
-    CASE measure
-    WHEN 'country_risk.risk' THEN
+    IF pg_catalog.array_length(measures, 1) IS NULL THEN
+        RETURN;
+    END IF;
+    IF EXISTS (SELECT FROM pg_catalog.unnest(measures) m
+               WHERE pg_catalog.split_part(m, '.', 1) OPERATOR(pg_catalog.<>) pg_catalog.split_part(measures[1], '.', 1)) THEN
+        RAISE EXCEPTION 'the measures % are not of one view', measures
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    CASE pg_catalog.split_part(measures[1], '.', 1)
+    WHEN 'country_risk' THEN
         RETURN QUERY
-        SELECT pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('country', k.country, 'sector', k.sector,
+        SELECT 'country_risk.risk',
+               pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('country', k.country, 'sector', k.sector,
                                                                           'supplier', k.supplier)),
                k.country, COALESCE(s.risk, t.risk)
         FROM (SELECT a AS country, b AS sector, c AS supplier FROM @extschema@.key_rows(k1, k2, k3)
@@ -166,12 +171,13 @@ BEGIN
           ON k.sector IS NULL AND t.country OPERATOR(pg_catalog.=) k.country AND t.supplier OPERATOR(pg_catalog.=) k.supplier
         WHERE k1 IS NOT NULL
         UNION ALL
-        SELECT pg_catalog.jsonb_build_object('country', s.country, 'sector', s.sector, 'supplier', s.supplier), s.country, s.risk
+        SELECT 'country_risk.risk', pg_catalog.jsonb_build_object('country', s.country, 'sector', s.sector, 'supplier', s.supplier),
+               s.country, s.risk
         FROM @extschema@.country_state s WHERE k1 IS NULL
         UNION ALL
-        SELECT pg_catalog.jsonb_build_object('country', t.country, 'supplier', t.supplier), t.country, t.risk
+        SELECT 'country_risk.risk', pg_catalog.jsonb_build_object('country', t.country, 'supplier', t.supplier), t.country, t.risk
         FROM @extschema@.country_total_state t WHERE k1 IS NULL;
-    WHEN 'stage_risk.hhi', 'stage_risk.risk' THEN
+    WHEN 'stage_risk' THEN
         RETURN QUERY
         WITH chains AS (
             SELECT DISTINCT k.a AS country, s.sector
@@ -179,35 +185,26 @@ BEGIN
         ), r AS (
             SELECT r.country, r.sector, r.stage_id, r.hhi, r.risk FROM @extschema@.stage_risk r
             WHERE k1 IS NULL OR r.country OPERATOR(pg_catalog.=) ANY (k1)
+        ), x AS (
+            SELECT c.country, c.sector, s.id AS stage, r.hhi, r.risk
+            FROM chains c
+            JOIN @extschema@.stage s ON s.sector OPERATOR(pg_catalog.=) c.sector
+            LEFT JOIN r ON r.country OPERATOR(pg_catalog.=) c.country AND r.stage_id OPERATOR(pg_catalog.=) s.id
+            WHERE k1 IS NOT NULL
+            UNION ALL
+            SELECT r.country, r.sector, r.stage_id, r.hhi, r.risk FROM r WHERE k1 IS NULL
         )
-        SELECT pg_catalog.jsonb_build_object('country', c.country, 'sector', c.sector, 'stage', s.id), c.country,
-               CASE measure WHEN 'stage_risk.hhi' THEN r.hhi ELSE r.risk END
-        FROM chains c
-        JOIN @extschema@.stage s ON s.sector OPERATOR(pg_catalog.=) c.sector
-        LEFT JOIN r ON r.country OPERATOR(pg_catalog.=) c.country AND r.stage_id OPERATOR(pg_catalog.=) s.id
-        WHERE k1 IS NOT NULL
-        UNION ALL
-        SELECT pg_catalog.jsonb_build_object('country', r.country, 'sector', r.sector, 'stage', r.stage_id), r.country,
-               CASE measure WHEN 'stage_risk.hhi' THEN r.hhi ELSE r.risk END
-        FROM r WHERE k1 IS NULL;
-    WHEN 'import_dependency.top_share', 'import_dependency.hhi', 'import_dependency.dependent' THEN
-        IF k1 IS NULL THEN
-            RETURN QUERY
-            SELECT pg_catalog.jsonb_build_object('importer', d.importer, 'product', d.product, 'year', d.year),
-                   d.importer::text,
-                   CASE measure WHEN 'import_dependency.top_share' THEN d.top_share
-                                WHEN 'import_dependency.hhi' THEN d.hhi
-                                ELSE d.dependent::integer END
-            FROM @extschema@.import_dependency d
-            WHERE years IS NULL OR d.year OPERATOR(pg_catalog.=) ANY (years);
-            RETURN;
-        END IF;
-        -- the keys, and the groups their countries belong to in their years
+        SELECT m.m, pg_catalog.jsonb_build_object('country', x.country, 'sector', x.sector, 'stage', x.stage), x.country,
+               CASE m.m WHEN 'stage_risk.hhi' THEN x.hhi ELSE x.risk END
+        FROM x CROSS JOIN pg_catalog.unnest(measures) m (m);
+    WHEN 'import_dependency' THEN
         RETURN QUERY
         WITH k AS (
             SELECT DISTINCT k.a AS country, k.b AS product, k.c::integer AS year
             FROM @extschema@.key_rows(k1, k2, years::text[]) k
+            WHERE k1 IS NOT NULL
         ), g AS (
+            -- the keys, and the groups their countries belong to in their years
             SELECT k.country, k.product, k.year FROM k
             UNION
             SELECT m.group_code, k.product, k.year
@@ -215,20 +212,28 @@ BEGIN
               ON m.member OPERATOR(pg_catalog.=) k.country
              AND m.since OPERATOR(pg_catalog.<=) pg_catalog.make_date(k.year, 12, 31)
              AND (m.until IS NULL OR m.until OPERATOR(pg_catalog.>=) pg_catalog.make_date(k.year, 1, 1))
+        ), x AS (
+            SELECT g.country AS importer, g.product, g.year, d.top_share, d.hhi, d.dependent
+            FROM g
+            LEFT JOIN LATERAL (
+                SELECT d.top_share, d.hhi, d.dependent FROM @extschema@.import_dependency d
+                WHERE d.importer OPERATOR(pg_catalog.=) g.country AND d.product OPERATOR(pg_catalog.=) g.product
+                  AND d.year OPERATOR(pg_catalog.=) g.year) d ON true
+            UNION ALL
+            SELECT d.importer, d.product, d.year, d.top_share, d.hhi, d.dependent
+            FROM @extschema@.import_dependency d
+            WHERE k1 IS NULL AND (years IS NULL OR d.year OPERATOR(pg_catalog.=) ANY (years))
         )
-        SELECT pg_catalog.jsonb_build_object('importer', g.country, 'product', g.product, 'year', g.year),
-               g.country,
-               CASE measure WHEN 'import_dependency.top_share' THEN d.top_share
-                            WHEN 'import_dependency.hhi' THEN d.hhi
-                            ELSE d.dependent::integer END
-        FROM g
-        LEFT JOIN LATERAL (
-            SELECT d.top_share, d.hhi, d.dependent FROM @extschema@.import_dependency d
-            WHERE d.importer OPERATOR(pg_catalog.=) g.country AND d.product OPERATOR(pg_catalog.=) g.product
-              AND d.year OPERATOR(pg_catalog.=) g.year) d ON true;
-    WHEN 'policy_risk.long_value' THEN
+        SELECT m.m, pg_catalog.jsonb_build_object('importer', x.importer, 'product', x.product, 'year', x.year),
+               x.importer::text,
+               CASE m.m WHEN 'import_dependency.top_share' THEN x.top_share
+                        WHEN 'import_dependency.hhi' THEN x.hhi
+                        ELSE x.dependent::integer END
+        FROM x CROSS JOIN pg_catalog.unnest(measures) m (m);
+    WHEN 'policy_risk' THEN
         RETURN QUERY
-        SELECT pg_catalog.jsonb_build_object('country', k.country, 'sector', p.sector, 'policy', k.policy), k.country,
+        SELECT 'policy_risk.long_value',
+               pg_catalog.jsonb_build_object('country', k.country, 'sector', p.sector, 'policy', k.policy), k.country,
                r.long_value::numeric
         FROM (SELECT DISTINCT a AS policy, b AS country FROM @extschema@.key_rows(k1, k2)) k
         JOIN @extschema@.policy p ON p.id OPERATOR(pg_catalog.=) k.policy
@@ -236,51 +241,44 @@ BEGIN
           ON r.policy_id OPERATOR(pg_catalog.=) k.policy AND r.country OPERATOR(pg_catalog.=) k.country
         WHERE k1 IS NOT NULL
         UNION ALL
-        SELECT pg_catalog.jsonb_build_object('country', r.country, 'sector', r.sector, 'policy', r.policy_id), r.country,
+        SELECT 'policy_risk.long_value',
+               pg_catalog.jsonb_build_object('country', r.country, 'sector', r.sector, 'policy', r.policy_id), r.country,
                r.long_value::numeric
         FROM @extschema@.policy_risk r WHERE k1 IS NULL;
     ELSE
-        RAISE EXCEPTION 'unknown measure: %', pg_catalog.quote_literal(measure)
+        RAISE EXCEPTION 'unknown measure: %', pg_catalog.quote_literal(measures[1])
             USING ERRCODE = 'invalid_parameter_value';
     END CASE;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.watch_values(text, text[], text[], text[], integer[]) IS
-    'internal: the subjects and values of a watched measure, for the keys a write changed (NULL: every subject)';
-
--- watch_snapshot(measure, keys): the subjects' values, keyed by their
--- subject's text: what watch_apply() reports as "before"
-CREATE FUNCTION @extschema@.watch_snapshot(measure text, k1 text[] DEFAULT NULL, k2 text[] DEFAULT NULL,
-                                           k3 text[] DEFAULT NULL, years integer[] DEFAULT NULL)
-RETURNS jsonb
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT COALESCE(pg_catalog.jsonb_object_agg(v.subject::text, v.value) FILTER (WHERE v.value IS NOT NULL), '{}')
-    FROM @extschema@.watch_values(measure, k1, k2, k3, years) v
-$$;
-COMMENT ON FUNCTION @extschema@.watch_snapshot(text, text[], text[], text[], integer[]) IS
-    'internal: the values of a measure''s subjects, as {subject: value}';
+COMMENT ON FUNCTION @extschema@.watch_values(text[], text[], text[], text[], integer[]) IS
+    'internal: the subjects and values of watched measures of one view, for the keys a write changed (NULL: every subject)';
 
 -- watch_before(beside, measures, keys): what a writer calls before it
--- writes: for each of the measures an enabled rule watches, its subjects'
--- values ({measure: {subject: value}}); NULL when none is watched (nothing
--- was read), and on a Citus worker (beside a shard: docs/citus.md, "Early
--- warning").  watch_after() takes it after the write.
+-- writes: of the measures given (of one view), those an enabled rule
+-- watches, and their subjects' values, {"measures": [...], "values":
+-- {"measure subject": value}}: what watch_apply() reports as before.  NULL
+-- when none is watched (nothing was read), and on a Citus worker (beside a
+-- shard: docs/citus.md, "Early warning").  watch_after() takes it after the
+-- write.
 CREATE FUNCTION @extschema@.watch_before(beside regclass, measures text[], k1 text[], k2 text[] DEFAULT NULL,
                                          k3 text[] DEFAULT NULL, years integer[] DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    before jsonb;
+    watched text[];
 BEGIN
-    IF NOT @extschema@.watching(measures)
+    SELECT pg_catalog.array_agg(DISTINCT w.measure) INTO watched
+    FROM @extschema@.watch w WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) ANY (measures);
+    IF watched IS NULL
        OR (pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL
            AND @extschema@.table_label(beside) OPERATOR(pg_catalog.<>) beside::text) THEN
         RETURN NULL;
     END IF;
-    SELECT pg_catalog.jsonb_object_agg(m.measure, @extschema@.watch_snapshot(m.measure, k1, k2, k3, years)) INTO before
-    FROM (SELECT DISTINCT w.measure FROM @extschema@.watch w
-          WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) ANY (measures)) m;
-    RETURN before;
+    RETURN pg_catalog.jsonb_build_object('measures', pg_catalog.to_jsonb(watched), 'values', (
+        SELECT COALESCE(pg_catalog.jsonb_object_agg(v.measure OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) v.subject::text, v.value)
+                        FILTER (WHERE v.value IS NOT NULL), '{}')
+        FROM @extschema@.watch_values(watched, k1, k2, k3, years) v));
 END
 $$;
 COMMENT ON FUNCTION @extschema@.watch_before(regclass, text[], text[], text[], text[], integer[]) IS
@@ -291,16 +289,9 @@ COMMENT ON FUNCTION @extschema@.watch_before(regclass, text[], text[], text[], t
 CREATE FUNCTION @extschema@.watch_after(before jsonb, k1 text[], k2 text[] DEFAULT NULL,
                                         k3 text[] DEFAULT NULL, years integer[] DEFAULT NULL)
 RETURNS integer
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    m text;
-    n integer := 0;
-BEGIN
-    FOR m IN SELECT pg_catalog.jsonb_object_keys(before) LOOP
-        n := n + @extschema@.watch_apply(m, k1, k2, k3, years, before OPERATOR(pg_catalog.->) m);
-    END LOOP;
-    RETURN n;
-END
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT @extschema@.watch_apply(ARRAY(SELECT pg_catalog.jsonb_array_elements_text(before OPERATOR(pg_catalog.->) 'measures')),
+                                   k1, k2, k3, years, before OPERATOR(pg_catalog.->) 'values')
 $$;
 COMMENT ON FUNCTION @extschema@.watch_after(jsonb, text[], text[], text[], integer[]) IS
     'internal: raises and clears the alerts of the measures watch_before() read, after the write';
@@ -318,72 +309,98 @@ $$;
 COMMENT ON FUNCTION @extschema@.watch_notify(text, uuid, text, text, jsonb, numeric, numeric) IS
     'internal: pg_notify(''supplychain_alert'', json) of one raised or cleared alert (sent at commit)';
 
--- watch_apply(measure, keys, before [, rule]): the alerts of the enabled
--- rules on the measure (or of one rule), for the subjects of the keys
--- (watch_values()); without keys for every subject (of the years given),
--- and then an open alert whose subject is gone, or out of its rule's scope,
--- clears too.  before: what watch_snapshot() read before the write.
--- Returns the number of alerts raised and cleared.
-CREATE FUNCTION @extschema@.watch_apply(measure text, k1 text[], k2 text[], k3 text[], years integer[],
+-- watch_apply(measures, keys, before [, rule]): the alerts of the enabled
+-- rules on the measures (of one view; or of one rule), for the subjects of
+-- the keys (watch_values()); without keys for every subject (of the years
+-- given), and then an open alert whose subject is gone, or out of its
+-- rule's scope, clears too.  before: the values watch_before() read.  A
+-- rule scoped to a country (or importer) meets only that country's
+-- subjects: a join on it.  Returns the number of alerts raised and cleared.
+CREATE FUNCTION @extschema@.watch_apply(measures text[], k1 text[], k2 text[], k3 text[], years integer[],
                                         before jsonb, rule text DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
+    watched text[];
     n integer;
 BEGIN
-    IF NOT EXISTS (SELECT FROM @extschema@.watch w
-                   WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) $1 AND (rule IS NULL OR w.name OPERATOR(pg_catalog.=) rule)) THEN
+    SELECT pg_catalog.array_agg(DISTINCT w.measure) INTO watched
+    FROM @extschema@.watch w
+    WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) ANY (measures) AND (rule IS NULL OR w.name OPERATOR(pg_catalog.=) rule);
+    IF watched IS NULL THEN
         RETURN 0;
     END IF;
     WITH w AS MATERIALIZED (
-        SELECT w.* FROM @extschema@.watch w
-        WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) $1 AND (rule IS NULL OR w.name OPERATOR(pg_catalog.=) rule)
+        SELECT w.name, w.measure, w.comparison, w.threshold, COALESCE(w.country, w.importer) AS country,
+               @extschema@.watch_scope(w) AS scope
+        FROM @extschema@.watch w
+        WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) ANY (watched) AND (rule IS NULL OR w.name OPERATOR(pg_catalog.=) rule)
     ), v AS MATERIALIZED (
-        SELECT * FROM @extschema@.watch_values($1, k1, k2, k3, years)
-    ), hit AS MATERIALIZED (
-        SELECT w.name, v.subject, v.country, v.value, @extschema@.watch_meets(v.value, w.comparison, w.threshold) AS meets,
-               (before OPERATOR(pg_catalog.->>) v.subject::text)::numeric AS before
-        FROM w JOIN v ON @extschema@.watch_in_scope(w, v.subject)
+        SELECT v.measure, v.subject, v.country, v.value,
+               (before OPERATOR(pg_catalog.->>) (v.measure OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) v.subject::text))::numeric AS before
+        FROM @extschema@.watch_values(watched, k1, k2, k3, years) v
+    ), meet AS MATERIALIZED (
+        -- the rules each subject meets (and is in the scope of)
+        SELECT w.name, w.measure, v.subject, v.country, v.value, v.before
+        FROM w JOIN v ON v.country OPERATOR(pg_catalog.=) w.country AND v.measure OPERATOR(pg_catalog.=) w.measure
+        WHERE w.country IS NOT NULL AND v.subject OPERATOR(pg_catalog.@>) w.scope
+          AND @extschema@.watch_meets(v.value, w.comparison, w.threshold)
+        UNION ALL
+        SELECT w.name, w.measure, v.subject, v.country, v.value, v.before
+        FROM w JOIN v ON v.measure OPERATOR(pg_catalog.=) w.measure
+        WHERE w.country IS NULL AND v.subject OPERATOR(pg_catalog.@>) w.scope
+          AND @extschema@.watch_meets(v.value, w.comparison, w.threshold)
     ), raised AS (
         INSERT INTO @extschema@.alert AS a (watch, country, subject, value_before, value_after)
-        SELECT h.name, h.country, h.subject, h.before, h.value FROM hit h
-        WHERE h.meets
-          AND NOT EXISTS (SELECT FROM @extschema@.alert o
-                          WHERE o.watch OPERATOR(pg_catalog.=) h.name AND o.subject OPERATOR(pg_catalog.=) h.subject
+        SELECT m.name, m.country, m.subject, m.before, m.value FROM meet m
+        WHERE NOT EXISTS (SELECT FROM @extschema@.alert o
+                          WHERE o.subject OPERATOR(pg_catalog.=) m.subject AND o.watch OPERATOR(pg_catalog.=) m.name
                             AND o.cleared_at IS NULL)
-        ORDER BY h.name, h.subject
-        ON CONFLICT (watch, subject) WHERE cleared_at IS NULL DO NOTHING
+        ORDER BY m.name, m.subject
+        ON CONFLICT (subject, watch) WHERE cleared_at IS NULL DO NOTHING
         RETURNING a.id, a.watch, a.subject, a.value_before AS before, a.value_after AS after
+    ), open AS MATERIALIZED (
+        -- the open alerts of the keys' subjects: a probe per subject (OFFSET
+        -- 0), never a read of every open alert of the rules
+        SELECT o.id, o.watch, o.subject
+        FROM (SELECT DISTINCT v.subject FROM v WHERE k1 IS NOT NULL) s
+        CROSS JOIN LATERAL (SELECT o.id, o.watch, o.subject FROM @extschema@.alert o
+                            WHERE o.subject OPERATOR(pg_catalog.=) s.subject AND o.cleared_at IS NULL OFFSET 0) o
     ), cleared_keyed AS (
-        -- a subject of the keys that no longer meets the rule
-        UPDATE @extschema@.alert a SET cleared_at = pg_catalog.now(), value_cleared = h.value
-        FROM hit h
-        WHERE k1 IS NOT NULL AND NOT h.meets
-          AND a.watch OPERATOR(pg_catalog.=) h.name AND a.subject OPERATOR(pg_catalog.=) h.subject AND a.cleared_at IS NULL
-        RETURNING a.id, a.watch, a.subject, h.before, h.value AS after
+        -- those that no longer meet their rule
+        UPDATE @extschema@.alert a SET cleared_at = pg_catalog.now(), value_cleared = v.value
+        FROM open o
+        JOIN w ON w.name OPERATOR(pg_catalog.=) o.watch
+        JOIN v ON v.subject OPERATOR(pg_catalog.=) o.subject AND v.measure OPERATOR(pg_catalog.=) w.measure
+        WHERE a.id OPERATOR(pg_catalog.=) o.id
+          AND NOT EXISTS (SELECT FROM meet m WHERE m.subject OPERATOR(pg_catalog.=) o.subject
+                            AND m.name OPERATOR(pg_catalog.=) o.watch)
+        RETURNING a.id, a.watch, a.subject, v.before, v.value AS after
     ), cleared_all AS (
         -- every subject: an open alert without a subject that meets the rule
         UPDATE @extschema@.alert a SET cleared_at = pg_catalog.now(),
-               value_cleared = (SELECT v.value FROM v WHERE v.subject OPERATOR(pg_catalog.=) a.subject)
+               value_cleared = (SELECT v.value FROM v WHERE v.subject OPERATOR(pg_catalog.=) a.subject
+                                  AND v.measure OPERATOR(pg_catalog.=) w.measure)
         FROM w
         WHERE k1 IS NULL AND a.watch OPERATOR(pg_catalog.=) w.name AND a.cleared_at IS NULL
           AND (years IS NULL OR ((a.subject OPERATOR(pg_catalog.->>) 'year')::integer) OPERATOR(pg_catalog.=) ANY (years))
-          AND NOT EXISTS (SELECT FROM hit h WHERE h.name OPERATOR(pg_catalog.=) a.watch
-                            AND h.subject OPERATOR(pg_catalog.=) a.subject AND h.meets)
-        RETURNING a.id, a.watch, a.subject, (before OPERATOR(pg_catalog.->>) a.subject::text)::numeric AS before,
+          AND NOT EXISTS (SELECT FROM meet m WHERE m.subject OPERATOR(pg_catalog.=) a.subject
+                            AND m.name OPERATOR(pg_catalog.=) a.watch)
+        RETURNING a.id, a.watch, a.subject,
+                  (before OPERATOR(pg_catalog.->>) (w.measure OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) a.subject::text))::numeric AS before,
                   a.value_cleared AS after
     )
-    SELECT COALESCE(pg_catalog.sum(x.one), 0) INTO n FROM (
-        SELECT @extschema@.watch_notify('raised', r.id, r.watch, $1, r.subject, r.before, r.after) AS one FROM raised r
-        UNION ALL
-        SELECT @extschema@.watch_notify('cleared', c.id, c.watch, $1, c.subject, c.before, c.after) FROM cleared_keyed c
-        UNION ALL
-        SELECT @extschema@.watch_notify('cleared', c.id, c.watch, $1, c.subject, c.before, c.after) FROM cleared_all c) x;
+    SELECT COALESCE(pg_catalog.sum(@extschema@.watch_notify(x.event, x.id, x.watch, w.measure, x.subject, x.before, x.after)), 0)
+    INTO n
+    FROM (SELECT 'raised' AS event, r.* FROM raised r
+          UNION ALL SELECT 'cleared', c.* FROM cleared_keyed c
+          UNION ALL SELECT 'cleared', c.* FROM cleared_all c) x
+    JOIN w ON w.name OPERATOR(pg_catalog.=) x.watch;
     RETURN n;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.watch_apply(text, text[], text[], text[], integer[], jsonb, text) IS
-    'internal: raises and clears the alerts of the enabled rules on a measure for the subjects of the keys a write changed (NULL: every subject), and notifies each';
+COMMENT ON FUNCTION @extschema@.watch_apply(text[], text[], text[], text[], integer[], jsonb, text) IS
+    'internal: raises and clears the alerts of the enabled rules on measures of one view for the subjects of the keys a write changed (NULL: every subject), and notifies each';
 
 -- watch_clear(rule, measure): every open alert of a rule clears (the rule
 -- disabled, or watching another measure)
@@ -412,7 +429,7 @@ BEGIN
         PERFORM @extschema@.watch_clear(NEW.name, OLD.measure);
     END IF;
     IF NEW.enabled THEN
-        PERFORM @extschema@.watch_apply(NEW.measure, NULL, NULL, NULL, NULL, NULL, NEW.name);
+        PERFORM @extschema@.watch_apply(ARRAY[NEW.measure], NULL, NULL, NULL, NULL, NULL, NEW.name);
     ELSIF TG_OP = 'UPDATE' AND OLD.enabled THEN
         PERFORM @extschema@.watch_clear(NEW.name, NEW.measure);
     END IF;
@@ -526,9 +543,9 @@ BEGIN
     FOR w IN SELECT * FROM @extschema@.watch ORDER BY name LOOP
         RETURN QUERY
         WITH m AS (
-            SELECT v.subject, v.value FROM @extschema@.watch_values(w.measure) v
+            SELECT v.subject, v.value FROM @extschema@.watch_values(ARRAY[w.measure]) v
             WHERE w.enabled AND @extschema@.watch_meets(v.value, w.comparison, w.threshold)
-              AND @extschema@.watch_in_scope(w, v.subject)
+              AND v.subject OPERATOR(pg_catalog.@>) @extschema@.watch_scope(w)
         ), a AS (
             SELECT a.subject FROM @extschema@.alert a
             WHERE a.watch OPERATOR(pg_catalog.=) w.name AND a.cleared_at IS NULL
@@ -582,11 +599,12 @@ BEGIN
         )
         SELECT pg_catalog.array_agg(w.policy) AS policies, pg_catalog.array_agg(w.country) AS countries,
                COALESCE(pg_catalog.jsonb_object_agg(
+                   'policy_risk.long_value ' OPERATOR(pg_catalog.||)
                    pg_catalog.jsonb_build_object('country', w.country, 'sector', p.sector, 'policy', w.policy)::text, w.value)
                    FILTER (WHERE w.value IS NOT NULL), '{}') AS before
         FROM was w JOIN @extschema@.policy p ON p.id OPERATOR(pg_catalog.=) w.policy
     $q$, new_set, old_set) INTO k;
-    PERFORM @extschema@.watch_apply('policy_risk.long_value', k.policies, k.countries, NULL, NULL, k.before);
+    PERFORM @extschema@.watch_apply('{policy_risk.long_value}', k.policies, k.countries, NULL, NULL, k.before);
     RETURN NULL;
 END
 $$;
@@ -644,8 +662,10 @@ DECLARE
 BEGIN
     FOR w IN SELECT * FROM @extschema@.watch x WHERE x.enabled ORDER BY x.name LOOP
         RETURN QUERY
-        WITH f AS (SELECT * FROM @extschema@.watch_values_at(w.measure, "from") v WHERE @extschema@.watch_in_scope(w, v.subject)),
-             t AS (SELECT * FROM @extschema@.watch_values_at(w.measure, "to") v WHERE @extschema@.watch_in_scope(w, v.subject))
+        WITH f AS (SELECT * FROM @extschema@.watch_values_at(w.measure, "from") v
+                   WHERE v.subject OPERATOR(pg_catalog.@>) @extschema@.watch_scope(w)),
+             t AS (SELECT * FROM @extschema@.watch_values_at(w.measure, "to") v
+                   WHERE v.subject OPERATOR(pg_catalog.@>) @extschema@.watch_scope(w))
         SELECT w.name, w.measure, COALESCE(t.subject, f.subject), f.value, t.value,
                CASE WHEN @extschema@.watch_meets(t.value, w.comparison, w.threshold) THEN 'raised' ELSE 'cleared' END
         FROM f FULL JOIN t ON t.subject OPERATOR(pg_catalog.=) f.subject
@@ -668,7 +688,7 @@ DECLARE
     n integer := 0;
 BEGIN
     FOR m IN SELECT DISTINCT w.measure FROM @extschema@.watch w WHERE w.enabled ORDER BY 1 LOOP
-        n := n + @extschema@.watch_apply(m, NULL, NULL, NULL, NULL, NULL);
+        n := n + @extschema@.watch_apply(ARRAY[m], NULL, NULL, NULL, NULL, NULL);
     END LOOP;
     RETURN n;
 END
