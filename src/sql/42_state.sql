@@ -205,7 +205,7 @@ DECLARE
     al constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.alignment', beside) ELSE '@extschema@.alignment' END;
     wt constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.weight', beside) ELSE '@extschema@.weight' END;
     sums constant text := @extschema@.country_sums(sup, al, wt);
-    before jsonb;
+    before @extschema@.watch_snapshot;
 BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
         RETURN;
@@ -266,7 +266,7 @@ BEGIN
         WHERE r.sector IS NULL AND r.stages OPERATOR(pg_catalog.=) 0
           AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
     $q$, cs, ct, sums), countries, sectors, suppliers);
-    IF before IS NOT NULL THEN
+    IF before.measures IS NOT NULL THEN
         PERFORM @extschema@.watch_after(before, countries, sectors, suppliers);
     END IF;
 END
@@ -302,7 +302,7 @@ DECLARE
     tot constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.share_total', beside) ELSE '@extschema@.share_total' END;
     by_supplier boolean := suppliers IS NOT NULL;
     changed record;
-    before jsonb;
+    before @extschema@.watch_snapshot;
 BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
         RETURN;
@@ -452,7 +452,7 @@ BEGIN
             FROM t WHERE supplier IS NULL
         )$t$ END),
         countries, stages, suppliers);
-    IF before IS NOT NULL THEN
+    IF before.measures IS NOT NULL THEN
         PERFORM @extschema@.watch_after(before, countries, stages);
     END IF;
 

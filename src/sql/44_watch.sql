@@ -77,6 +77,7 @@ CREATE TABLE @extschema@.alert (
     id              uuid PRIMARY KEY DEFAULT pg_catalog.gen_random_uuid(),
     watch           text NOT NULL REFERENCES @extschema@.watch ON UPDATE CASCADE ON DELETE CASCADE,
     country         text NOT NULL,          -- the subject's country (its importer for import_dependency)
+    key             text NOT NULL,          -- the subject's key as the writers compare it (watch_subject())
     subject         jsonb NOT NULL,         -- the subject's key columns
     value_before    numeric,
     value_after     numeric,
@@ -88,7 +89,7 @@ CREATE TABLE @extschema@.alert (
     note            text
 );
 -- the open alerts by subject (what a write looks up) and rule
-CREATE UNIQUE INDEX alert_open ON @extschema@.alert (subject, watch) WHERE cleared_at IS NULL;
+CREATE UNIQUE INDEX alert_open ON @extschema@.alert (key, watch) WHERE cleared_at IS NULL;
 -- a rule's alerts (a rule changed, disabled or deleted)
 CREATE INDEX alert_watch ON @extschema@.alert (watch);
 COMMENT ON TABLE @extschema@.alert IS
@@ -129,6 +130,24 @@ $$;
 COMMENT ON FUNCTION @extschema@.watching(text[]) IS
     'internal: whether an enabled rule watches one of the measures';
 
+-- watch_key(...) and watch_subject(measure, key): a subject's key as the
+-- writers compare it (its key columns in one text, unit-separated: cheap
+-- to build, to hash and to probe) and as the alert shows it (jsonb, built
+-- only for the alerts raised)
+CREATE FUNCTION @extschema@.watch_subject(measure text, key text) RETURNS jsonb
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE pg_catalog.split_part(measure, '.', 1)
+               WHEN 'country_risk' THEN pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                   'country', p[1], 'sector', NULLIF(p[2], ''), 'supplier', p[3]))
+               WHEN 'stage_risk' THEN pg_catalog.jsonb_build_object('country', p[1], 'sector', p[2], 'stage', p[3])
+               WHEN 'import_dependency' THEN pg_catalog.jsonb_build_object('importer', p[1], 'product', p[2],
+                                                                           'year', p[3]::integer)
+               ELSE pg_catalog.jsonb_build_object('country', p[1], 'sector', p[2], 'policy', p[3]) END
+    FROM (SELECT pg_catalog.string_to_array(key, pg_catalog.chr(31)) AS p) x
+$$;
+COMMENT ON FUNCTION @extschema@.watch_subject(text, text) IS
+    'internal: the subject of a measure''s key (its columns separated by U+001F) as jsonb';
+
 -- watch_values(measures, keys): the subjects and values of measures of one
 -- view, read from the view once (country_risk's from the state it reads).
 -- The keys name what a write changed, and every subject they move comes
@@ -140,12 +159,15 @@ COMMENT ON FUNCTION @extschema@.watching(text[]) IS
 --                  importer, and the groups it belongs to that year
 --   policy_risk    k1 policy, k2 country
 -- Without keys: every subject (of the years given, for import_dependency).
--- One row per subject and measure; country is the subject's country (its
--- importer for import_dependency).
+-- One row per subject and measure: its key (watch_subject()), and the
+-- columns a rule's scope names (country: the importer for
+-- import_dependency).
 CREATE FUNCTION @extschema@.watch_values(measures text[], k1 text[] DEFAULT NULL, k2 text[] DEFAULT NULL,
                                          k3 text[] DEFAULT NULL, years integer[] DEFAULT NULL)
-RETURNS TABLE (measure text, subject jsonb, country text, value numeric)
+RETURNS TABLE (measure text, key text, country text, sector text, supplier text, product text, value numeric)
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET supplychain.as_of = '' AS $$
+DECLARE
+    us constant text := pg_catalog.chr(31);
 BEGIN
     IF pg_catalog.array_length(measures, 1) IS NULL THEN
         RETURN;
@@ -159,24 +181,23 @@ BEGIN
     WHEN 'country_risk' THEN
         RETURN QUERY
         SELECT 'country_risk.risk',
-               pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('country', k.country, 'sector', k.sector,
-                                                                          'supplier', k.supplier)),
-               k.country, COALESCE(s.risk, t.risk)
-        FROM (SELECT a AS country, b AS sector, c AS supplier FROM @extschema@.key_rows(k1, k2, k3)
-              UNION SELECT a, NULL, c FROM @extschema@.key_rows(k1, k2, k3)) k
-        LEFT JOIN @extschema@.country_state s
-          ON k.sector IS NOT NULL AND s.country OPERATOR(pg_catalog.=) k.country
-         AND s.supplier OPERATOR(pg_catalog.=) k.supplier AND s.sector OPERATOR(pg_catalog.=) k.sector
-        LEFT JOIN @extschema@.country_total_state t
-          ON k.sector IS NULL AND t.country OPERATOR(pg_catalog.=) k.country AND t.supplier OPERATOR(pg_catalog.=) k.supplier
-        WHERE k1 IS NOT NULL
-        UNION ALL
-        SELECT 'country_risk.risk', pg_catalog.jsonb_build_object('country', s.country, 'sector', s.sector, 'supplier', s.supplier),
-               s.country, s.risk
-        FROM @extschema@.country_state s WHERE k1 IS NULL
-        UNION ALL
-        SELECT 'country_risk.risk', pg_catalog.jsonb_build_object('country', t.country, 'supplier', t.supplier), t.country, t.risk
-        FROM @extschema@.country_total_state t WHERE k1 IS NULL;
+               x.country OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) COALESCE(x.sector, '')
+                   OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.supplier,
+               x.country, x.sector, x.supplier, NULL::text, x.risk
+        FROM (SELECT k.country, k.sector, k.supplier, COALESCE(s.risk, t.risk) AS risk
+              FROM (SELECT a AS country, b AS sector, c AS supplier FROM @extschema@.key_rows(k1, k2, k3)
+                    UNION SELECT a, NULL, c FROM @extschema@.key_rows(k1, k2, k3)) k
+              LEFT JOIN @extschema@.country_state s
+                ON k.sector IS NOT NULL AND s.country OPERATOR(pg_catalog.=) k.country
+               AND s.supplier OPERATOR(pg_catalog.=) k.supplier AND s.sector OPERATOR(pg_catalog.=) k.sector
+              LEFT JOIN @extschema@.country_total_state t
+                ON k.sector IS NULL AND t.country OPERATOR(pg_catalog.=) k.country
+               AND t.supplier OPERATOR(pg_catalog.=) k.supplier
+              WHERE k1 IS NOT NULL
+              UNION ALL
+              SELECT s.country, s.sector, s.supplier, s.risk FROM @extschema@.country_state s WHERE k1 IS NULL
+              UNION ALL
+              SELECT t.country, NULL, t.supplier, t.risk FROM @extschema@.country_total_state t WHERE k1 IS NULL) x;
     WHEN 'stage_risk' THEN
         RETURN QUERY
         WITH chains AS (
@@ -194,7 +215,9 @@ BEGIN
             UNION ALL
             SELECT r.country, r.sector, r.stage_id, r.hhi, r.risk FROM r WHERE k1 IS NULL
         )
-        SELECT m.m, pg_catalog.jsonb_build_object('country', x.country, 'sector', x.sector, 'stage', x.stage), x.country,
+        SELECT m.m, x.country OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.sector
+                        OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.stage,
+               x.country, x.sector, NULL::text, NULL::text,
                CASE m.m WHEN 'stage_risk.hhi' THEN x.hhi ELSE x.risk END
         FROM x CROSS JOIN pg_catalog.unnest(measures) m (m);
     WHEN 'import_dependency' THEN
@@ -224,8 +247,9 @@ BEGIN
             FROM @extschema@.import_dependency d
             WHERE k1 IS NULL AND (years IS NULL OR d.year OPERATOR(pg_catalog.=) ANY (years))
         )
-        SELECT m.m, pg_catalog.jsonb_build_object('importer', x.importer, 'product', x.product, 'year', x.year),
-               x.importer::text,
+        SELECT m.m, x.importer OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.product
+                        OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.year::text,
+               x.importer::text, NULL::text, NULL::text, x.product::text,
                CASE m.m WHEN 'import_dependency.top_share' THEN x.top_share
                         WHEN 'import_dependency.hhi' THEN x.hhi
                         ELSE x.dependent::integer END
@@ -233,18 +257,18 @@ BEGIN
     WHEN 'policy_risk' THEN
         RETURN QUERY
         SELECT 'policy_risk.long_value',
-               pg_catalog.jsonb_build_object('country', k.country, 'sector', p.sector, 'policy', k.policy), k.country,
-               r.long_value::numeric
-        FROM (SELECT DISTINCT a AS policy, b AS country FROM @extschema@.key_rows(k1, k2)) k
-        JOIN @extschema@.policy p ON p.id OPERATOR(pg_catalog.=) k.policy
-        LEFT JOIN @extschema@.policy_risk r
-          ON r.policy_id OPERATOR(pg_catalog.=) k.policy AND r.country OPERATOR(pg_catalog.=) k.country
-        WHERE k1 IS NOT NULL
-        UNION ALL
-        SELECT 'policy_risk.long_value',
-               pg_catalog.jsonb_build_object('country', r.country, 'sector', r.sector, 'policy', r.policy_id), r.country,
-               r.long_value::numeric
-        FROM @extschema@.policy_risk r WHERE k1 IS NULL;
+               x.country OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.sector
+                   OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.policy,
+               x.country, x.sector, NULL::text, NULL::text, x.value
+        FROM (SELECT k.country, p.sector, k.policy, r.long_value::numeric AS value
+              FROM (SELECT DISTINCT a AS policy, b AS country FROM @extschema@.key_rows(k1, k2)) k
+              JOIN @extschema@.policy p ON p.id OPERATOR(pg_catalog.=) k.policy
+              LEFT JOIN @extschema@.policy_risk r
+                ON r.policy_id OPERATOR(pg_catalog.=) k.policy AND r.country OPERATOR(pg_catalog.=) k.country
+              WHERE k1 IS NOT NULL
+              UNION ALL
+              SELECT r.country, r.sector, r.policy_id, r.long_value::numeric
+              FROM @extschema@.policy_risk r WHERE k1 IS NULL) x;
     ELSE
         RAISE EXCEPTION 'unknown measure: %', pg_catalog.quote_literal(measures[1])
             USING ERRCODE = 'invalid_parameter_value';
@@ -254,19 +278,25 @@ $$;
 COMMENT ON FUNCTION @extschema@.watch_values(text[], text[], text[], text[], integer[]) IS
     'internal: the subjects and values of watched measures of one view, for the keys a write changed (NULL: every subject)';
 
+-- watch_snapshot: the values of the watched measures' subjects before a
+-- write: the measures, and parallel arrays of "measure key" and value
+CREATE TYPE @extschema@.watch_snapshot AS (measures text[], keys text[], vals numeric[]);
+COMMENT ON TYPE @extschema@.watch_snapshot IS
+    'internal: the values before a write of the watched measures'' subjects (watch_before())';
+
 -- watch_before(beside, measures, keys): what a writer calls before it
 -- writes: of the measures given (of one view), those an enabled rule
--- watches, and their subjects' values, {"measures": [...], "values":
--- {"measure subject": value}}: what watch_apply() reports as before.  NULL
--- when none is watched (nothing was read), and on a Citus worker (beside a
--- shard: docs/citus.md, "Early warning").  watch_after() takes it after the
--- write.
+-- watches, and their subjects' values: what watch_apply() reports as
+-- before.  NULL when none is watched (nothing was read), and on a Citus
+-- worker (beside a shard: docs/citus.md, "Early warning").  watch_after()
+-- takes it after the write.
 CREATE FUNCTION @extschema@.watch_before(beside regclass, measures text[], k1 text[], k2 text[] DEFAULT NULL,
                                          k3 text[] DEFAULT NULL, years integer[] DEFAULT NULL)
-RETURNS jsonb
+RETURNS @extschema@.watch_snapshot
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     watched text[];
+    snap @extschema@.watch_snapshot;
 BEGIN
     SELECT pg_catalog.array_agg(DISTINCT w.measure) INTO watched
     FROM @extschema@.watch w WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) ANY (measures);
@@ -275,10 +305,11 @@ BEGIN
            AND @extschema@.table_label(beside) OPERATOR(pg_catalog.<>) beside::text) THEN
         RETURN NULL;
     END IF;
-    RETURN pg_catalog.jsonb_build_object('measures', pg_catalog.to_jsonb(watched), 'values', (
-        SELECT COALESCE(pg_catalog.jsonb_object_agg(v.measure OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) v.subject::text, v.value)
-                        FILTER (WHERE v.value IS NOT NULL), '{}')
-        FROM @extschema@.watch_values(watched, k1, k2, k3, years) v));
+    SELECT watched, COALESCE(pg_catalog.array_agg(v.measure OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) v.key), '{}'),
+           COALESCE(pg_catalog.array_agg(v.value), '{}')
+    INTO snap
+    FROM @extschema@.watch_values(watched, k1, k2, k3, years) v WHERE v.value IS NOT NULL;
+    RETURN snap;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.watch_before(regclass, text[], text[], text[], text[], integer[]) IS
@@ -286,14 +317,13 @@ COMMENT ON FUNCTION @extschema@.watch_before(regclass, text[], text[], text[], t
 
 -- watch_after(before, keys): the alerts of the measures watch_before()
 -- read, after the write
-CREATE FUNCTION @extschema@.watch_after(before jsonb, k1 text[], k2 text[] DEFAULT NULL,
+CREATE FUNCTION @extschema@.watch_after(before @extschema@.watch_snapshot, k1 text[], k2 text[] DEFAULT NULL,
                                         k3 text[] DEFAULT NULL, years integer[] DEFAULT NULL)
 RETURNS integer
 LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT @extschema@.watch_apply(ARRAY(SELECT pg_catalog.jsonb_array_elements_text(before OPERATOR(pg_catalog.->) 'measures')),
-                                   k1, k2, k3, years, before OPERATOR(pg_catalog.->) 'values')
+    SELECT @extschema@.watch_apply(before.measures, k1, k2, k3, years, before)
 $$;
-COMMENT ON FUNCTION @extschema@.watch_after(jsonb, text[], text[], text[], integer[]) IS
+COMMENT ON FUNCTION @extschema@.watch_after(@extschema@.watch_snapshot, text[], text[], text[], integer[]) IS
     'internal: raises and clears the alerts of the measures watch_before() read, after the write';
 
 -- watch_notify(event, ...): the notification of one raised or cleared alert
@@ -317,7 +347,7 @@ COMMENT ON FUNCTION @extschema@.watch_notify(text, uuid, text, text, jsonb, nume
 -- rule scoped to a country (or importer) meets only that country's
 -- subjects: a join on it.  Returns the number of alerts raised and cleared.
 CREATE FUNCTION @extschema@.watch_apply(measures text[], k1 text[], k2 text[], k3 text[], years integer[],
-                                        before jsonb, rule text DEFAULT NULL)
+                                        before @extschema@.watch_snapshot, rule text DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -332,62 +362,70 @@ BEGIN
     END IF;
     WITH w AS MATERIALIZED (
         SELECT w.name, w.measure, w.comparison, w.threshold, COALESCE(w.country, w.importer) AS country,
-               @extschema@.watch_scope(w) AS scope
+               w.sector, w.supplier, w.product
         FROM @extschema@.watch w
         WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) ANY (watched) AND (rule IS NULL OR w.name OPERATOR(pg_catalog.=) rule)
+    ), b AS (
+        SELECT * FROM ROWS FROM (pg_catalog.unnest((before).keys), pg_catalog.unnest((before).vals)) b (key, value)
     ), v AS MATERIALIZED (
-        SELECT v.measure, v.subject, v.country, v.value,
-               (before OPERATOR(pg_catalog.->>) (v.measure OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) v.subject::text))::numeric AS before
+        SELECT v.measure, v.key, v.country, v.sector, v.supplier, v.product, v.value, b.value AS before
         FROM @extschema@.watch_values(watched, k1, k2, k3, years) v
+        LEFT JOIN b ON b.key OPERATOR(pg_catalog.=) (v.measure OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) v.key)
     ), meet AS MATERIALIZED (
-        -- the rules each subject meets (and is in the scope of)
-        SELECT w.name, w.measure, v.subject, v.country, v.value, v.before
-        FROM w JOIN v ON v.country OPERATOR(pg_catalog.=) w.country AND v.measure OPERATOR(pg_catalog.=) w.measure
-        WHERE w.country IS NOT NULL AND v.subject OPERATOR(pg_catalog.@>) w.scope
-          AND @extschema@.watch_meets(v.value, w.comparison, w.threshold)
-        UNION ALL
-        SELECT w.name, w.measure, v.subject, v.country, v.value, v.before
-        FROM w JOIN v ON v.measure OPERATOR(pg_catalog.=) w.measure
-        WHERE w.country IS NULL AND v.subject OPERATOR(pg_catalog.@>) w.scope
-          AND @extschema@.watch_meets(v.value, w.comparison, w.threshold)
+        -- the rules each subject meets (and is in the scope of): those
+        -- scoped to a country through a join on it
+        SELECT c.name, c.measure, c.key, c.country, c.value, c.before
+        FROM (SELECT w.name, w.comparison, w.threshold, w.sector AS w_sector, w.supplier AS w_supplier,
+                     w.product AS w_product, v.*
+              FROM w JOIN v ON v.country OPERATOR(pg_catalog.=) w.country AND v.measure OPERATOR(pg_catalog.=) w.measure
+              WHERE w.country IS NOT NULL
+              UNION ALL
+              SELECT w.name, w.comparison, w.threshold, w.sector, w.supplier, w.product, v.*
+              FROM w JOIN v ON v.measure OPERATOR(pg_catalog.=) w.measure
+              WHERE w.country IS NULL) c
+        WHERE @extschema@.watch_meets(c.value, c.comparison, c.threshold)
+          AND (c.w_sector IS NULL OR c.w_sector OPERATOR(pg_catalog.=) c.sector)
+          AND (c.w_supplier IS NULL OR c.w_supplier OPERATOR(pg_catalog.=) c.supplier)
+          AND (c.w_product IS NULL OR c.w_product OPERATOR(pg_catalog.=) c.product)
     ), raised AS (
-        INSERT INTO @extschema@.alert AS a (watch, country, subject, value_before, value_after)
-        SELECT m.name, m.country, m.subject, m.before, m.value FROM meet m
+        INSERT INTO @extschema@.alert AS a (watch, country, key, subject, value_before, value_after)
+        SELECT m.name, m.country, m.key, @extschema@.watch_subject(m.measure, m.key), m.before, m.value FROM meet m
         WHERE NOT EXISTS (SELECT FROM @extschema@.alert o
-                          WHERE o.subject OPERATOR(pg_catalog.=) m.subject AND o.watch OPERATOR(pg_catalog.=) m.name
+                          WHERE o.key OPERATOR(pg_catalog.=) m.key AND o.watch OPERATOR(pg_catalog.=) m.name
                             AND o.cleared_at IS NULL)
-        ORDER BY m.name, m.subject
-        ON CONFLICT (subject, watch) WHERE cleared_at IS NULL DO NOTHING
+        ORDER BY m.name, m.key
+        ON CONFLICT (key, watch) WHERE cleared_at IS NULL DO NOTHING
         RETURNING a.id, a.watch, a.subject, a.value_before AS before, a.value_after AS after
     ), open AS MATERIALIZED (
         -- the open alerts of the keys' subjects: a probe per subject (OFFSET
         -- 0), never a read of every open alert of the rules
-        SELECT o.id, o.watch, o.subject
-        FROM (SELECT DISTINCT v.subject FROM v WHERE k1 IS NOT NULL) s
-        CROSS JOIN LATERAL (SELECT o.id, o.watch, o.subject FROM @extschema@.alert o
-                            WHERE o.subject OPERATOR(pg_catalog.=) s.subject AND o.cleared_at IS NULL OFFSET 0) o
+        SELECT o.id, o.watch, o.key
+        FROM (SELECT DISTINCT v.key FROM v WHERE k1 IS NOT NULL) s
+        CROSS JOIN LATERAL (SELECT o.id, o.watch, o.key FROM @extschema@.alert o
+                            WHERE o.key OPERATOR(pg_catalog.=) s.key AND o.cleared_at IS NULL OFFSET 0) o
     ), cleared_keyed AS (
         -- those that no longer meet their rule
         UPDATE @extschema@.alert a SET cleared_at = pg_catalog.now(), value_cleared = v.value
         FROM open o
         JOIN w ON w.name OPERATOR(pg_catalog.=) o.watch
-        JOIN v ON v.subject OPERATOR(pg_catalog.=) o.subject AND v.measure OPERATOR(pg_catalog.=) w.measure
+        JOIN v ON v.key OPERATOR(pg_catalog.=) o.key AND v.measure OPERATOR(pg_catalog.=) w.measure
         WHERE a.id OPERATOR(pg_catalog.=) o.id
-          AND NOT EXISTS (SELECT FROM meet m WHERE m.subject OPERATOR(pg_catalog.=) o.subject
+          AND NOT EXISTS (SELECT FROM meet m WHERE m.key OPERATOR(pg_catalog.=) o.key
                             AND m.name OPERATOR(pg_catalog.=) o.watch)
         RETURNING a.id, a.watch, a.subject, v.before, v.value AS after
     ), cleared_all AS (
         -- every subject: an open alert without a subject that meets the rule
         UPDATE @extschema@.alert a SET cleared_at = pg_catalog.now(),
-               value_cleared = (SELECT v.value FROM v WHERE v.subject OPERATOR(pg_catalog.=) a.subject
+               value_cleared = (SELECT v.value FROM v WHERE v.key OPERATOR(pg_catalog.=) a.key
                                   AND v.measure OPERATOR(pg_catalog.=) w.measure)
         FROM w
         WHERE k1 IS NULL AND a.watch OPERATOR(pg_catalog.=) w.name AND a.cleared_at IS NULL
           AND (years IS NULL OR ((a.subject OPERATOR(pg_catalog.->>) 'year')::integer) OPERATOR(pg_catalog.=) ANY (years))
-          AND NOT EXISTS (SELECT FROM meet m WHERE m.subject OPERATOR(pg_catalog.=) a.subject
+          AND NOT EXISTS (SELECT FROM meet m WHERE m.key OPERATOR(pg_catalog.=) a.key
                             AND m.name OPERATOR(pg_catalog.=) a.watch)
         RETURNING a.id, a.watch, a.subject,
-                  (before OPERATOR(pg_catalog.->>) (w.measure OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) a.subject::text))::numeric AS before,
+                  (SELECT b.value FROM b WHERE b.key OPERATOR(pg_catalog.=) (w.measure OPERATOR(pg_catalog.||) ' '
+                                                                     OPERATOR(pg_catalog.||) a.key)) AS before,
                   a.value_cleared AS after
     )
     SELECT COALESCE(pg_catalog.sum(@extschema@.watch_notify(x.event, x.id, x.watch, w.measure, x.subject, x.before, x.after)), 0)
@@ -399,7 +437,7 @@ BEGIN
     RETURN n;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.watch_apply(text[], text[], text[], text[], integer[], jsonb, text) IS
+COMMENT ON FUNCTION @extschema@.watch_apply(text[], text[], text[], text[], integer[], @extschema@.watch_snapshot, text) IS
     'internal: raises and clears the alerts of the enabled rules on measures of one view for the subjects of the keys a write changed (NULL: every subject), and notifies each';
 
 -- watch_clear(rule, measure): every open alert of a rule clears (the rule
@@ -543,16 +581,16 @@ BEGIN
     FOR w IN SELECT * FROM @extschema@.watch ORDER BY name LOOP
         RETURN QUERY
         WITH m AS (
-            SELECT v.subject, v.value FROM @extschema@.watch_values(ARRAY[w.measure]) v
+            SELECT v.key, v.value FROM @extschema@.watch_values(ARRAY[w.measure]) v
             WHERE w.enabled AND @extschema@.watch_meets(v.value, w.comparison, w.threshold)
-              AND v.subject OPERATOR(pg_catalog.@>) @extschema@.watch_scope(w)
+              AND @extschema@.watch_subject(w.measure, v.key) OPERATOR(pg_catalog.@>) @extschema@.watch_scope(w)
         ), a AS (
-            SELECT a.subject FROM @extschema@.alert a
+            SELECT a.key FROM @extschema@.alert a
             WHERE a.watch OPERATOR(pg_catalog.=) w.name AND a.cleared_at IS NULL
         )
-        SELECT w.name, COALESCE(m.subject, a.subject), a.subject IS NOT NULL, m.subject IS NOT NULL, m.value
-        FROM m FULL JOIN a ON a.subject OPERATOR(pg_catalog.=) m.subject
-        WHERE m.subject IS NULL OR a.subject IS NULL;
+        SELECT w.name, @extschema@.watch_subject(w.measure, COALESCE(m.key, a.key)), a.key IS NOT NULL, m.key IS NOT NULL, m.value
+        FROM m FULL JOIN a ON a.key OPERATOR(pg_catalog.=) m.key
+        WHERE m.key IS NULL OR a.key IS NULL;
     END LOOP;
 END
 $$;
@@ -567,7 +605,6 @@ CREATE FUNCTION @extschema@.policy_impact_watch() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     k record;
-    before jsonb;
     new_set constant text := CASE WHEN TG_OP IN ('INSERT', 'UPDATE')
                                   THEN 'SELECT country, policy, horizon, as_of, score FROM new_rows'
                                   ELSE 'SELECT NULL::text AS country, NULL::text AS policy, NULL::text AS horizon, NULL::date AS as_of, NULL::@extschema@.impact_score AS score WHERE false' END;
@@ -598,10 +635,12 @@ BEGIN
             FROM k
         )
         SELECT pg_catalog.array_agg(w.policy) AS policies, pg_catalog.array_agg(w.country) AS countries,
-               COALESCE(pg_catalog.jsonb_object_agg(
-                   'policy_risk.long_value ' OPERATOR(pg_catalog.||)
-                   pg_catalog.jsonb_build_object('country', w.country, 'sector', p.sector, 'policy', w.policy)::text, w.value)
-                   FILTER (WHERE w.value IS NOT NULL), '{}') AS before
+               ROW('{policy_risk.long_value}'::text[],
+                   COALESCE(pg_catalog.array_agg('policy_risk.long_value ' OPERATOR(pg_catalog.||) w.country
+                                                 OPERATOR(pg_catalog.||) pg_catalog.chr(31) OPERATOR(pg_catalog.||) p.sector
+                                                 OPERATOR(pg_catalog.||) pg_catalog.chr(31) OPERATOR(pg_catalog.||) w.policy)
+                            FILTER (WHERE w.value IS NOT NULL), '{}'),
+                   COALESCE(pg_catalog.array_agg(w.value) FILTER (WHERE w.value IS NOT NULL), '{}'))::@extschema@.watch_snapshot AS before
         FROM was w JOIN @extschema@.policy p ON p.id OPERATOR(pg_catalog.=) w.policy
     $q$, new_set, old_set) INTO k;
     PERFORM @extschema@.watch_apply('{policy_risk.long_value}', k.policies, k.countries, NULL, NULL, k.before);

@@ -477,7 +477,7 @@ DECLARE
     citus constant boolean := pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL;
     tot constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.trade_country_total', beside) ELSE '@extschema@.trade_country_total' END;
     flows constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.trade_flow', beside) ELSE '@extschema@.trade_flow' END;
-    before jsonb;
+    before @extschema@.watch_snapshot;
 BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
         RETURN;
@@ -509,7 +509,7 @@ BEGIN
         WHERE t.country OPERATOR(pg_catalog.=) f.country AND t.product OPERATOR(pg_catalog.=) f.product
           AND t.year OPERATOR(pg_catalog.=) f.year
     $q$, tot, flows) USING countries, products, years;
-    IF before IS NOT NULL THEN
+    IF before.measures IS NOT NULL THEN
         PERFORM @extschema@.watch_after(before, countries, products, NULL, years);
     END IF;
 END
@@ -1022,7 +1022,7 @@ DECLARE
     msg text;
     det text;
     state text;
-    before jsonb;
+    before @extschema@.watch_snapshot;
 BEGIN
     IF for_year IS NULL OR for_year NOT BETWEEN 1800 AND 2999 THEN
         RAISE EXCEPTION 'year must be between 1800 and 2999, not %', COALESCE(for_year::text, 'NULL')
@@ -1209,7 +1209,7 @@ BEGIN
                                   pg_catalog.format('@extschema@.%I', part));
     END;
     -- 5. the early warning: every subject of the year
-    IF before IS NOT NULL THEN
+    IF before.measures IS NOT NULL THEN
         PERFORM @extschema@.watch_after(before, NULL, NULL, NULL, ARRAY[for_year]);
     END IF;
     IF take_over THEN
