@@ -149,7 +149,8 @@ COMMENT ON FUNCTION @extschema@.watch_subject(text, text) IS
     'internal: the subject of a measure''s key (its columns separated by U+001F) as jsonb';
 
 -- watch_values(measures, keys): the subjects and values of measures of one
--- view, read from the view once (country_risk's from the state it reads).
+-- view, read once: country_risk's and stage_risk's from the state the views
+-- read, the others from the views.
 -- The keys name what a write changed, and every subject they move comes
 -- back, with a NULL value where it has none (so that its alerts clear):
 --   country_risk   k1 country, k2 sector (NULL: the all-sectors row), k3
@@ -199,27 +200,37 @@ BEGIN
               UNION ALL
               SELECT t.country, NULL, t.supplier, t.risk FROM @extschema@.country_total_state t WHERE k1 IS NULL) x;
     WHEN 'stage_risk' THEN
+        -- stage_risk's rows of the state (60_views.sql): every stage of an
+        -- assessed chain, its HHI, and its risk, the HHI x the weakness of
+        -- its rating (watch_verify() checks them against the view)
         RETURN QUERY
         WITH chains AS (
             SELECT DISTINCT k.a AS country, s.sector
             FROM @extschema@.key_rows(k1, k2) k JOIN @extschema@.stage s ON s.id OPERATOR(pg_catalog.=) k.b
-        ), r AS (
-            SELECT r.country, r.sector, r.stage_id, r.hhi, r.risk FROM @extschema@.stage_risk r
-            WHERE k1 IS NULL OR r.country OPERATOR(pg_catalog.=) ANY (k1)
+            WHERE k1 IS NOT NULL
+            UNION
+            SELECT DISTINCT ss.country, ss.sector FROM @extschema@.stage_state ss WHERE k1 IS NULL
         ), x AS (
-            SELECT c.country, c.sector, s.id AS stage, r.hhi, r.risk
+            SELECT c.country, c.sector, s.id AS stage, ss.rating, ss.hhi,
+                   EXISTS (SELECT FROM @extschema@.stage_state a
+                           WHERE a.country OPERATOR(pg_catalog.=) c.country AND a.sector OPERATOR(pg_catalog.=) c.sector
+                             AND a.rating IS NOT NULL) AS assessed
             FROM chains c
             JOIN @extschema@.stage s ON s.sector OPERATOR(pg_catalog.=) c.sector
-            LEFT JOIN r ON r.country OPERATOR(pg_catalog.=) c.country AND r.stage_id OPERATOR(pg_catalog.=) s.id
-            WHERE k1 IS NOT NULL
-            UNION ALL
-            SELECT r.country, r.sector, r.stage_id, r.hhi, r.risk FROM r WHERE k1 IS NULL
+            LEFT JOIN @extschema@.stage_state ss
+              ON ss.country OPERATOR(pg_catalog.=) c.country AND ss.stage OPERATOR(pg_catalog.=) s.id
         )
         SELECT m.m, x.country OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.sector
                         OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.stage,
                x.country, x.sector, NULL::text, NULL::text,
-               CASE m.m WHEN 'stage_risk.hhi' THEN x.hhi ELSE x.risk END
-        FROM x CROSS JOIN pg_catalog.unnest(measures) m (m);
+               CASE WHEN NOT x.assessed OR x.hhi IS NULL THEN NULL
+                    WHEN m.m OPERATOR(pg_catalog.=) 'stage_risk.hhi' THEN pg_catalog.round(x.hhi::numeric, 4)
+                    ELSE pg_catalog.round(w.value OPERATOR(pg_catalog.*) x.hhi::numeric, 4) END
+        FROM x
+        LEFT JOIN @extschema@.weight w
+          ON w.name OPERATOR(pg_catalog.=) CASE WHEN x.rating IS NULL THEN 'weakness.unassessed'
+                                                ELSE 'weakness.' OPERATOR(pg_catalog.||) x.rating::text END
+        CROSS JOIN pg_catalog.unnest(measures) m (m);
     WHEN 'import_dependency' THEN
         RETURN QUERY
         WITH k AS (
@@ -569,8 +580,9 @@ COMMENT ON FUNCTION @extschema@.acknowledge(uuid, text) IS
     'marks an alert as acknowledged (by the current user, with an optional note); false when it already was';
 
 -- watch_verify(): the proof of the alerts.  For every enabled rule, the
--- subjects whose measure meets it now, read from the views, against the
--- open alerts; and no disabled rule has an open alert.  One row per
+-- subjects whose measure meets it now, computed from the raw rows
+-- (watch_values_at(), not the writers' watch_values()), against the open
+-- alerts' subjects; and no disabled rule has an open alert.  One row per
 -- difference; none when the alerts are right.
 CREATE FUNCTION @extschema@.watch_verify()
 RETURNS TABLE (watch text, subject jsonb, alert_open boolean, meets boolean, value numeric)
@@ -581,16 +593,16 @@ BEGIN
     FOR w IN SELECT * FROM @extschema@.watch ORDER BY name LOOP
         RETURN QUERY
         WITH m AS (
-            SELECT v.key, v.value FROM @extschema@.watch_values(ARRAY[w.measure]) v
+            SELECT v.subject, v.value FROM @extschema@.watch_values_at(w.measure, NULL) v
             WHERE w.enabled AND @extschema@.watch_meets(v.value, w.comparison, w.threshold)
-              AND @extschema@.watch_subject(w.measure, v.key) OPERATOR(pg_catalog.@>) @extschema@.watch_scope(w)
+              AND v.subject OPERATOR(pg_catalog.@>) @extschema@.watch_scope(w)
         ), a AS (
-            SELECT a.key FROM @extschema@.alert a
+            SELECT a.subject FROM @extschema@.alert a
             WHERE a.watch OPERATOR(pg_catalog.=) w.name AND a.cleared_at IS NULL
         )
-        SELECT w.name, @extschema@.watch_subject(w.measure, COALESCE(m.key, a.key)), a.key IS NOT NULL, m.key IS NOT NULL, m.value
-        FROM m FULL JOIN a ON a.key OPERATOR(pg_catalog.=) m.key
-        WHERE m.key IS NULL OR a.key IS NULL;
+        SELECT w.name, COALESCE(m.subject, a.subject), a.subject IS NOT NULL, m.subject IS NOT NULL, m.value
+        FROM m FULL JOIN a ON a.subject OPERATOR(pg_catalog.=) m.subject
+        WHERE m.subject IS NULL OR a.subject IS NULL;
     END LOOP;
 END
 $$;
@@ -657,37 +669,42 @@ CREATE TRIGGER watch_delete AFTER DELETE ON @extschema@.policy_impact
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.policy_impact_watch();
 
 -- watch_values_at(measure, at): a measure's subjects and values as known at
--- a date (the *_at functions; import_dependency: the date's year), the
--- subject without the year
+-- a date, computed from the raw rows (the *_at functions; import_dependency:
+-- the date's year, the subject without the year); at NULL: now, from the
+-- raw rows too (at 'infinity'; import_dependency: every year, the subject
+-- with its year): what watch_verify() holds the alerts against
 CREATE FUNCTION @extschema@.watch_values_at(measure text, at date)
 RETURNS TABLE (subject jsonb, value numeric)
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    day constant date := COALESCE(at, 'infinity');
 BEGIN
     CASE pg_catalog.split_part(measure, '.', 1)
     WHEN 'country_risk' THEN
         RETURN QUERY SELECT pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('country', r.country, 'sector', r.sector,
                                                                                        'supplier', r.supplier)), r.risk
-        FROM @extschema@.country_risk_at(at) r;
+        FROM @extschema@.country_risk_at(day) r;
     WHEN 'stage_risk' THEN
         RETURN QUERY SELECT pg_catalog.jsonb_build_object('country', r.country, 'sector', r.sector, 'stage', r.stage_id),
                             CASE measure WHEN 'stage_risk.hhi' THEN r.hhi ELSE r.risk END
-        FROM @extschema@.stage_risk_at(at) r;
+        FROM @extschema@.stage_risk_at(day) r;
     WHEN 'policy_risk' THEN
         RETURN QUERY SELECT pg_catalog.jsonb_build_object('country', r.country, 'sector', r.sector, 'policy', r.policy_id),
                             r.long_value::numeric
-        FROM @extschema@.policy_risk_at(at) r;
+        FROM @extschema@.policy_risk_at(day) r;
     ELSE
-        RETURN QUERY SELECT pg_catalog.jsonb_build_object('importer', d.importer, 'product', d.product),
+        RETURN QUERY SELECT pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                                'importer', d.importer, 'product', d.product, 'year', CASE WHEN at IS NULL THEN d.year END)),
                             CASE measure WHEN 'import_dependency.top_share' THEN d.top_share
                                          WHEN 'import_dependency.hhi' THEN d.hhi
                                          ELSE d.dependent::integer END
         FROM @extschema@.import_dependency d
-        WHERE d.year OPERATOR(pg_catalog.=) pg_catalog.date_part('year', at)::integer;
+        WHERE at IS NULL OR d.year OPERATOR(pg_catalog.=) pg_catalog.date_part('year', at)::integer;
     END CASE;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.watch_values_at(text, date) IS
-    'internal: a watched measure''s subjects and values as known at a date (import_dependency: in its year)';
+    'internal: a watched measure''s subjects and values computed from the raw rows, as known at a date (import_dependency: in its year), or now (NULL)';
 
 -- changes(from, to): every subject whose measure crossed an enabled rule
 -- between two dates, from the history: it met the rule at one date and not
