@@ -913,26 +913,32 @@ WITH imports AS (
     WHERE t.import_flows > 0
     UNION ALL
     -- (the codes compared byte by byte, as trade_country_total's)
-    SELECT p.importer COLLATE "C", p.product, p.year,
-           COALESCE(sum(p.value) FILTER (WHERE NOT p.inside), 0),
-           count(*) FILTER (WHERE NOT p.inside AND p.value > 0),
-           sum(p.value * p.value) FILTER (WHERE NOT p.inside),
-           max(p.value) FILTER (WHERE NOT p.inside AND p.value > 0),
-           @extschema@.top_partner(p.value, p.partner) FILTER (WHERE NOT p.inside AND p.value > 0),
-           COALESCE(sum(p.value) FILTER (WHERE p.inside), 0),
-           COALESCE((SELECT sum(f.value)
-                     FROM @extschema@.trade_flow f
-                     JOIN @extschema@.country_group g
-                       ON g.member = f.exporter
-                      AND g.since <= make_date(f.year, 12, 31)
-                      AND (g.until IS NULL OR g.until >= make_date(f.year, 1, 1))
-                     WHERE g.group_code = p.importer AND f.product = p.product AND f.year = p.year
-                       AND NOT EXISTS (SELECT FROM @extschema@.country_group x
-                                       WHERE x.group_code = g.group_code AND x.member = f.importer
-                                         AND x.since <= make_date(f.year, 12, 31)
-                                         AND (x.until IS NULL OR x.until >= make_date(f.year, 1, 1)))), 0)
-    FROM @extschema@.group_import_partner p
-    GROUP BY p.importer, p.product, p.year
+    SELECT a.importer, a.product, a.year, a.imports, a.partners, a.squares, a.top_value, a.top_partner,
+           a.inside_imports, COALESCE(e.exports, 0)
+    FROM (SELECT p.importer COLLATE "C" AS importer, p.product, p.year,
+                 COALESCE(sum(p.value) FILTER (WHERE NOT p.inside), 0) AS imports,
+                 count(*) FILTER (WHERE NOT p.inside AND p.value > 0) AS partners,
+                 sum(p.value * p.value) FILTER (WHERE NOT p.inside) AS squares,
+                 max(p.value) FILTER (WHERE NOT p.inside AND p.value > 0) AS top_value,
+                 @extschema@.top_partner(p.value, p.partner) FILTER (WHERE NOT p.inside AND p.value > 0) AS top_partner,
+                 COALESCE(sum(p.value) FILTER (WHERE p.inside), 0) AS inside_imports
+          FROM @extschema@.group_import_partner p
+          GROUP BY p.importer, p.product, p.year) a
+    -- the members' exports to non-members, in one aggregation (a filter
+    -- on the group and year reaches it through the join)
+    LEFT JOIN (SELECT g.group_code AS importer, f.product, f.year, sum(f.value) AS exports
+               FROM @extschema@.trade_flow f
+               JOIN @extschema@.country_group g
+                 ON g.member = f.exporter
+                AND g.since <= make_date(f.year, 12, 31)
+                AND (g.until IS NULL OR g.until >= make_date(f.year, 1, 1))
+               LEFT JOIN @extschema@.country_group x
+                 ON x.group_code = g.group_code AND x.member = f.importer
+                AND x.since <= make_date(f.year, 12, 31)
+                AND (x.until IS NULL OR x.until >= make_date(f.year, 1, 1))
+               WHERE x.member IS NULL
+               GROUP BY g.group_code, f.product, f.year) e
+      ON e.importer = a.importer AND e.product = a.product AND e.year = a.year
 ), w AS (
     SELECT max(value) FILTER (WHERE name = 'trade.hhi_above') AS hhi_above,
            max(value) FILTER (WHERE name = 'trade.outside_share_above') AS outside_share_above,
