@@ -77,7 +77,7 @@ CREATE TABLE @extschema@.alert (
     id              uuid PRIMARY KEY DEFAULT pg_catalog.gen_random_uuid(),
     watch           text NOT NULL REFERENCES @extschema@.watch ON UPDATE CASCADE ON DELETE CASCADE,
     country         text NOT NULL,          -- the subject's country (its importer for import_dependency)
-    key             text NOT NULL,          -- the subject's key as the writers compare it (watch_subject())
+    key             text NOT NULL,          -- the subject's key columns in one text, U+001F between them
     subject         jsonb NOT NULL,         -- the subject's key columns
     value_before    numeric,
     value_after     numeric,
@@ -130,24 +130,6 @@ $$;
 COMMENT ON FUNCTION @extschema@.watching(text[]) IS
     'internal: whether an enabled rule watches one of the measures';
 
--- watch_key(...) and watch_subject(measure, key): a subject's key as the
--- writers compare it (its key columns in one text, unit-separated: cheap
--- to build, to hash and to probe) and as the alert shows it (jsonb, built
--- only for the alerts raised)
-CREATE FUNCTION @extschema@.watch_subject(measure text, key text) RETURNS jsonb
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT CASE pg_catalog.split_part(measure, '.', 1)
-               WHEN 'country_risk' THEN pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-                   'country', p[1], 'sector', NULLIF(p[2], ''), 'supplier', p[3]))
-               WHEN 'stage_risk' THEN pg_catalog.jsonb_build_object('country', p[1], 'sector', p[2], 'stage', p[3])
-               WHEN 'import_dependency' THEN pg_catalog.jsonb_build_object('importer', p[1], 'product', p[2],
-                                                                           'year', p[3]::integer)
-               ELSE pg_catalog.jsonb_build_object('country', p[1], 'sector', p[2], 'policy', p[3]) END
-    FROM (SELECT pg_catalog.string_to_array(key, pg_catalog.chr(31)) AS p) x
-$$;
-COMMENT ON FUNCTION @extschema@.watch_subject(text, text) IS
-    'internal: the subject of a measure''s key (its columns separated by U+001F) as jsonb';
-
 -- watch_values(measures, keys): the subjects and values of measures of one
 -- view, read once: country_risk's and stage_risk's from the state the views
 -- read, the others from the views.
@@ -160,9 +142,10 @@ COMMENT ON FUNCTION @extschema@.watch_subject(text, text) IS
 --                  importer, and the groups it belongs to that year
 --   policy_risk    k1 policy, k2 country
 -- Without keys: every subject (of the years given, for import_dependency).
--- One row per subject and measure: its key (watch_subject()), and the
--- columns a rule's scope names (country: the importer for
--- import_dependency).
+-- One row per subject and measure: its key (its key columns in one text,
+-- U+001F between them: cheap to build, hash and probe; the jsonb subject is
+-- built only for an alert raised), and the columns a rule's scope names
+-- (country: the importer for import_dependency).
 CREATE FUNCTION @extschema@.watch_values(measures text[], k1 text[] DEFAULT NULL, k2 text[] DEFAULT NULL,
                                          k3 text[] DEFAULT NULL, years integer[] DEFAULT NULL)
 RETURNS TABLE (measure text, key text, country text, sector text, supplier text, product text, value numeric)
@@ -337,21 +320,9 @@ $$;
 COMMENT ON FUNCTION @extschema@.watch_after(@extschema@.watch_snapshot, text[], text[], text[], integer[]) IS
     'internal: raises and clears the alerts of the measures watch_before() read, after the write';
 
--- watch_notify(event, ...): the notification of one raised or cleared alert
-CREATE FUNCTION @extschema@.watch_notify(event text, alert uuid, watch text, measure text, subject jsonb,
-                                         before numeric, after numeric)
-RETURNS integer
-LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT pg_catalog.pg_notify('supplychain_alert', pg_catalog.jsonb_build_object(
-        'event', event, 'alert', alert, 'watch', watch, 'measure', measure, 'subject', subject,
-        'before', before, 'after', after)::text);
-    SELECT 1
-$$;
-COMMENT ON FUNCTION @extschema@.watch_notify(text, uuid, text, text, jsonb, numeric, numeric) IS
-    'internal: pg_notify(''supplychain_alert'', json) of one raised or cleared alert (sent at commit)';
-
 -- watch_apply(measures, keys, before [, rule]): the alerts of the enabled
--- rules on the measures (of one view; or of one rule), for the subjects of
+-- rules on the measures (of one view; or of one rule, whose alerts all
+-- clear when it is disabled), for the subjects of
 -- the keys (watch_values()); without keys for every subject (of the years
 -- given), and then an open alert whose subject is gone, or out of its
 -- rule's scope, clears too.  before: the values watch_before() read.  A
@@ -362,20 +333,25 @@ CREATE FUNCTION @extschema@.watch_apply(measures text[], k1 text[], k2 text[], k
 RETURNS integer
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
+    us constant text := pg_catalog.chr(31);
     watched text[];
     n integer;
 BEGIN
-    SELECT pg_catalog.array_agg(DISTINCT w.measure) INTO watched
+    -- the rules: the enabled ones on the measures (or the one named,
+    -- enabled or not: a disabled rule's alerts all clear)
+    SELECT pg_catalog.array_agg(DISTINCT w.measure) FILTER (WHERE w.enabled), pg_catalog.count(*) INTO watched, n
     FROM @extschema@.watch w
-    WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) ANY (measures) AND (rule IS NULL OR w.name OPERATOR(pg_catalog.=) rule);
-    IF watched IS NULL THEN
+    WHERE w.measure OPERATOR(pg_catalog.=) ANY (measures)
+      AND (w.enabled OR w.name OPERATOR(pg_catalog.=) rule) AND (rule IS NULL OR w.name OPERATOR(pg_catalog.=) rule);
+    IF n = 0 THEN
         RETURN 0;
     END IF;
     WITH w AS MATERIALIZED (
-        SELECT w.name, w.measure, w.comparison, w.threshold, COALESCE(w.country, w.importer) AS country,
+        SELECT w.name, w.measure, w.enabled, w.comparison, w.threshold, COALESCE(w.country, w.importer) AS country,
                w.sector, w.supplier, w.product
         FROM @extschema@.watch w
-        WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) ANY (watched) AND (rule IS NULL OR w.name OPERATOR(pg_catalog.=) rule)
+        WHERE w.measure OPERATOR(pg_catalog.=) ANY (measures)
+          AND (w.enabled OR w.name OPERATOR(pg_catalog.=) rule) AND (rule IS NULL OR w.name OPERATOR(pg_catalog.=) rule)
     ), b AS (
         SELECT * FROM ROWS FROM (pg_catalog.unnest((before).keys), pg_catalog.unnest((before).vals)) b (key, value)
     ), v AS MATERIALIZED (
@@ -386,21 +362,37 @@ BEGIN
         -- the rules each subject meets (and is in the scope of): those
         -- scoped to a country through a join on it
         SELECT c.name, c.measure, c.key, c.country, c.value, c.before
-        FROM (SELECT w.name, w.comparison, w.threshold, w.sector AS w_sector, w.supplier AS w_supplier,
+        FROM (SELECT w.name, w.enabled, w.comparison, w.threshold, w.sector AS w_sector, w.supplier AS w_supplier,
                      w.product AS w_product, v.*
               FROM w JOIN v ON v.country OPERATOR(pg_catalog.=) w.country AND v.measure OPERATOR(pg_catalog.=) w.measure
               WHERE w.country IS NOT NULL
               UNION ALL
-              SELECT w.name, w.comparison, w.threshold, w.sector, w.supplier, w.product, v.*
+              SELECT w.name, w.enabled, w.comparison, w.threshold, w.sector, w.supplier, w.product, v.*
               FROM w JOIN v ON v.measure OPERATOR(pg_catalog.=) w.measure
               WHERE w.country IS NULL) c
-        WHERE @extschema@.watch_meets(c.value, c.comparison, c.threshold)
+        WHERE c.enabled AND @extschema@.watch_meets(c.value, c.comparison, c.threshold)
           AND (c.w_sector IS NULL OR c.w_sector OPERATOR(pg_catalog.=) c.sector)
           AND (c.w_supplier IS NULL OR c.w_supplier OPERATOR(pg_catalog.=) c.supplier)
           AND (c.w_product IS NULL OR c.w_product OPERATOR(pg_catalog.=) c.product)
     ), raised AS (
         INSERT INTO @extschema@.alert AS a (watch, country, key, subject, value_before, value_after)
-        SELECT m.name, m.country, m.key, @extschema@.watch_subject(m.measure, m.key), m.before, m.value FROM meet m
+        SELECT m.name, m.country, m.key,
+               -- the subject as jsonb: its key's columns, named
+               CASE pg_catalog.split_part(m.measure, '.', 1)
+                   WHEN 'country_risk' THEN pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                       'country', pg_catalog.split_part(m.key, us, 1), 'sector', NULLIF(pg_catalog.split_part(m.key, us, 2), ''),
+                       'supplier', pg_catalog.split_part(m.key, us, 3)))
+                   WHEN 'stage_risk' THEN pg_catalog.jsonb_build_object(
+                       'country', pg_catalog.split_part(m.key, us, 1), 'sector', pg_catalog.split_part(m.key, us, 2),
+                       'stage', pg_catalog.split_part(m.key, us, 3))
+                   WHEN 'import_dependency' THEN pg_catalog.jsonb_build_object(
+                       'importer', pg_catalog.split_part(m.key, us, 1), 'product', pg_catalog.split_part(m.key, us, 2),
+                       'year', pg_catalog.split_part(m.key, us, 3)::integer)
+                   ELSE pg_catalog.jsonb_build_object(
+                       'country', pg_catalog.split_part(m.key, us, 1), 'sector', pg_catalog.split_part(m.key, us, 2),
+                       'policy', pg_catalog.split_part(m.key, us, 3)) END,
+               m.before, m.value
+        FROM meet m
         WHERE NOT EXISTS (SELECT FROM @extschema@.alert o
                           WHERE o.key OPERATOR(pg_catalog.=) m.key AND o.watch OPERATOR(pg_catalog.=) m.name
                             AND o.cleared_at IS NULL)
@@ -439,7 +431,10 @@ BEGIN
                                                                      OPERATOR(pg_catalog.||) a.key)) AS before,
                   a.value_cleared AS after
     )
-    SELECT COALESCE(pg_catalog.sum(@extschema@.watch_notify(x.event, x.id, x.watch, w.measure, x.subject, x.before, x.after)), 0)
+    -- and a notification of each, sent at commit
+    SELECT pg_catalog.count(pg_catalog.pg_notify('supplychain_alert', pg_catalog.jsonb_build_object(
+               'event', x.event, 'alert', x.id, 'watch', x.watch, 'measure', w.measure, 'subject', x.subject,
+               'before', x.before, 'after', x.after)::text))
     INTO n
     FROM (SELECT 'raised' AS event, r.* FROM raised r
           UNION ALL SELECT 'cleared', c.* FROM cleared_keyed c
@@ -451,21 +446,6 @@ $$;
 COMMENT ON FUNCTION @extschema@.watch_apply(text[], text[], text[], text[], integer[], @extschema@.watch_snapshot, text) IS
     'internal: raises and clears the alerts of the enabled rules on measures of one view for the subjects of the keys a write changed (NULL: every subject), and notifies each';
 
--- watch_clear(rule, measure): every open alert of a rule clears (the rule
--- disabled, or watching another measure)
-CREATE FUNCTION @extschema@.watch_clear(rule text, measure text) RETURNS integer
-LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
-    WITH c AS (
-        UPDATE @extschema@.alert a SET cleared_at = pg_catalog.now()
-        WHERE a.watch OPERATOR(pg_catalog.=) rule AND a.cleared_at IS NULL
-        RETURNING a.id, a.watch, a.subject
-    )
-    SELECT COALESCE(pg_catalog.sum(@extschema@.watch_notify('cleared', c.id, c.watch, measure, c.subject, NULL, NULL)), 0)::integer
-    FROM c
-$$;
-COMMENT ON FUNCTION @extschema@.watch_clear(text, text) IS
-    'internal: clears every open alert of a rule, and notifies each';
-
 -- watch_changed(): a rule enabled, added enabled or changed is evaluated
 -- over the current data (its alerts follow its new threshold and scope); a
 -- rule disabled clears its open alerts; a rule deleted takes its alerts
@@ -473,15 +453,9 @@ COMMENT ON FUNCTION @extschema@.watch_clear(text, text) IS
 CREATE FUNCTION @extschema@.watch_changed() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND NEW.measure IS DISTINCT FROM OLD.measure THEN
-        -- other subjects altogether: the old ones clear first
-        PERFORM @extschema@.watch_clear(NEW.name, OLD.measure);
-    END IF;
-    IF NEW.enabled THEN
-        PERFORM @extschema@.watch_apply(ARRAY[NEW.measure], NULL, NULL, NULL, NULL, NULL, NEW.name);
-    ELSIF TG_OP = 'UPDATE' AND OLD.enabled THEN
-        PERFORM @extschema@.watch_clear(NEW.name, NEW.measure);
-    END IF;
+    -- (a rule's alerts of another measure, or of a rule disabled, clear:
+    -- no subject meets it)
+    PERFORM @extschema@.watch_apply(ARRAY[NEW.measure], NULL, NULL, NULL, NULL, NULL, NEW.name);
     RETURN NULL;
 END
 $$;
