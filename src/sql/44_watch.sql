@@ -358,6 +358,11 @@ BEGIN
         SELECT v.measure, v.key, v.country, v.sector, v.supplier, v.product, v.value, b.value AS before
         FROM @extschema@.watch_values(watched, k1, k2, k3, years) v
         LEFT JOIN b ON b.key OPERATOR(pg_catalog.=) (v.measure OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) v.key)
+        -- only the subjects a rule of the measure could meet, and those of
+        -- the keys (whose alerts may clear)
+        WHERE k1 IS NOT NULL
+           OR EXISTS (SELECT FROM w WHERE w.measure OPERATOR(pg_catalog.=) v.measure
+                        AND (w.country IS NULL OR w.country OPERATOR(pg_catalog.=) v.country))
     ), meet AS MATERIALIZED (
         -- the rules each subject meets (and is in the scope of): those
         -- scoped to a country through a join on it
@@ -412,7 +417,7 @@ BEGIN
         FROM open o
         JOIN w ON w.name OPERATOR(pg_catalog.=) o.watch
         JOIN v ON v.key OPERATOR(pg_catalog.=) o.key AND v.measure OPERATOR(pg_catalog.=) w.measure
-        WHERE a.id OPERATOR(pg_catalog.=) o.id
+        WHERE k1 IS NOT NULL AND a.id OPERATOR(pg_catalog.=) o.id
           AND NOT EXISTS (SELECT FROM meet m WHERE m.key OPERATOR(pg_catalog.=) o.key
                             AND m.name OPERATOR(pg_catalog.=) o.watch)
         RETURNING a.id, a.watch, a.subject, v.before, v.value AS after
