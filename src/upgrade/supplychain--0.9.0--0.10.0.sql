@@ -17,8 +17,8 @@ SET LOCAL supplychain.maintenance = on;
 -- The writers of the maintained state (42_state.sql) and of the trade totals
 -- (85_trade.sql) know the subjects a statement changes: the keys they
 -- refresh.  When an enabled rule watches a measure they move, they read the
--- subjects' values before they write (watch_snapshot()) and hand the keys
--- and those values to watch_apply() after: a subject that meets a rule and
+-- subjects' values before they write (watch_before()) and hand the keys
+-- and those values to watch_after() after: a subject that meets a rule and
 -- has no open alert of it gets one; an open alert whose subject no longer
 -- meets its rule is cleared.  Whether an alert is open is the alert table's
 -- business, never the value before's: that value is what the alert shows
@@ -88,6 +88,7 @@ CREATE TABLE @extschema@.alert (
     id              uuid PRIMARY KEY DEFAULT pg_catalog.gen_random_uuid(),
     watch           text NOT NULL REFERENCES @extschema@.watch ON UPDATE CASCADE ON DELETE CASCADE,
     country         text NOT NULL,          -- the subject's country (its importer for import_dependency)
+    key             text NOT NULL,          -- the subject's key columns in one text, U+001F between them
     subject         jsonb NOT NULL,         -- the subject's key columns
     value_before    numeric,
     value_after     numeric,
@@ -98,8 +99,10 @@ CREATE TABLE @extschema@.alert (
     acknowledged_by text,
     note            text
 );
-CREATE UNIQUE INDEX alert_open ON @extschema@.alert (watch, subject) WHERE cleared_at IS NULL;
-CREATE INDEX alert_raised ON @extschema@.alert (raised_at);
+-- the open alerts by subject (what a write looks up) and rule
+CREATE UNIQUE INDEX alert_open ON @extschema@.alert (key, watch) WHERE cleared_at IS NULL;
+-- a rule's alerts (a rule changed, disabled or deleted)
+CREATE INDEX alert_watch ON @extschema@.alert (watch);
 COMMENT ON TABLE @extschema@.alert IS
     'early warning: one row per subject that started meeting a rule; cleared_at NULL while it still does';
 COMMENT ON COLUMN @extschema@.alert.subject IS 'the subject''s key: country, sector, stage, supplier, importer, product, year or policy, as the measure has them';
@@ -108,31 +111,25 @@ COMMENT ON COLUMN @extschema@.alert.value_after IS 'the measure that met the rul
 COMMENT ON COLUMN @extschema@.alert.raised_at IS 'the raising transaction''s time';
 COMMENT ON COLUMN @extschema@.alert.cleared_at IS 'the clearing transaction''s time; NULL while the alert is open';
 
--- watch_meets(value, comparison, threshold): whether a value meets a rule
+-- watch_meets(value, comparison, threshold): whether a value meets a rule;
+-- a NULL value meets none (src/watch.c: it runs once per rule and subject a
+-- write moves)
 CREATE FUNCTION @extschema@.watch_meets(value numeric, comparison text, threshold numeric) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT COALESCE(CASE comparison
-                        WHEN '>' THEN value OPERATOR(pg_catalog.>) threshold
-                        WHEN '>=' THEN value OPERATOR(pg_catalog.>=) threshold
-                        WHEN '<' THEN value OPERATOR(pg_catalog.<) threshold
-                        WHEN '<=' THEN value OPERATOR(pg_catalog.<=) threshold
-                        WHEN '=' THEN value OPERATOR(pg_catalog.=) threshold
-                        WHEN '<>' THEN value OPERATOR(pg_catalog.<>) threshold END, false)
-$$;
+AS 'MODULE_PATHNAME', 'sc_watch_meets'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.watch_meets(numeric, text, numeric) IS
     'whether a measure''s value meets a rule (comparison, threshold); NULL meets none';
 
--- watch_in_scope(rule, subject): whether a subject is in a rule's scope
-CREATE FUNCTION @extschema@.watch_in_scope(w @extschema@.watch, subject jsonb) RETURNS boolean
+-- watch_scope(rule): a rule's scope as the part of a subject's key it
+-- fixes, so that a subject is in scope when it contains it (subject @>
+-- scope: every subject for a rule without scope)
+CREATE FUNCTION @extschema@.watch_scope(w @extschema@.watch) RETURNS jsonb
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT (w.country IS NULL OR w.country OPERATOR(pg_catalog.=) (subject OPERATOR(pg_catalog.->>) 'country'))
-       AND (w.sector IS NULL OR w.sector OPERATOR(pg_catalog.=) (subject OPERATOR(pg_catalog.->>) 'sector'))
-       AND (w.supplier IS NULL OR w.supplier OPERATOR(pg_catalog.=) (subject OPERATOR(pg_catalog.->>) 'supplier'))
-       AND (w.importer IS NULL OR w.importer OPERATOR(pg_catalog.=) (subject OPERATOR(pg_catalog.->>) 'importer'))
-       AND (w.product IS NULL OR w.product OPERATOR(pg_catalog.=) (subject OPERATOR(pg_catalog.->>) 'product'))
+    SELECT pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+        'country', w.country, 'sector', w.sector, 'supplier', w.supplier, 'importer', w.importer, 'product', w.product))
 $$;
-COMMENT ON FUNCTION @extschema@.watch_in_scope(@extschema@.watch, jsonb) IS
-    'internal: whether a subject (its key as jsonb) is in a rule''s scope';
+COMMENT ON FUNCTION @extschema@.watch_scope(@extschema@.watch) IS
+    'internal: a rule''s scope as jsonb; a subject is in scope when its key contains it';
 
 -- watching(measures): whether an enabled rule watches one of the measures
 -- (the writers' test before they read anything for the alerts)
@@ -144,10 +141,11 @@ $$;
 COMMENT ON FUNCTION @extschema@.watching(text[]) IS
     'internal: whether an enabled rule watches one of the measures';
 
--- watch_values(measure, keys): the measure's subjects and values, read from
--- the views (country_risk's from the state it reads).  The keys name what a
--- write changed, and every subject they move comes back, with a NULL value
--- where it has none (so that its alerts clear):
+-- watch_values(measures, keys): the subjects and values of measures of one
+-- view, read once: country_risk's and stage_risk's from the state the views
+-- read, the others from the views.
+-- The keys name what a write changed, and every subject they move comes
+-- back, with a NULL value where it has none (so that its alerts clear):
 --   country_risk   k1 country, k2 sector (NULL: the all-sectors row), k3
 --                  supplier: the keys and their all-sectors rows
 --   stage_risk     k1 country, k2 stage: every stage of its chain
@@ -155,70 +153,86 @@ COMMENT ON FUNCTION @extschema@.watching(text[]) IS
 --                  importer, and the groups it belongs to that year
 --   policy_risk    k1 policy, k2 country
 -- Without keys: every subject (of the years given, for import_dependency).
-CREATE FUNCTION @extschema@.watch_values(measure text, k1 text[] DEFAULT NULL, k2 text[] DEFAULT NULL,
+-- One row per subject and measure: its key (its key columns in one text,
+-- U+001F between them: cheap to build, hash and probe; the jsonb subject is
+-- built only for an alert raised), and the columns a rule's scope names
+-- (country: the importer for import_dependency).
+CREATE FUNCTION @extschema@.watch_values(measures text[], k1 text[] DEFAULT NULL, k2 text[] DEFAULT NULL,
                                          k3 text[] DEFAULT NULL, years integer[] DEFAULT NULL)
-RETURNS TABLE (subject jsonb, country text, value numeric)
+RETURNS TABLE (measure text, key text, country text, sector text, supplier text, product text, value numeric)
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET supplychain.as_of = '' AS $$
 DECLARE
-    importers text[];
+    us constant text := pg_catalog.chr(31);
 BEGIN
-    CASE measure
-    WHEN 'country_risk.risk' THEN
+    IF pg_catalog.array_length(measures, 1) IS NULL THEN
+        RETURN;
+    END IF;
+    IF EXISTS (SELECT FROM pg_catalog.unnest(measures) m
+               WHERE pg_catalog.split_part(m, '.', 1) OPERATOR(pg_catalog.<>) pg_catalog.split_part(measures[1], '.', 1)) THEN
+        RAISE EXCEPTION 'the measures % are not of one view', measures
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    CASE pg_catalog.split_part(measures[1], '.', 1)
+    WHEN 'country_risk' THEN
         RETURN QUERY
-        SELECT pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('country', k.country, 'sector', k.sector,
-                                                                          'supplier', k.supplier)),
-               k.country, COALESCE(s.risk, t.risk)
-        FROM (SELECT a AS country, b AS sector, c AS supplier FROM @extschema@.key_rows(k1, k2, k3)
-              UNION SELECT a, NULL, c FROM @extschema@.key_rows(k1, k2, k3)) k
-        LEFT JOIN @extschema@.country_state s
-          ON k.sector IS NOT NULL AND s.country OPERATOR(pg_catalog.=) k.country
-         AND s.supplier OPERATOR(pg_catalog.=) k.supplier AND s.sector OPERATOR(pg_catalog.=) k.sector
-        LEFT JOIN @extschema@.country_total_state t
-          ON k.sector IS NULL AND t.country OPERATOR(pg_catalog.=) k.country AND t.supplier OPERATOR(pg_catalog.=) k.supplier
-        WHERE k1 IS NOT NULL
-        UNION ALL
-        SELECT pg_catalog.jsonb_build_object('country', s.country, 'sector', s.sector, 'supplier', s.supplier), s.country, s.risk
-        FROM @extschema@.country_state s WHERE k1 IS NULL
-        UNION ALL
-        SELECT pg_catalog.jsonb_build_object('country', t.country, 'supplier', t.supplier), t.country, t.risk
-        FROM @extschema@.country_total_state t WHERE k1 IS NULL;
-    WHEN 'stage_risk.hhi', 'stage_risk.risk' THEN
+        SELECT 'country_risk.risk',
+               x.country OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) COALESCE(x.sector, '')
+                   OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.supplier,
+               x.country, x.sector, x.supplier, NULL::text, x.risk
+        FROM (SELECT k.country, k.sector, k.supplier, COALESCE(s.risk, t.risk) AS risk
+              FROM (SELECT a AS country, b AS sector, c AS supplier FROM @extschema@.key_rows(k1, k2, k3)
+                    UNION SELECT a, NULL, c FROM @extschema@.key_rows(k1, k2, k3)) k
+              LEFT JOIN @extschema@.country_state s
+                ON k.sector IS NOT NULL AND s.country OPERATOR(pg_catalog.=) k.country
+               AND s.supplier OPERATOR(pg_catalog.=) k.supplier AND s.sector OPERATOR(pg_catalog.=) k.sector
+              LEFT JOIN @extschema@.country_total_state t
+                ON k.sector IS NULL AND t.country OPERATOR(pg_catalog.=) k.country
+               AND t.supplier OPERATOR(pg_catalog.=) k.supplier
+              WHERE k1 IS NOT NULL
+              UNION ALL
+              SELECT s.country, s.sector, s.supplier, s.risk FROM @extschema@.country_state s WHERE k1 IS NULL
+              UNION ALL
+              SELECT t.country, NULL, t.supplier, t.risk FROM @extschema@.country_total_state t WHERE k1 IS NULL) x;
+    WHEN 'stage_risk' THEN
+        -- stage_risk's rows of the state (60_views.sql): every stage of an
+        -- assessed chain, its HHI, and its risk, the HHI x the weakness of
+        -- its rating (watch_verify() checks them against the view)
         RETURN QUERY
         WITH chains AS (
             SELECT DISTINCT k.a AS country, s.sector
             FROM @extschema@.key_rows(k1, k2) k JOIN @extschema@.stage s ON s.id OPERATOR(pg_catalog.=) k.b
-        ), r AS (
-            SELECT r.country, r.sector, r.stage_id, r.hhi, r.risk FROM @extschema@.stage_risk r
-            WHERE k1 IS NULL OR r.country OPERATOR(pg_catalog.=) ANY (k1)
+            WHERE k1 IS NOT NULL
+            UNION
+            SELECT DISTINCT ss.country, ss.sector FROM @extschema@.stage_state ss WHERE k1 IS NULL
+        ), x AS (
+            SELECT c.country, c.sector, s.id AS stage, ss.rating, ss.hhi,
+                   EXISTS (SELECT FROM @extschema@.stage_state a
+                           WHERE a.country OPERATOR(pg_catalog.=) c.country AND a.sector OPERATOR(pg_catalog.=) c.sector
+                             AND a.rating IS NOT NULL) AS assessed
+            FROM chains c
+            JOIN @extschema@.stage s ON s.sector OPERATOR(pg_catalog.=) c.sector
+            LEFT JOIN @extschema@.stage_state ss
+              ON ss.country OPERATOR(pg_catalog.=) c.country AND ss.stage OPERATOR(pg_catalog.=) s.id
         )
-        SELECT pg_catalog.jsonb_build_object('country', c.country, 'sector', c.sector, 'stage', s.id), c.country,
-               CASE measure WHEN 'stage_risk.hhi' THEN r.hhi ELSE r.risk END
-        FROM chains c
-        JOIN @extschema@.stage s ON s.sector OPERATOR(pg_catalog.=) c.sector
-        LEFT JOIN r ON r.country OPERATOR(pg_catalog.=) c.country AND r.stage_id OPERATOR(pg_catalog.=) s.id
-        WHERE k1 IS NOT NULL
-        UNION ALL
-        SELECT pg_catalog.jsonb_build_object('country', r.country, 'sector', r.sector, 'stage', r.stage_id), r.country,
-               CASE measure WHEN 'stage_risk.hhi' THEN r.hhi ELSE r.risk END
-        FROM r WHERE k1 IS NULL;
-    WHEN 'import_dependency.top_share', 'import_dependency.hhi', 'import_dependency.dependent' THEN
-        IF k1 IS NULL THEN
-            RETURN QUERY
-            SELECT pg_catalog.jsonb_build_object('importer', d.importer, 'product', d.product, 'year', d.year),
-                   d.importer::text,
-                   CASE measure WHEN 'import_dependency.top_share' THEN d.top_share
-                                WHEN 'import_dependency.hhi' THEN d.hhi
-                                ELSE d.dependent::integer END
-            FROM @extschema@.import_dependency d
-            WHERE years IS NULL OR d.year OPERATOR(pg_catalog.=) ANY (years);
-            RETURN;
-        END IF;
-        -- the keys, and the groups their countries belong to in their years
+        SELECT m.m, x.country OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.sector
+                        OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.stage,
+               x.country, x.sector, NULL::text, NULL::text,
+               CASE WHEN NOT x.assessed OR x.hhi IS NULL THEN NULL
+                    WHEN m.m OPERATOR(pg_catalog.=) 'stage_risk.hhi' THEN pg_catalog.round(x.hhi::numeric, 4)
+                    ELSE pg_catalog.round(w.value OPERATOR(pg_catalog.*) x.hhi::numeric, 4) END
+        FROM x
+        LEFT JOIN @extschema@.weight w
+          ON w.name OPERATOR(pg_catalog.=) CASE WHEN x.rating IS NULL THEN 'weakness.unassessed'
+                                                ELSE 'weakness.' OPERATOR(pg_catalog.||) x.rating::text END
+        CROSS JOIN pg_catalog.unnest(measures) m (m);
+    WHEN 'import_dependency' THEN
         RETURN QUERY
         WITH k AS (
             SELECT DISTINCT k.a AS country, k.b AS product, k.c::integer AS year
             FROM @extschema@.key_rows(k1, k2, years::text[]) k
+            WHERE k1 IS NOT NULL
         ), g AS (
+            -- the keys, and the groups their countries belong to in their years
             SELECT k.country, k.product, k.year FROM k
             UNION
             SELECT m.group_code, k.product, k.year
@@ -226,72 +240,81 @@ BEGIN
               ON m.member OPERATOR(pg_catalog.=) k.country
              AND m.since OPERATOR(pg_catalog.<=) pg_catalog.make_date(k.year, 12, 31)
              AND (m.until IS NULL OR m.until OPERATOR(pg_catalog.>=) pg_catalog.make_date(k.year, 1, 1))
+        ), x AS (
+            SELECT g.country AS importer, g.product, g.year, d.top_share, d.hhi, d.dependent
+            FROM g
+            LEFT JOIN LATERAL (
+                SELECT d.top_share, d.hhi, d.dependent FROM @extschema@.import_dependency d
+                WHERE d.importer OPERATOR(pg_catalog.=) g.country AND d.product OPERATOR(pg_catalog.=) g.product
+                  AND d.year OPERATOR(pg_catalog.=) g.year) d ON true
+            UNION ALL
+            SELECT d.importer, d.product, d.year, d.top_share, d.hhi, d.dependent
+            FROM @extschema@.import_dependency d
+            WHERE k1 IS NULL AND (years IS NULL OR d.year OPERATOR(pg_catalog.=) ANY (years))
         )
-        SELECT pg_catalog.jsonb_build_object('importer', g.country, 'product', g.product, 'year', g.year),
-               g.country,
-               CASE measure WHEN 'import_dependency.top_share' THEN d.top_share
-                            WHEN 'import_dependency.hhi' THEN d.hhi
-                            ELSE d.dependent::integer END
-        FROM g
-        LEFT JOIN LATERAL (
-            SELECT d.top_share, d.hhi, d.dependent FROM @extschema@.import_dependency d
-            WHERE d.importer OPERATOR(pg_catalog.=) g.country AND d.product OPERATOR(pg_catalog.=) g.product
-              AND d.year OPERATOR(pg_catalog.=) g.year) d ON true;
-    WHEN 'policy_risk.long_value' THEN
+        SELECT m.m, x.importer OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.product
+                        OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.year::text,
+               x.importer::text, NULL::text, NULL::text, x.product::text,
+               CASE m.m WHEN 'import_dependency.top_share' THEN x.top_share
+                        WHEN 'import_dependency.hhi' THEN x.hhi
+                        ELSE x.dependent::integer END
+        FROM x CROSS JOIN pg_catalog.unnest(measures) m (m);
+    WHEN 'policy_risk' THEN
         RETURN QUERY
-        SELECT pg_catalog.jsonb_build_object('country', k.country, 'sector', p.sector, 'policy', k.policy), k.country,
-               r.long_value::numeric
-        FROM (SELECT DISTINCT a AS policy, b AS country FROM @extschema@.key_rows(k1, k2)) k
-        JOIN @extschema@.policy p ON p.id OPERATOR(pg_catalog.=) k.policy
-        LEFT JOIN @extschema@.policy_risk r
-          ON r.policy_id OPERATOR(pg_catalog.=) k.policy AND r.country OPERATOR(pg_catalog.=) k.country
-        WHERE k1 IS NOT NULL
-        UNION ALL
-        SELECT pg_catalog.jsonb_build_object('country', r.country, 'sector', r.sector, 'policy', r.policy_id), r.country,
-               r.long_value::numeric
-        FROM @extschema@.policy_risk r WHERE k1 IS NULL;
+        SELECT 'policy_risk.long_value',
+               x.country OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.sector
+                   OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.policy,
+               x.country, x.sector, NULL::text, NULL::text, x.value
+        FROM (SELECT k.country, p.sector, k.policy, r.long_value::numeric AS value
+              FROM (SELECT DISTINCT a AS policy, b AS country FROM @extschema@.key_rows(k1, k2)) k
+              JOIN @extschema@.policy p ON p.id OPERATOR(pg_catalog.=) k.policy
+              LEFT JOIN @extschema@.policy_risk r
+                ON r.policy_id OPERATOR(pg_catalog.=) k.policy AND r.country OPERATOR(pg_catalog.=) k.country
+              WHERE k1 IS NOT NULL
+              UNION ALL
+              SELECT r.country, r.sector, r.policy_id, r.long_value::numeric
+              FROM @extschema@.policy_risk r WHERE k1 IS NULL) x;
     ELSE
-        RAISE EXCEPTION 'unknown measure: %', pg_catalog.quote_literal(measure)
+        RAISE EXCEPTION 'unknown measure: %', pg_catalog.quote_literal(measures[1])
             USING ERRCODE = 'invalid_parameter_value';
     END CASE;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.watch_values(text, text[], text[], text[], integer[]) IS
-    'internal: the subjects and values of a watched measure, for the keys a write changed (NULL: every subject)';
+COMMENT ON FUNCTION @extschema@.watch_values(text[], text[], text[], text[], integer[]) IS
+    'internal: the subjects and values of watched measures of one view, for the keys a write changed (NULL: every subject)';
 
--- watch_snapshot(measure, keys): the subjects' values, keyed by their
--- subject's text: what watch_apply() reports as "before"
-CREATE FUNCTION @extschema@.watch_snapshot(measure text, k1 text[] DEFAULT NULL, k2 text[] DEFAULT NULL,
-                                           k3 text[] DEFAULT NULL, years integer[] DEFAULT NULL)
-RETURNS jsonb
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT COALESCE(pg_catalog.jsonb_object_agg(v.subject::text, v.value) FILTER (WHERE v.value IS NOT NULL), '{}')
-    FROM @extschema@.watch_values(measure, k1, k2, k3, years) v
-$$;
-COMMENT ON FUNCTION @extschema@.watch_snapshot(text, text[], text[], text[], integer[]) IS
-    'internal: the values of a measure''s subjects, as {subject: value}';
+-- watch_snapshot: the values of the watched measures' subjects before a
+-- write: the measures, and parallel arrays of "measure key" and value
+CREATE TYPE @extschema@.watch_snapshot AS (measures text[], keys text[], vals numeric[]);
+COMMENT ON TYPE @extschema@.watch_snapshot IS
+    'internal: the values before a write of the watched measures'' subjects (watch_before())';
 
 -- watch_before(beside, measures, keys): what a writer calls before it
--- writes: for each of the measures an enabled rule watches, its subjects'
--- values ({measure: {subject: value}}); NULL when none is watched (nothing
--- was read), and on a Citus worker (beside a shard: docs/citus.md, "Early
--- warning").  watch_after() takes it after the write.
+-- writes: of the measures given (of one view), those an enabled rule
+-- watches, and their subjects' values: what watch_apply() reports as
+-- before.  NULL when none is watched (nothing was read), and on a Citus
+-- worker (beside a shard: docs/citus.md, "Early warning").  watch_after()
+-- takes it after the write.
 CREATE FUNCTION @extschema@.watch_before(beside regclass, measures text[], k1 text[], k2 text[] DEFAULT NULL,
                                          k3 text[] DEFAULT NULL, years integer[] DEFAULT NULL)
-RETURNS jsonb
+RETURNS @extschema@.watch_snapshot
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    before jsonb;
+    watched text[];
+    snap @extschema@.watch_snapshot;
 BEGIN
-    IF NOT @extschema@.watching(measures)
+    SELECT pg_catalog.array_agg(DISTINCT w.measure) INTO watched
+    FROM @extschema@.watch w WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) ANY (measures);
+    IF watched IS NULL
        OR (pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL
            AND @extschema@.table_label(beside) OPERATOR(pg_catalog.<>) beside::text) THEN
         RETURN NULL;
     END IF;
-    SELECT pg_catalog.jsonb_object_agg(m.measure, @extschema@.watch_snapshot(m.measure, k1, k2, k3, years)) INTO before
-    FROM (SELECT DISTINCT w.measure FROM @extschema@.watch w
-          WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) ANY (measures)) m;
-    RETURN before;
+    SELECT watched, COALESCE(pg_catalog.array_agg(v.measure OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) v.key), '{}'),
+           COALESCE(pg_catalog.array_agg(v.value), '{}')
+    INTO snap
+    FROM @extschema@.watch_values(watched, k1, k2, k3, years) v WHERE v.value IS NOT NULL;
+    RETURN snap;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.watch_before(regclass, text[], text[], text[], text[], integer[]) IS
@@ -299,117 +322,145 @@ COMMENT ON FUNCTION @extschema@.watch_before(regclass, text[], text[], text[], t
 
 -- watch_after(before, keys): the alerts of the measures watch_before()
 -- read, after the write
-CREATE FUNCTION @extschema@.watch_after(before jsonb, k1 text[], k2 text[] DEFAULT NULL,
+CREATE FUNCTION @extschema@.watch_after(before @extschema@.watch_snapshot, k1 text[], k2 text[] DEFAULT NULL,
                                         k3 text[] DEFAULT NULL, years integer[] DEFAULT NULL)
 RETURNS integer
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    m text;
-    n integer := 0;
-BEGIN
-    FOR m IN SELECT pg_catalog.jsonb_object_keys(before) LOOP
-        n := n + @extschema@.watch_apply(m, k1, k2, k3, years, before OPERATOR(pg_catalog.->) m);
-    END LOOP;
-    RETURN n;
-END
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT @extschema@.watch_apply(before.measures, k1, k2, k3, years, before)
 $$;
-COMMENT ON FUNCTION @extschema@.watch_after(jsonb, text[], text[], text[], integer[]) IS
+COMMENT ON FUNCTION @extschema@.watch_after(@extschema@.watch_snapshot, text[], text[], text[], integer[]) IS
     'internal: raises and clears the alerts of the measures watch_before() read, after the write';
 
--- watch_notify(event, ...): the notification of one raised or cleared alert
-CREATE FUNCTION @extschema@.watch_notify(event text, alert uuid, watch text, measure text, subject jsonb,
-                                         before numeric, after numeric)
-RETURNS integer
-LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT pg_catalog.pg_notify('supplychain_alert', pg_catalog.jsonb_build_object(
-        'event', event, 'alert', alert, 'watch', watch, 'measure', measure, 'subject', subject,
-        'before', before, 'after', after)::text);
-    SELECT 1
-$$;
-COMMENT ON FUNCTION @extschema@.watch_notify(text, uuid, text, text, jsonb, numeric, numeric) IS
-    'internal: pg_notify(''supplychain_alert'', json) of one raised or cleared alert (sent at commit)';
-
--- watch_apply(measure, keys, before [, rule]): the alerts of the enabled
--- rules on the measure (or of one rule), for the subjects of the keys
--- (watch_values()); without keys for every subject (of the years given),
--- and then an open alert whose subject is gone, or out of its rule's scope,
--- clears too.  before: what watch_snapshot() read before the write.
--- Returns the number of alerts raised and cleared.
-CREATE FUNCTION @extschema@.watch_apply(measure text, k1 text[], k2 text[], k3 text[], years integer[],
-                                        before jsonb, rule text DEFAULT NULL)
+-- watch_apply(measures, keys, before [, rule]): the alerts of the enabled
+-- rules on the measures (of one view; or of one rule, whose alerts all
+-- clear when it is disabled), for the subjects of
+-- the keys (watch_values()); without keys for every subject (of the years
+-- given), and then an open alert whose subject is gone, or out of its
+-- rule's scope, clears too.  before: the values watch_before() read.  A
+-- rule scoped to a country (or importer) meets only that country's
+-- subjects: a join on it.  Returns the number of alerts raised and cleared.
+CREATE FUNCTION @extschema@.watch_apply(measures text[], k1 text[], k2 text[], k3 text[], years integer[],
+                                        before @extschema@.watch_snapshot, rule text DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
+    us constant text := pg_catalog.chr(31);
+    watched text[];
     n integer;
 BEGIN
-    IF NOT EXISTS (SELECT FROM @extschema@.watch w
-                   WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) $1 AND (rule IS NULL OR w.name OPERATOR(pg_catalog.=) rule)) THEN
+    -- the rules: the enabled ones on the measures (or the one named,
+    -- enabled or not: a disabled rule's alerts all clear)
+    SELECT pg_catalog.array_agg(DISTINCT w.measure) FILTER (WHERE w.enabled), pg_catalog.count(*) INTO watched, n
+    FROM @extschema@.watch w
+    WHERE w.measure OPERATOR(pg_catalog.=) ANY (measures)
+      AND (w.enabled OR w.name OPERATOR(pg_catalog.=) rule) AND (rule IS NULL OR w.name OPERATOR(pg_catalog.=) rule);
+    IF n = 0 THEN
         RETURN 0;
     END IF;
     WITH w AS MATERIALIZED (
-        SELECT w.* FROM @extschema@.watch w
-        WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) $1 AND (rule IS NULL OR w.name OPERATOR(pg_catalog.=) rule)
+        SELECT w.name, w.measure, w.enabled, w.comparison, w.threshold, COALESCE(w.country, w.importer) AS country,
+               w.sector, w.supplier, w.product
+        FROM @extschema@.watch w
+        WHERE w.measure OPERATOR(pg_catalog.=) ANY (measures)
+          AND (w.enabled OR w.name OPERATOR(pg_catalog.=) rule) AND (rule IS NULL OR w.name OPERATOR(pg_catalog.=) rule)
+    ), b AS (
+        SELECT * FROM ROWS FROM (pg_catalog.unnest((before).keys), pg_catalog.unnest((before).vals)) b (key, value)
     ), v AS MATERIALIZED (
-        SELECT * FROM @extschema@.watch_values($1, k1, k2, k3, years)
-    ), hit AS MATERIALIZED (
-        SELECT w.name, v.subject, v.country, v.value, @extschema@.watch_meets(v.value, w.comparison, w.threshold) AS meets,
-               (before OPERATOR(pg_catalog.->>) v.subject::text)::numeric AS before
-        FROM w JOIN v ON @extschema@.watch_in_scope(w, v.subject)
+        SELECT v.measure, v.key, v.country, v.sector, v.supplier, v.product, v.value, b.value AS before
+        FROM @extschema@.watch_values(watched, k1, k2, k3, years) v
+        LEFT JOIN b ON b.key OPERATOR(pg_catalog.=) (v.measure OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) v.key)
+        -- only the subjects a rule of the measure could meet, and those of
+        -- the keys (whose alerts may clear)
+        WHERE k1 IS NOT NULL
+           OR EXISTS (SELECT FROM w WHERE w.measure OPERATOR(pg_catalog.=) v.measure
+                        AND (w.country IS NULL OR w.country OPERATOR(pg_catalog.=) v.country))
+    ), meet AS MATERIALIZED (
+        -- the rules each subject meets (and is in the scope of): those
+        -- scoped to a country through a join on it
+        SELECT c.name, c.measure, c.key, c.country, c.value, c.before
+        FROM (SELECT w.name, w.enabled, w.comparison, w.threshold, w.sector AS w_sector, w.supplier AS w_supplier,
+                     w.product AS w_product, v.*
+              FROM w JOIN v ON v.country OPERATOR(pg_catalog.=) w.country AND v.measure OPERATOR(pg_catalog.=) w.measure
+              WHERE w.country IS NOT NULL
+              UNION ALL
+              SELECT w.name, w.enabled, w.comparison, w.threshold, w.sector, w.supplier, w.product, v.*
+              FROM w JOIN v ON v.measure OPERATOR(pg_catalog.=) w.measure
+              WHERE w.country IS NULL) c
+        WHERE c.enabled AND @extschema@.watch_meets(c.value, c.comparison, c.threshold)
+          AND (c.w_sector IS NULL OR c.w_sector OPERATOR(pg_catalog.=) c.sector)
+          AND (c.w_supplier IS NULL OR c.w_supplier OPERATOR(pg_catalog.=) c.supplier)
+          AND (c.w_product IS NULL OR c.w_product OPERATOR(pg_catalog.=) c.product)
     ), raised AS (
-        INSERT INTO @extschema@.alert AS a (watch, country, subject, value_before, value_after)
-        SELECT h.name, h.country, h.subject, h.before, h.value FROM hit h
-        WHERE h.meets
-          AND NOT EXISTS (SELECT FROM @extschema@.alert o
-                          WHERE o.watch OPERATOR(pg_catalog.=) h.name AND o.subject OPERATOR(pg_catalog.=) h.subject
+        INSERT INTO @extschema@.alert AS a (watch, country, key, subject, value_before, value_after)
+        SELECT m.name, m.country, m.key,
+               -- the subject as jsonb: its key's columns, named
+               CASE pg_catalog.split_part(m.measure, '.', 1)
+                   WHEN 'country_risk' THEN pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                       'country', pg_catalog.split_part(m.key, us, 1), 'sector', NULLIF(pg_catalog.split_part(m.key, us, 2), ''),
+                       'supplier', pg_catalog.split_part(m.key, us, 3)))
+                   WHEN 'stage_risk' THEN pg_catalog.jsonb_build_object(
+                       'country', pg_catalog.split_part(m.key, us, 1), 'sector', pg_catalog.split_part(m.key, us, 2),
+                       'stage', pg_catalog.split_part(m.key, us, 3))
+                   WHEN 'import_dependency' THEN pg_catalog.jsonb_build_object(
+                       'importer', pg_catalog.split_part(m.key, us, 1), 'product', pg_catalog.split_part(m.key, us, 2),
+                       'year', pg_catalog.split_part(m.key, us, 3)::integer)
+                   ELSE pg_catalog.jsonb_build_object(
+                       'country', pg_catalog.split_part(m.key, us, 1), 'sector', pg_catalog.split_part(m.key, us, 2),
+                       'policy', pg_catalog.split_part(m.key, us, 3)) END,
+               m.before, m.value
+        FROM meet m
+        WHERE NOT EXISTS (SELECT FROM @extschema@.alert o
+                          WHERE o.key OPERATOR(pg_catalog.=) m.key AND o.watch OPERATOR(pg_catalog.=) m.name
                             AND o.cleared_at IS NULL)
-        ORDER BY h.name, h.subject
-        ON CONFLICT (watch, subject) WHERE cleared_at IS NULL DO NOTHING
+        ORDER BY m.name, m.key
+        ON CONFLICT (key, watch) WHERE cleared_at IS NULL DO NOTHING
         RETURNING a.id, a.watch, a.subject, a.value_before AS before, a.value_after AS after
+    ), open AS MATERIALIZED (
+        -- the open alerts of the keys' subjects: a probe per subject (OFFSET
+        -- 0), never a read of every open alert of the rules
+        SELECT o.id, o.watch, o.key
+        FROM (SELECT DISTINCT v.key FROM v WHERE k1 IS NOT NULL) s
+        CROSS JOIN LATERAL (SELECT o.id, o.watch, o.key FROM @extschema@.alert o
+                            WHERE o.key OPERATOR(pg_catalog.=) s.key AND o.cleared_at IS NULL OFFSET 0) o
     ), cleared_keyed AS (
-        -- a subject of the keys that no longer meets the rule
-        UPDATE @extschema@.alert a SET cleared_at = pg_catalog.now(), value_cleared = h.value
-        FROM hit h
-        WHERE k1 IS NOT NULL AND NOT h.meets
-          AND a.watch OPERATOR(pg_catalog.=) h.name AND a.subject OPERATOR(pg_catalog.=) h.subject AND a.cleared_at IS NULL
-        RETURNING a.id, a.watch, a.subject, h.before, h.value AS after
+        -- those that no longer meet their rule
+        UPDATE @extschema@.alert a SET cleared_at = pg_catalog.now(), value_cleared = v.value
+        FROM open o
+        JOIN w ON w.name OPERATOR(pg_catalog.=) o.watch
+        JOIN v ON v.key OPERATOR(pg_catalog.=) o.key AND v.measure OPERATOR(pg_catalog.=) w.measure
+        WHERE k1 IS NOT NULL AND a.id OPERATOR(pg_catalog.=) o.id
+          AND NOT EXISTS (SELECT FROM meet m WHERE m.key OPERATOR(pg_catalog.=) o.key
+                            AND m.name OPERATOR(pg_catalog.=) o.watch)
+        RETURNING a.id, a.watch, a.subject, v.before, v.value AS after
     ), cleared_all AS (
         -- every subject: an open alert without a subject that meets the rule
         UPDATE @extschema@.alert a SET cleared_at = pg_catalog.now(),
-               value_cleared = (SELECT v.value FROM v WHERE v.subject OPERATOR(pg_catalog.=) a.subject)
+               value_cleared = (SELECT v.value FROM v WHERE v.key OPERATOR(pg_catalog.=) a.key
+                                  AND v.measure OPERATOR(pg_catalog.=) w.measure)
         FROM w
         WHERE k1 IS NULL AND a.watch OPERATOR(pg_catalog.=) w.name AND a.cleared_at IS NULL
           AND (years IS NULL OR ((a.subject OPERATOR(pg_catalog.->>) 'year')::integer) OPERATOR(pg_catalog.=) ANY (years))
-          AND NOT EXISTS (SELECT FROM hit h WHERE h.name OPERATOR(pg_catalog.=) a.watch
-                            AND h.subject OPERATOR(pg_catalog.=) a.subject AND h.meets)
-        RETURNING a.id, a.watch, a.subject, (before OPERATOR(pg_catalog.->>) a.subject::text)::numeric AS before,
+          AND NOT EXISTS (SELECT FROM meet m WHERE m.key OPERATOR(pg_catalog.=) a.key
+                            AND m.name OPERATOR(pg_catalog.=) a.watch)
+        RETURNING a.id, a.watch, a.subject,
+                  (SELECT b.value FROM b WHERE b.key OPERATOR(pg_catalog.=) (w.measure OPERATOR(pg_catalog.||) ' '
+                                                                     OPERATOR(pg_catalog.||) a.key)) AS before,
                   a.value_cleared AS after
     )
-    SELECT COALESCE(pg_catalog.sum(x.one), 0) INTO n FROM (
-        SELECT @extschema@.watch_notify('raised', r.id, r.watch, $1, r.subject, r.before, r.after) AS one FROM raised r
-        UNION ALL
-        SELECT @extschema@.watch_notify('cleared', c.id, c.watch, $1, c.subject, c.before, c.after) FROM cleared_keyed c
-        UNION ALL
-        SELECT @extschema@.watch_notify('cleared', c.id, c.watch, $1, c.subject, c.before, c.after) FROM cleared_all c) x;
+    -- and a notification of each, sent at commit
+    SELECT pg_catalog.count(pg_catalog.pg_notify('supplychain_alert', pg_catalog.jsonb_build_object(
+               'event', x.event, 'alert', x.id, 'watch', x.watch, 'measure', w.measure, 'subject', x.subject,
+               'before', x.before, 'after', x.after)::text))
+    INTO n
+    FROM (SELECT 'raised' AS event, r.* FROM raised r
+          UNION ALL SELECT 'cleared', c.* FROM cleared_keyed c
+          UNION ALL SELECT 'cleared', c.* FROM cleared_all c) x
+    JOIN w ON w.name OPERATOR(pg_catalog.=) x.watch;
     RETURN n;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.watch_apply(text, text[], text[], text[], integer[], jsonb, text) IS
-    'internal: raises and clears the alerts of the enabled rules on a measure for the subjects of the keys a write changed (NULL: every subject), and notifies each';
-
--- watch_clear(rule, measure): every open alert of a rule clears (the rule
--- disabled, or watching another measure)
-CREATE FUNCTION @extschema@.watch_clear(rule text, measure text) RETURNS integer
-LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
-    WITH c AS (
-        UPDATE @extschema@.alert a SET cleared_at = pg_catalog.now()
-        WHERE a.watch OPERATOR(pg_catalog.=) rule AND a.cleared_at IS NULL
-        RETURNING a.id, a.watch, a.subject
-    )
-    SELECT COALESCE(pg_catalog.sum(@extschema@.watch_notify('cleared', c.id, c.watch, measure, c.subject, NULL, NULL)), 0)::integer
-    FROM c
-$$;
-COMMENT ON FUNCTION @extschema@.watch_clear(text, text) IS
-    'internal: clears every open alert of a rule, and notifies each';
+COMMENT ON FUNCTION @extschema@.watch_apply(text[], text[], text[], text[], integer[], @extschema@.watch_snapshot, text) IS
+    'internal: raises and clears the alerts of the enabled rules on measures of one view for the subjects of the keys a write changed (NULL: every subject), and notifies each';
 
 -- watch_changed(): a rule enabled, added enabled or changed is evaluated
 -- over the current data (its alerts follow its new threshold and scope); a
@@ -418,15 +469,9 @@ COMMENT ON FUNCTION @extschema@.watch_clear(text, text) IS
 CREATE FUNCTION @extschema@.watch_changed() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND NEW.measure IS DISTINCT FROM OLD.measure THEN
-        -- other subjects altogether: the old ones clear first
-        PERFORM @extschema@.watch_clear(NEW.name, OLD.measure);
-    END IF;
-    IF NEW.enabled THEN
-        PERFORM @extschema@.watch_apply(NEW.measure, NULL, NULL, NULL, NULL, NULL, NEW.name);
-    ELSIF TG_OP = 'UPDATE' AND OLD.enabled THEN
-        PERFORM @extschema@.watch_clear(NEW.name, NEW.measure);
-    END IF;
+    -- (a rule's alerts of another measure, or of a rule disabled, clear:
+    -- no subject meets it)
+    PERFORM @extschema@.watch_apply(ARRAY[NEW.measure], NULL, NULL, NULL, NULL, NULL, NEW.name);
     RETURN NULL;
 END
 $$;
@@ -525,8 +570,9 @@ COMMENT ON FUNCTION @extschema@.acknowledge(uuid, text) IS
     'marks an alert as acknowledged (by the current user, with an optional note); false when it already was';
 
 -- watch_verify(): the proof of the alerts.  For every enabled rule, the
--- subjects whose measure meets it now, read from the views, against the
--- open alerts; and no disabled rule has an open alert.  One row per
+-- subjects whose measure meets it now, computed from the raw rows
+-- (watch_values_at(), not the writers' watch_values()), against the open
+-- alerts' subjects; and no disabled rule has an open alert.  One row per
 -- difference; none when the alerts are right.
 CREATE FUNCTION @extschema@.watch_verify()
 RETURNS TABLE (watch text, subject jsonb, alert_open boolean, meets boolean, value numeric)
@@ -537,9 +583,9 @@ BEGIN
     FOR w IN SELECT * FROM @extschema@.watch ORDER BY name LOOP
         RETURN QUERY
         WITH m AS (
-            SELECT v.subject, v.value FROM @extschema@.watch_values(w.measure) v
+            SELECT v.subject, v.value FROM @extschema@.watch_values_at(w.measure, NULL) v
             WHERE w.enabled AND @extschema@.watch_meets(v.value, w.comparison, w.threshold)
-              AND @extschema@.watch_in_scope(w, v.subject)
+              AND v.subject OPERATOR(pg_catalog.@>) @extschema@.watch_scope(w)
         ), a AS (
             SELECT a.subject FROM @extschema@.alert a
             WHERE a.watch OPERATOR(pg_catalog.=) w.name AND a.cleared_at IS NULL
@@ -561,7 +607,6 @@ CREATE FUNCTION @extschema@.policy_impact_watch() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     k record;
-    before jsonb;
     new_set constant text := CASE WHEN TG_OP IN ('INSERT', 'UPDATE')
                                   THEN 'SELECT country, policy, horizon, as_of, score FROM new_rows'
                                   ELSE 'SELECT NULL::text AS country, NULL::text AS policy, NULL::text AS horizon, NULL::date AS as_of, NULL::@extschema@.impact_score AS score WHERE false' END;
@@ -592,12 +637,15 @@ BEGIN
             FROM k
         )
         SELECT pg_catalog.array_agg(w.policy) AS policies, pg_catalog.array_agg(w.country) AS countries,
-               COALESCE(pg_catalog.jsonb_object_agg(
-                   pg_catalog.jsonb_build_object('country', w.country, 'sector', p.sector, 'policy', w.policy)::text, w.value)
-                   FILTER (WHERE w.value IS NOT NULL), '{}') AS before
+               ROW('{policy_risk.long_value}'::text[],
+                   COALESCE(pg_catalog.array_agg('policy_risk.long_value ' OPERATOR(pg_catalog.||) w.country
+                                                 OPERATOR(pg_catalog.||) pg_catalog.chr(31) OPERATOR(pg_catalog.||) p.sector
+                                                 OPERATOR(pg_catalog.||) pg_catalog.chr(31) OPERATOR(pg_catalog.||) w.policy)
+                            FILTER (WHERE w.value IS NOT NULL), '{}'),
+                   COALESCE(pg_catalog.array_agg(w.value) FILTER (WHERE w.value IS NOT NULL), '{}'))::@extschema@.watch_snapshot AS before
         FROM was w JOIN @extschema@.policy p ON p.id OPERATOR(pg_catalog.=) w.policy
     $q$, new_set, old_set) INTO k;
-    PERFORM @extschema@.watch_apply('policy_risk.long_value', k.policies, k.countries, NULL, NULL, k.before);
+    PERFORM @extschema@.watch_apply('{policy_risk.long_value}', k.policies, k.countries, NULL, NULL, k.before);
     RETURN NULL;
 END
 $$;
@@ -611,37 +659,42 @@ CREATE TRIGGER watch_delete AFTER DELETE ON @extschema@.policy_impact
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.policy_impact_watch();
 
 -- watch_values_at(measure, at): a measure's subjects and values as known at
--- a date (the *_at functions; import_dependency: the date's year), the
--- subject without the year
+-- a date, computed from the raw rows (the *_at functions; import_dependency:
+-- the date's year, the subject without the year); at NULL: now, from the
+-- raw rows too (at 'infinity'; import_dependency: every year, the subject
+-- with its year): what watch_verify() holds the alerts against
 CREATE FUNCTION @extschema@.watch_values_at(measure text, at date)
 RETURNS TABLE (subject jsonb, value numeric)
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    day constant date := COALESCE(at, 'infinity');
 BEGIN
     CASE pg_catalog.split_part(measure, '.', 1)
     WHEN 'country_risk' THEN
         RETURN QUERY SELECT pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object('country', r.country, 'sector', r.sector,
                                                                                        'supplier', r.supplier)), r.risk
-        FROM @extschema@.country_risk_at(at) r;
+        FROM @extschema@.country_risk_at(day) r;
     WHEN 'stage_risk' THEN
         RETURN QUERY SELECT pg_catalog.jsonb_build_object('country', r.country, 'sector', r.sector, 'stage', r.stage_id),
                             CASE measure WHEN 'stage_risk.hhi' THEN r.hhi ELSE r.risk END
-        FROM @extschema@.stage_risk_at(at) r;
+        FROM @extschema@.stage_risk_at(day) r;
     WHEN 'policy_risk' THEN
         RETURN QUERY SELECT pg_catalog.jsonb_build_object('country', r.country, 'sector', r.sector, 'policy', r.policy_id),
                             r.long_value::numeric
-        FROM @extschema@.policy_risk_at(at) r;
+        FROM @extschema@.policy_risk_at(day) r;
     ELSE
-        RETURN QUERY SELECT pg_catalog.jsonb_build_object('importer', d.importer, 'product', d.product),
+        RETURN QUERY SELECT pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                                'importer', d.importer, 'product', d.product, 'year', CASE WHEN at IS NULL THEN d.year END)),
                             CASE measure WHEN 'import_dependency.top_share' THEN d.top_share
                                          WHEN 'import_dependency.hhi' THEN d.hhi
                                          ELSE d.dependent::integer END
         FROM @extschema@.import_dependency d
-        WHERE d.year OPERATOR(pg_catalog.=) pg_catalog.date_part('year', at)::integer;
+        WHERE at IS NULL OR d.year OPERATOR(pg_catalog.=) pg_catalog.date_part('year', at)::integer;
     END CASE;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.watch_values_at(text, date) IS
-    'internal: a watched measure''s subjects and values as known at a date (import_dependency: in its year)';
+    'internal: a watched measure''s subjects and values computed from the raw rows, as known at a date (import_dependency: in its year), or now (NULL)';
 
 -- changes(from, to): every subject whose measure crossed an enabled rule
 -- between two dates, from the history: it met the rule at one date and not
@@ -655,8 +708,10 @@ DECLARE
 BEGIN
     FOR w IN SELECT * FROM @extschema@.watch x WHERE x.enabled ORDER BY x.name LOOP
         RETURN QUERY
-        WITH f AS (SELECT * FROM @extschema@.watch_values_at(w.measure, "from") v WHERE @extschema@.watch_in_scope(w, v.subject)),
-             t AS (SELECT * FROM @extschema@.watch_values_at(w.measure, "to") v WHERE @extschema@.watch_in_scope(w, v.subject))
+        WITH f AS (SELECT * FROM @extschema@.watch_values_at(w.measure, "from") v
+                   WHERE v.subject OPERATOR(pg_catalog.@>) @extschema@.watch_scope(w)),
+             t AS (SELECT * FROM @extschema@.watch_values_at(w.measure, "to") v
+                   WHERE v.subject OPERATOR(pg_catalog.@>) @extschema@.watch_scope(w))
         SELECT w.name, w.measure, COALESCE(t.subject, f.subject), f.value, t.value,
                CASE WHEN @extschema@.watch_meets(t.value, w.comparison, w.threshold) THEN 'raised' ELSE 'cleared' END
         FROM f FULL JOIN t ON t.subject OPERATOR(pg_catalog.=) f.subject
@@ -679,13 +734,83 @@ DECLARE
     n integer := 0;
 BEGIN
     FOR m IN SELECT DISTINCT w.measure FROM @extschema@.watch w WHERE w.enabled ORDER BY 1 LOOP
-        n := n + @extschema@.watch_apply(m, NULL, NULL, NULL, NULL, NULL);
+        n := n + @extschema@.watch_apply(ARRAY[m], NULL, NULL, NULL, NULL, NULL);
     END LOOP;
     RETURN n;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.watch_refresh() IS
     'evaluates every enabled rule again over the current data (after writes that bypassed the triggers); returns the alerts raised and cleared';
+
+-- import_dependency: a group's exports in one aggregation joined by product
+-- (it was a subquery per row)
+CREATE OR REPLACE VIEW @extschema@.import_dependency AS
+WITH imports AS (
+    SELECT t.country AS importer, t.product, t.year, t.imports, t.partners, t.squares,
+           t.top_value, t.top_partner, 0::numeric AS inside_imports, t.exports
+    FROM @extschema@.trade_country_total t
+    WHERE t.import_flows > 0
+    UNION ALL
+    -- (the codes compared byte by byte, as trade_country_total's)
+    SELECT a.importer, a.product, a.year, a.imports, a.partners, a.squares, a.top_value, a.top_partner,
+           a.inside_imports, COALESCE(e.exports, 0)
+    FROM (SELECT p.importer COLLATE "C" AS importer, p.product, p.year,
+                 COALESCE(sum(p.value) FILTER (WHERE NOT p.inside), 0) AS imports,
+                 count(*) FILTER (WHERE NOT p.inside AND p.value > 0) AS partners,
+                 sum(p.value * p.value) FILTER (WHERE NOT p.inside) AS squares,
+                 max(p.value) FILTER (WHERE NOT p.inside AND p.value > 0) AS top_value,
+                 @extschema@.top_partner(p.value, p.partner) FILTER (WHERE NOT p.inside AND p.value > 0) AS top_partner,
+                 COALESCE(sum(p.value) FILTER (WHERE p.inside), 0) AS inside_imports
+          FROM @extschema@.group_import_partner p
+          GROUP BY p.importer, p.product, p.year) a
+    -- the members' exports to non-members, in one aggregation (a filter
+    -- on the group and year reaches it through the join)
+    LEFT JOIN (SELECT g.group_code AS importer, f.product, f.year, sum(f.value) AS exports
+               FROM @extschema@.trade_flow f
+               JOIN @extschema@.country_group g
+                 ON g.member = f.exporter
+                AND g.since <= make_date(f.year, 12, 31)
+                AND (g.until IS NULL OR g.until >= make_date(f.year, 1, 1))
+               LEFT JOIN @extschema@.country_group x
+                 ON x.group_code = g.group_code AND x.member = f.importer
+                AND x.since <= make_date(f.year, 12, 31)
+                AND (x.until IS NULL OR x.until >= make_date(f.year, 1, 1))
+               WHERE x.member IS NULL
+               GROUP BY g.group_code, f.product, f.year) e
+      ON e.importer = a.importer AND e.product = a.product AND e.year = a.year
+), w AS (
+    SELECT max(value) FILTER (WHERE name = 'trade.hhi_above') AS hhi_above,
+           max(value) FILTER (WHERE name = 'trade.outside_share_above') AS outside_share_above,
+           max(value) FILTER (WHERE name = 'trade.import_export_ratio_above') AS ratio_above
+    FROM @extschema@.weight WHERE name LIKE 'trade.%'
+), r AS (
+    SELECT i.importer, i.product, i.year, i.imports, i.partners, i.top_value, i.top_partner, i.inside_imports,
+           i.exports,
+           i.squares / NULLIF(i.imports * i.imports, 0) AS hhi,
+           i.top_value / NULLIF(i.imports, 0) AS top_share,
+           i.imports / NULLIF(i.imports + i.inside_imports, 0) AS outside_share,
+           i.imports / NULLIF(i.exports, 0) AS ratio
+    FROM imports i
+)
+SELECT r.importer,
+       r.product,
+       r.year,
+       r.imports,
+       r.partners::integer AS partners,
+       r.top_partner,
+       round(r.top_share, 4) AS top_share,
+       round(r.hhi, 4) AS hhi,
+       r.inside_imports,
+       round(r.outside_share, 4) AS outside_share,
+       r.exports,
+       round(r.ratio, 4) AS import_export_ratio,
+       COALESCE(r.hhi > w.hhi_above, false) AS concentrated,
+       COALESCE(r.outside_share > w.outside_share_above, false) AS import_dependent,
+       COALESCE(r.ratio > w.ratio_above, r.exports = 0) AS hard_to_substitute,
+       COALESCE(r.hhi > w.hhi_above, false)
+           AND COALESCE(r.outside_share > w.outside_share_above, false)
+           AND COALESCE(r.ratio > w.ratio_above, r.exports = 0) AS dependent
+FROM r CROSS JOIN w;
 
 -- Early warning (44_watch.sql): the shipped rules and their sources, and
 -- the persistence of trade dependencies over the years.
@@ -786,7 +911,7 @@ DECLARE
     al constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.alignment', beside) ELSE '@extschema@.alignment' END;
     wt constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.weight', beside) ELSE '@extschema@.weight' END;
     sums constant text := @extschema@.country_sums(sup, al, wt);
-    before jsonb;
+    before @extschema@.watch_snapshot;
 BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
         RETURN;
@@ -847,7 +972,7 @@ BEGIN
         WHERE r.sector IS NULL AND r.stages OPERATOR(pg_catalog.=) 0
           AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
     $q$, cs, ct, sums), countries, sectors, suppliers);
-    IF before IS NOT NULL THEN
+    IF before.measures IS NOT NULL THEN
         PERFORM @extschema@.watch_after(before, countries, sectors, suppliers);
     END IF;
 END
@@ -868,7 +993,7 @@ DECLARE
     tot constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.share_total', beside) ELSE '@extschema@.share_total' END;
     by_supplier boolean := suppliers IS NOT NULL;
     changed record;
-    before jsonb;
+    before @extschema@.watch_snapshot;
 BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
         RETURN;
@@ -1018,7 +1143,7 @@ BEGIN
             FROM t WHERE supplier IS NULL
         )$t$ END),
         countries, stages, suppliers);
-    IF before IS NOT NULL THEN
+    IF before.measures IS NOT NULL THEN
         PERFORM @extschema@.watch_after(before, countries, stages);
     END IF;
 
@@ -1052,10 +1177,10 @@ BEGIN
     -- subject is evaluated again, without a value before (88_watch.sql)
     IF @extschema@.table_label(TG_RELID::regclass) OPERATOR(pg_catalog.=) TG_RELID::regclass::text THEN
         IF EXISTS (SELECT FROM pg_catalog.unnest(names) n WHERE n LIKE 'weakness.%') THEN
-            PERFORM @extschema@.watch_apply('stage_risk.risk', NULL, NULL, NULL, NULL, NULL);
+            PERFORM @extschema@.watch_apply('{stage_risk.risk}', NULL, NULL, NULL, NULL, NULL);
         END IF;
         IF EXISTS (SELECT FROM pg_catalog.unnest(names) n WHERE n LIKE 'trade.%') THEN
-            PERFORM @extschema@.watch_apply('import_dependency.dependent', NULL, NULL, NULL, NULL, NULL);
+            PERFORM @extschema@.watch_apply('{import_dependency.dependent}', NULL, NULL, NULL, NULL, NULL);
         END IF;
     END IF;
     RETURN NULL;
@@ -1096,7 +1221,7 @@ DECLARE
     citus constant boolean := pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL;
     tot constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.trade_country_total', beside) ELSE '@extschema@.trade_country_total' END;
     flows constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.trade_flow', beside) ELSE '@extschema@.trade_flow' END;
-    before jsonb;
+    before @extschema@.watch_snapshot;
 BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
         RETURN;
@@ -1128,7 +1253,7 @@ BEGIN
         WHERE t.country OPERATOR(pg_catalog.=) f.country AND t.product OPERATOR(pg_catalog.=) f.product
           AND t.year OPERATOR(pg_catalog.=) f.year
     $q$, tot, flows) USING countries, products, years;
-    IF before IS NOT NULL THEN
+    IF before.measures IS NOT NULL THEN
         PERFORM @extschema@.watch_after(before, countries, products, NULL, years);
     END IF;
 END
@@ -1158,7 +1283,7 @@ DECLARE
     msg text;
     det text;
     state text;
-    before jsonb;
+    before @extschema@.watch_snapshot;
 BEGIN
     IF for_year IS NULL OR for_year NOT BETWEEN 1800 AND 2999 THEN
         RAISE EXCEPTION 'year must be between 1800 and 2999, not %', COALESCE(for_year::text, 'NULL')
@@ -1345,7 +1470,7 @@ BEGIN
                                   pg_catalog.format('@extschema@.%I', part));
     END;
     -- 5. the early warning: every subject of the year
-    IF before IS NOT NULL THEN
+    IF before.measures IS NOT NULL THEN
         PERFORM @extschema@.watch_after(before, NULL, NULL, NULL, ARRAY[for_year]);
     END IF;
     IF take_over THEN
