@@ -44,6 +44,7 @@ COMMENT ON COLUMN @extschema@.watch.note IS 'what the rule is for';
 COMMENT ON COLUMN @extschema@.watch.builtin IS 'a shipped rule, unchanged (a changed one becomes the user''s row)';
 COMMENT ON COLUMN @extschema@.alert.id IS 'the alert (acknowledge() takes it; the notifications carry it)';
 COMMENT ON COLUMN @extschema@.alert.watch IS 'the rule met (watch.name)';
+COMMENT ON COLUMN @extschema@.alert.key IS 'the subject''s key columns in one text, U+001F between them: what the writers compare (subject shows them named)';
 COMMENT ON COLUMN @extschema@.alert.country IS 'the subject''s country: the depending or affected country, or the importer';
 COMMENT ON COLUMN @extschema@.alert.value_cleared IS 'the measure when the alert cleared (NULL: the subject is gone, or the rule was disabled)';
 COMMENT ON COLUMN @extschema@.alert.acknowledged_at IS 'when acknowledge() was called on it';
