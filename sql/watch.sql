@@ -52,6 +52,7 @@ SELECT pg_temp.try($$INSERT INTO watch (name, measure, product, threshold) VALUE
 SELECT pg_temp.try($$DELETE FROM watch WHERE name = 'eu-strategic-dependency'$$) AS delete_shipped;
 SELECT pg_temp.try($$UPDATE watch SET name = 'mine' WHERE name = 'eu-strategic-dependency'$$) AS rename_shipped;
 SELECT pg_temp.try($$SELECT acknowledge('00000000-0000-0000-0000-000000000000')$$) AS acknowledge_unknown;
+SELECT pg_temp.try($$SELECT acknowledge('not an id')$$) AS acknowledge_not_an_id;
 
 ---------------------------------------------------------------------------
 -- country_risk.risk by hand.  KR has no alignment with CN (unknown: 0.75),
@@ -146,6 +147,8 @@ SELECT count(*) AS alerts FROM alert WHERE watch = 'any-risk';
 SELECT acknowledge(id, 'seen by procurement') AS first, acknowledge(id) AS again
 FROM alert WHERE watch = 'kr-batteries' AND cleared_at IS NULL;
 SELECT watch, acknowledged_by = current_user AS by_me, note FROM open_alert WHERE watch = 'kr-batteries';
+-- by open_alert's id (text)
+SELECT acknowledge(id) AS through_open_alert FROM open_alert WHERE watch = 'kr-batteries';
 
 ---------------------------------------------------------------------------
 -- stage_risk: KR's batteries.cells has one known share, CN's 0.9: HHI

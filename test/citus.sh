@@ -160,13 +160,13 @@ qc -v part=trade -v lo=A -v hi=XK -f "$here/generate.sql" 2>"$work/err" ||
 # --- distribute() --------------------------------------------------------------
 before=$(qc -c "SELECT * FROM citustest.tables()")
 out=$(qc -c "SELECT supplychain.distribute()" 2>"$work/notices") || fatal "SELECT supplychain.distribute()" "$(cat "$work/notices")"
-is "distribute(): says what it did" "$out" "reference tables: 16 new, 0 already; distributed: 10 new, 0 already"
-is "distribute(): a NOTICE per table" "$(grep -c '^NOTICE:  supplychain\.[a-z_]* is now ' "$work/notices")" 26
+is "distribute(): says what it did" "$out" "reference tables: 18 new, 0 already; distributed: 10 new, 0 already"
+is "distribute(): a NOTICE per table" "$(grep -c '^NOTICE:  supplychain\.[a-z_]* is now ' "$work/notices")" 28
 is "distribute(): each table placed as distribution_plan() says" \
 	"$(qc -c "SELECT count(*) FROM supplychain.distribution_plan() p JOIN pg_dist_partition d ON d.logicalrelid = p.table_name
 	          WHERE (p.placement = 'reference' AND d.partmethod = 'n' AND d.repmodel = 't')
 	             OR (p.placement = 'distributed' AND d.partmethod = 'h'
-	                 AND column_to_column_name(d.logicalrelid, d.partkey) = p.distribution_column)")" 26
+	                 AND column_to_column_name(d.logicalrelid, d.partkey) = p.distribution_column)")" 28
 is "distribute(): the per-country tables (the raw rows, share_total and the maintained state) colocated, and the trade tables (by product) beside each other" \
 	"$(qc -c "SELECT string_agg(n::text, ' ' ORDER BY n) FROM (SELECT count(*) AS n FROM pg_dist_partition d
 	          JOIN supplychain.distribution_plan() p ON p.table_name = d.logicalrelid WHERE p.placement = 'distributed'
@@ -174,10 +174,10 @@ is "distribute(): the per-country tables (the raw rows, share_total and the main
 is "distribute(): every reference table on all three nodes" \
 	"$(qc -c "SELECT count(*) FROM (SELECT s.logicalrelid FROM pg_dist_shard s JOIN pg_dist_placement pl USING (shardid)
 	          JOIN pg_dist_partition d USING (logicalrelid) WHERE d.partmethod = 'n' AND d.repmodel = 't'
-	          GROUP BY s.logicalrelid HAVING count(DISTINCT pl.groupid) = 3) r")" 16
+	          GROUP BY s.logicalrelid HAVING count(DISTINCT pl.groupid) = 3) r")" 18
 is "distribute() again: nothing to do, says so" \
 	"$(qc -c "SET client_min_messages = warning" -c "SELECT supplychain.distribute()")" \
-	"reference tables: 0 new, 16 already; distributed: 0 new, 10 already"
+	"reference tables: 0 new, 18 already; distributed: 0 new, 10 already"
 is "Citus's copy into the shards (shipped rows, user rows, share_total) passed the rules and kept every row" \
 	"$(qc -c "SELECT * FROM citustest.tables()")" "$before"
 is "distribute() on a worker: refused" \
@@ -201,6 +201,17 @@ is "a user weight named like a shipped one took it over in place, on every place
 	          \$\$SELECT count(*) || ' ' || min(value) || ' ' || bool_or(builtin) FROM %s WHERE name = 'alignment.concern'\$\$)")" \
 	"1 1.25 false,1 1.25 false,1 1.25 false"
 state_verifies "distribute(), then writes through the shards: verify_state() finds no difference"
+
+# --- early warning: evaluated on the coordinator --------------------------------
+rules="INSERT INTO supplychain.watch (name, measure, comparison, threshold, enabled)
+       VALUES ('citus-risk', 'country_risk.risk', '>', 0.2, true);
+       UPDATE supplychain.watch SET enabled = true WHERE name = 'single-partner-above-half'"
+alerts="SELECT watch, key, value_after FROM supplychain.alert WHERE cleared_at IS NULL ORDER BY 1, 2"
+qs -c "$rules" >/dev/null && qc -c "$rules" >/dev/null 2>"$work/err" && qc -c "SELECT supplychain.watch_refresh()" >/dev/null 2>>"$work/err"
+is "rules enabled on the coordinator, then watch_refresh() there: the single server's open alerts ($(qs -c "SELECT count(*) FROM supplychain.alert"))" \
+	"$(qc -c "$alerts" 2>&1 | md5sum)" "$(qs -c "$alerts" | md5sum)"
+[ -s "$work/err" ] && diag "$(cat "$work/err")"
+is "watch_verify() on the coordinator: no difference" "$(qc -c "SELECT count(*) FROM supplychain.watch_verify()" 2>&1)" 0
 
 # --- the rules on the shards -----------------------------------------------------
 try() { qc -c "SELECT citustest.try(\$try\$$1\$try\$)"; }

@@ -458,6 +458,12 @@ COMMENT ON FUNCTION @extschema@.watch_apply(text[], text[], text[], text[], inte
 CREATE FUNCTION @extschema@.watch_changed() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    -- on Citus the trigger fires on each placement of the reference table:
+    -- the rules are evaluated on the coordinator (watch_refresh())
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL
+       AND @extschema@.table_label(TG_RELID::regclass) OPERATOR(pg_catalog.<>) TG_RELID::regclass::text THEN
+        RETURN NULL;
+    END IF;
     -- (a rule's alerts of another measure, or of a rule disabled, clear:
     -- no subject meets it)
     PERFORM @extschema@.watch_apply(ARRAY[NEW.measure], NULL, NULL, NULL, NULL, NULL, NEW.name);
@@ -512,7 +518,7 @@ CREATE TRIGGER watch_ownership BEFORE INSERT OR UPDATE ON @extschema@.watch
 
 -- open_alert: the open alerts, with their rule and the subject's columns
 CREATE VIEW @extschema@.open_alert AS
-SELECT a.id,
+SELECT a.id::text AS id,
        a.watch,
        w.measure,
        a.subject ->> 'country' AS country,
@@ -557,6 +563,14 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.acknowledge(uuid, text) IS
     'marks an alert as acknowledged (by the current user, with an optional note); false when it already was';
+-- acknowledge(alert text, note): the same, for the id as open_alert shows it
+-- (text, which every driver and BI tool reads)
+CREATE FUNCTION @extschema@.acknowledge(alert text, note text DEFAULT NULL) RETURNS boolean
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT @extschema@.acknowledge(alert::uuid, note)
+$$;
+COMMENT ON FUNCTION @extschema@.acknowledge(text, text) IS
+    'marks an alert as acknowledged, by its id as text (open_alert.id); false when it already was';
 
 -- watch_verify(): the proof of the alerts.  For every enabled rule, the
 -- subjects whose measure meets it now, computed from the raw rows

@@ -129,7 +129,9 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     FROM pg_catalog.unnest(ARRAY['source', 'country', 'sector', 'stage', 'stage_link', 'alignment',
                                  'policy', 'policy_measure', 'figure', 'weight',
                                  'material', 'material_supply', 'governance',
-                                 'product', 'product_stage', 'country_group']) WITH ORDINALITY AS r(name, step)
+                                 'product', 'product_stage', 'country_group',
+                                 -- the early warning (0.10.0): evaluated on the coordinator
+                                 'watch', 'alert']) WITH ORDINALITY AS r(name, step)
     UNION ALL
     -- the depending country; the trade data by product (since 0.8.0), so
     -- that both sides of a country's trade in a product, its totals and a

@@ -50,7 +50,7 @@ COMMENT ON COLUMN @extschema@.alert.value_cleared IS 'the measure when the alert
 COMMENT ON COLUMN @extschema@.alert.acknowledged_at IS 'when acknowledge() was called on it';
 COMMENT ON COLUMN @extschema@.alert.acknowledged_by IS 'who called acknowledge()';
 COMMENT ON COLUMN @extschema@.alert.note IS 'the note given to acknowledge()';
-COMMENT ON COLUMN @extschema@.open_alert.id IS 'as in alert.id';
+COMMENT ON COLUMN @extschema@.open_alert.id IS 'alert.id as text (acknowledge() takes either)';
 COMMENT ON COLUMN @extschema@.open_alert.watch IS 'the rule met (watch.name)';
 COMMENT ON COLUMN @extschema@.open_alert.measure IS 'the rule''s measure';
 COMMENT ON COLUMN @extschema@.open_alert.country IS 'the subject''s depending or affected country (country_risk, stage_risk, policy_risk)';

@@ -469,6 +469,12 @@ COMMENT ON FUNCTION @extschema@.watch_apply(text[], text[], text[], text[], inte
 CREATE FUNCTION @extschema@.watch_changed() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    -- on Citus the trigger fires on each placement of the reference table:
+    -- the rules are evaluated on the coordinator (watch_refresh())
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL
+       AND @extschema@.table_label(TG_RELID::regclass) OPERATOR(pg_catalog.<>) TG_RELID::regclass::text THEN
+        RETURN NULL;
+    END IF;
     -- (a rule's alerts of another measure, or of a rule disabled, clear:
     -- no subject meets it)
     PERFORM @extschema@.watch_apply(ARRAY[NEW.measure], NULL, NULL, NULL, NULL, NULL, NEW.name);
@@ -523,7 +529,7 @@ CREATE TRIGGER watch_ownership BEFORE INSERT OR UPDATE ON @extschema@.watch
 
 -- open_alert: the open alerts, with their rule and the subject's columns
 CREATE VIEW @extschema@.open_alert AS
-SELECT a.id,
+SELECT a.id::text AS id,
        a.watch,
        w.measure,
        a.subject ->> 'country' AS country,
@@ -568,6 +574,14 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.acknowledge(uuid, text) IS
     'marks an alert as acknowledged (by the current user, with an optional note); false when it already was';
+-- acknowledge(alert text, note): the same, for the id as open_alert shows it
+-- (text, which every driver and BI tool reads)
+CREATE FUNCTION @extschema@.acknowledge(alert text, note text DEFAULT NULL) RETURNS boolean
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT @extschema@.acknowledge(alert::uuid, note)
+$$;
+COMMENT ON FUNCTION @extschema@.acknowledge(text, text) IS
+    'marks an alert as acknowledged, by its id as text (open_alert.id); false when it already was';
 
 -- watch_verify(): the proof of the alerts.  For every enabled rule, the
 -- subjects whose measure meets it now, computed from the raw rows
@@ -866,12 +880,13 @@ COMMENT ON COLUMN @extschema@.watch.note IS 'what the rule is for';
 COMMENT ON COLUMN @extschema@.watch.builtin IS 'a shipped rule, unchanged (a changed one becomes the user''s row)';
 COMMENT ON COLUMN @extschema@.alert.id IS 'the alert (acknowledge() takes it; the notifications carry it)';
 COMMENT ON COLUMN @extschema@.alert.watch IS 'the rule met (watch.name)';
+COMMENT ON COLUMN @extschema@.alert.key IS 'the subject''s key columns in one text, U+001F between them: what the writers compare (subject shows them named)';
 COMMENT ON COLUMN @extschema@.alert.country IS 'the subject''s country: the depending or affected country, or the importer';
 COMMENT ON COLUMN @extschema@.alert.value_cleared IS 'the measure when the alert cleared (NULL: the subject is gone, or the rule was disabled)';
 COMMENT ON COLUMN @extschema@.alert.acknowledged_at IS 'when acknowledge() was called on it';
 COMMENT ON COLUMN @extschema@.alert.acknowledged_by IS 'who called acknowledge()';
 COMMENT ON COLUMN @extschema@.alert.note IS 'the note given to acknowledge()';
-COMMENT ON COLUMN @extschema@.open_alert.id IS 'as in alert.id';
+COMMENT ON COLUMN @extschema@.open_alert.id IS 'alert.id as text (acknowledge() takes either)';
 COMMENT ON COLUMN @extschema@.open_alert.watch IS 'the rule met (watch.name)';
 COMMENT ON COLUMN @extschema@.open_alert.measure IS 'the rule''s measure';
 COMMENT ON COLUMN @extschema@.open_alert.country IS 'the subject''s depending or affected country (country_risk, stage_risk, policy_risk)';
@@ -1486,6 +1501,31 @@ BEGIN
     RETURN loaded;
 END
 $fn$;
+
+CREATE OR REPLACE FUNCTION @extschema@.distribution_plan()
+RETURNS TABLE (step integer, table_name regclass, placement text, distribution_column text)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT r.step::integer, pg_catalog.format('@extschema@.%I', r.name)::regclass, 'reference', NULL::text
+    FROM pg_catalog.unnest(ARRAY['source', 'country', 'sector', 'stage', 'stage_link', 'alignment',
+                                 'policy', 'policy_measure', 'figure', 'weight',
+                                 'material', 'material_supply', 'governance',
+                                 'product', 'product_stage', 'country_group',
+                                 -- the early warning (0.10.0): evaluated on the coordinator
+                                 'watch', 'alert']) WITH ORDINALITY AS r(name, step)
+    UNION ALL
+    -- the depending country; the trade data by product (since 0.8.0), so
+    -- that both sides of a country's trade in a product, its totals and a
+    -- group's members' flows are on one node (a colocation group of their
+    -- own: Citus colocates columns of one collation only, and theirs is "C")
+    SELECT 100 + d.step::integer, pg_catalog.format('@extschema@.%I', d.name)::regclass, 'distributed', d.col
+    FROM ROWS FROM (pg_catalog.unnest(ARRAY['share_total', 'stage_state', 'supplier_state', 'country_state',
+                                            'country_total_state', 'dependency', 'assessment', 'policy_impact',
+                                            'trade_country_total', 'trade_flow']),
+                    pg_catalog.unnest(ARRAY['country', 'country', 'country', 'country', 'country', 'country',
+                                            'country', 'country', 'product', 'product']))
+         WITH ORDINALITY AS d(name, col, step)
+    ORDER BY 1
+$$;
 
 
 GRANT SELECT ON @extschema@.watch, @extschema@.alert, @extschema@.open_alert,

@@ -34,7 +34,7 @@ EXPECTED_VIEWS = ["current_assessment", "current_dependency", "current_policy_im
                   "weakest_stage", "stage_closure"]
 PY_CLASS = {"text": str, "character varying": str, "integer": int, "bigint": int,
             "smallint": int, "numeric": decimal.Decimal, "double precision": float,
-            "boolean": bool, "date": datetime.date}
+            "boolean": bool, "date": datetime.date, "timestamp with time zone": datetime.datetime}
 
 # Known bugs: a check listed here still runs and prints "not ok ... # TODO",
 # but does not fail the stage (TAP's TODO).  Empty: every view is readable.

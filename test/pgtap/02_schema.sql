@@ -679,10 +679,11 @@ INSERT INTO t02_readonly VALUES ('source'), ('country'), ('sector'), ('stage'), 
     ('assessment'), ('dependency'), ('alignment'), ('policy'), ('policy_measure'),
     ('policy_impact'), ('figure'), ('material'), ('material_supply'), ('governance'),
     ('product'), ('product_stage'), ('country_group');
-SELECT set_eq($$SELECT t FROM t02_readonly UNION ALL SELECT 'weight' UNION ALL SELECT 'trade_country_total'$$,
+SELECT set_eq($$SELECT t FROM t02_readonly UNION ALL SELECT 'weight' UNION ALL SELECT 'watch'
+                UNION ALL SELECT 'trade_country_total' UNION ALL SELECT 'alert'$$,
               $$SELECT c.relname::text FROM pg_extension e, unnest(e.extconfig) x JOIN pg_class c ON c.oid = x
                 WHERE e.extname = 'supplychain'$$,
-              'the tables checked below are the registered tables (weight apart, and trade_country_total, which has no shipped rows)');
+              'the tables checked below are the registered tables (weight and watch apart: a shipped row changed becomes the user''s; trade_country_total and alert have no shipped rows)');
 
 -- Un-shipping a row (builtin = false) would be the quietest way around the rule.
 SELECT throws_ok(format('UPDATE supplychain.%I SET builtin = false WHERE builtin', t),
