@@ -350,6 +350,8 @@ is "share_total agrees with the dependency rows on the shards" \
 state_verifies "after the shard moves and concurrent writers: verify_state() finds no difference"
 
 # --- every table, view and function: the single server's rows ------------------
+# (the alerts as of now on the coordinator: the writes on the workers raised none)
+qc -c "SELECT supplychain.watch_refresh()" >/dev/null
 qs -f "$here/results.sql" 2>"$work/err" && qc -f "$here/results.sql" 2>>"$work/err" ||
 	fatal "result queries listed (test/citus/results.sql)" "$(cat "$work/err")"
 # errors of Citus known to come from a view's formulation, and why
@@ -415,7 +417,9 @@ is "EXPLAIN SELECT * FROM dependency WHERE country = 'XQ': one task on one worke
 user_rows="SELECT t.table_name::text || ' ' || citustest.digest(format('SELECT * FROM %s%s', t.table_name,
                CASE WHEN EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = t.table_name AND a.attname = 'builtin')
                     THEN ' WHERE NOT builtin' ELSE '' END))
-           FROM supplychain.distribution_plan() t WHERE t.table_name <> 'supplychain.share_total'::regclass ORDER BY 1"
+           FROM supplychain.distribution_plan() t
+           WHERE t.table_name NOT IN ('supplychain.share_total'::regclass, 'supplychain.alert'::regclass) ORDER BY 1"
+open_alerts="SELECT watch || ' ' || key FROM supplychain.alert WHERE cleared_at IS NULL ORDER BY 1"
 if as_pg "$bindir/pg_dump" -h "$(cluster_dir c)" -p "${port[c]}" -d "$DB" -Fc -f "$(cluster_dir c)/dump" 2>"$work/err" && [ ! -s "$work/err" ]; then
 	ok "pg_dump -Fc of the coordinator (distributed tables): no error"
 else
@@ -429,6 +433,8 @@ is "pg_restore of it into a new database (local tables): exit $rc, the user rows
 	"$rc $(QDB=sc_restored qc -c "$user_rows" 2>&1)" "0 $(qc -c "$user_rows")"
 [ -s "$work/err" ] && diag "$(head -5 "$work/err")"
 is "the restored database: share_total rebuilt by the triggers" "$(QDB=sc_restored qc -f "$top/test/dba/share_total.sql" 2>&1)" 0
+is "the restored database: the open alerts raised again by the restore, as on the coordinator" \
+	"$(QDB=sc_restored qc -c "$open_alerts" 2>&1 | md5sum)" "$(qc -c "$open_alerts" | md5sum)"
 
 # --- ALTER EXTENSION UPDATE, DROP EXTENSION, undistribute() ---------------------------
 qc -c "ALTER EXTENSION supplychain UPDATE" 2>"$work/err"
@@ -444,7 +450,7 @@ is "DROP SCHEMA supplychain CASCADE while distributed: refused too" \
 hint=$(qc -c "DROP EXTENSION supplychain" 2>&1 | grep '^HINT')
 is "the refusal's hint" "$hint" "HINT:  SELECT supplychain.undistribute() first: it brings the rows back into the coordinator's tables."
 before=$(qc -c "SELECT * FROM citustest.tables()")
-is "undistribute(): says what it did" "$(qc -c "SET client_min_messages = warning" -c "SELECT supplychain.undistribute()" 2>&1)" "26 tables undistributed"
+is "undistribute(): says what it did" "$(qc -c "SET client_min_messages = warning" -c "SELECT supplychain.undistribute()" 2>&1)" "28 tables undistributed"
 is "undistribute(): no Citus table of the extension left" \
 	"$(qc -c "SELECT count(*) FROM pg_dist_partition d JOIN supplychain.distribution_plan() p ON p.table_name = d.logicalrelid")" 0
 shards=$(for x in "${nodes[@]}"; do psql_at "$x" -c "SET citus.override_table_visibility = off" \
