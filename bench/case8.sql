@@ -11,20 +11,21 @@
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 
--- A. the rows: countries x the ten shipped stages x items x 4 suppliers,
--- shares 0.4, 0.3, 0.2, 0.1 of each item
+-- A. the rows: countries x the ten shipped stages x items x 5 suppliers,
+-- shares 0.3, 0.25, 0.2, 0.15, 0.1 of each item (10,000 rows: 200
+-- countries, one item)
 CREATE TABLE bench.c8_country AS
 SELECT (row_number() OVER (ORDER BY code) - 1)::integer AS n, code
 FROM supplychain.country WHERE code NOT IN ('EU', 'ZZ') ORDER BY code LIMIT :countries;
 SELECT count(*) AS c8_countries FROM bench.c8_country \gset
-SELECT greatest(1, :rows / (:c8_countries * 10 * 4)) AS c8_items \gset
+SELECT greatest(1, :rows / (:c8_countries * 10 * 5)) AS c8_items \gset
 CREATE TABLE bench.c8_rows AS
 SELECT s.id AS stage, c.code AS country, x.code AS supplier, 'supply'::text AS kind, 'c8-' || i AS item,
-       (0.5 - 0.1 * j)::numeric AS share, date '2026-01-01' AS as_of
+       (0.35 - 0.05 * j)::numeric AS share, date '2026-01-01' AS as_of
 FROM bench.c8_country c
 CROSS JOIN (SELECT id FROM supplychain.stage WHERE builtin ORDER BY id LIMIT 10) s
 CROSS JOIN generate_series(1, :c8_items) i
-CROSS JOIN generate_series(1, 4) j
+CROSS JOIN generate_series(1, 5) j
 JOIN bench.c8_country x ON x.n = (c.n + i + j * 7) % :c8_countries;
 SELECT count(*) AS c8_rows FROM bench.c8_rows \gset
 -- half the countries have assessed their chains: stage_risk has their stages
@@ -37,13 +38,13 @@ ON CONFLICT DO NOTHING;
 -- 100 rules, disabled: a third on each measure, half of them scoped to one
 -- country.  An early warning is for exceptions: the thresholds are met by
 -- about one subject in a hundred that the rows make (country risks run from
--- 0.75 to 3, the stages' HHI is 0.3 and their risk 0.2 or 0.3), and a few
--- rules are met by every stage of their country
+-- 0.56 to 2.25, the stages' HHI is 0.225 and their risk 0.15 where the
+-- chain is assessed), and a few rules by every stage of their country
 INSERT INTO supplychain.watch (name, measure, country, comparison, threshold)
 SELECT 'c8-' || r, m.measure, CASE WHEN scoped THEN (SELECT code FROM bench.c8_country WHERE n = r % :c8_countries) END,
-       '>', CASE m.measure WHEN 'country_risk.risk' THEN CASE WHEN scoped THEN 2.0 ELSE 2.9 END + (r % 7) / 10.0
-                           WHEN 'stage_risk.hhi' THEN CASE WHEN scoped AND r % 7 = 0 THEN 0.25 ELSE 0.35 END
-                           ELSE CASE WHEN scoped AND r % 7 = 0 THEN 0.15 ELSE 0.35 END END
+       '>', CASE m.measure WHEN 'country_risk.risk' THEN CASE WHEN scoped THEN 1.5 ELSE 2.15 END + (r % 7) / 10.0
+                           WHEN 'stage_risk.hhi' THEN CASE WHEN scoped AND r % 7 = 0 THEN 0.2 ELSE 0.35 END
+                           ELSE CASE WHEN scoped AND r % 7 = 0 THEN 0.1 ELSE 0.35 END END
 FROM generate_series(1, 100) r
 CROSS JOIN LATERAL (SELECT (ARRAY['country_risk.risk', 'stage_risk.hhi', 'stage_risk.risk'])[r % 3 + 1] AS measure,
                            r % 2 = 0 AS scoped) m;

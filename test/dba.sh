@@ -217,9 +217,9 @@ verify_restore() {
 		"$(q "$db" "SELECT string_agg(value || ' builtin=' || builtin, ';') FROM supplychain.weight WHERE name = 'alignment.concern'")" \
 		"0.9 builtin=false"
 	# a fresh install's shipped rows, less the one weight the user changed
-	same "$label: shipped rows per table as in a fresh install (less the changed weight): none duplicated, none lost" \
+	same "$label: shipped rows per table as in a fresh install (less the changed weight and rule): none duplicated, none lost" \
 		"$(builtin_counts <"$work/fp_$db" | tr '\n' ' ')" \
-		"$(builtin_counts <"$work/fp_fresh" | awk '$1 == "weight" { $2 -= 1 } 1' | tr '\n' ' ')"
+		"$(builtin_counts <"$work/fp_fresh" | awk '$1 == "weight" || $1 == "watch" { $2 -= 1 } 1' | tr '\n' ' ')"
 	if [ -n "${3:-}" ]; then
 		user_objects "$db" >"$work/uo_$db"
 		same_file "$label: user table, indexes and view outside the extension as in the source" "$work/uo_src" "$work/uo_$db"
@@ -265,20 +265,21 @@ verify_restore dba_dataonly "data-only restore"
 # TRIGGER ALL around each table's data): the user's rows arrive, the state
 # and share_total, which pg_dump does not keep, stay as the shipped rows left
 # them.  verify_state() must see that, and rebuild_state(), the documented
-# repair, must make the database the source's.  The weight table goes
-# through an ordinary restore first: the user's row named like a shipped
-# default takes that default over through its trigger (weight_ownership),
-# and without the trigger it would collide with it (a duplicate key).
+# repair, must make the database the source's.  The weight and watch tables
+# go through an ordinary restore first: the user's row named like a shipped
+# default takes that default over through its trigger (weight_ownership,
+# watch_ownership), and without the trigger it would collide with it (a
+# duplicate key).
 "$bindir/pg_restore" -l "$work/data.dump" >"$work/data.toc"
-grep -E ' TABLE DATA supplychain weight ' "$work/data.toc" >"$work/data_weight.toc"
-grep -v -E ' TABLE DATA supplychain weight ' "$work/data.toc" >"$work/data_rest.toc"
+grep -E ' TABLE DATA supplychain (weight|watch) ' "$work/data.toc" >"$work/data_weight.toc"
+grep -v -E ' TABLE DATA supplychain (weight|watch) ' "$work/data.toc" >"$work/data_rest.toc"
 newdb dba_notrig && sc_psql -d dba_notrig -c "CREATE EXTENSION supplychain"
 make_years dba_notrig
 {
 	"$bindir/pg_restore" --data-only -L "$work/data_weight.toc" -d dba_notrig "$work/data.dump" &&
 		"$bindir/pg_restore" --data-only --disable-triggers -L "$work/data_rest.toc" -d dba_notrig "$work/data.dump"
 } 2>"$work/err"
-quiet_ok "pg_restore --data-only --disable-triggers ($(grep -c 'TABLE DATA' "$work/data_rest.toc") tables; weight, $(grep -c 'TABLE DATA' "$work/data_weight.toc") entry, with its triggers)" $? "$work/err"
+quiet_ok "pg_restore --data-only --disable-triggers ($(grep -c 'TABLE DATA' "$work/data_rest.toc") tables; weight and watch, $(grep -c 'TABLE DATA' "$work/data_weight.toc") entries, with their triggers)" $? "$work/err"
 same "--disable-triggers: the user's rows are there (dependency rows as in the source)" \
 	"$(q dba_notrig "SELECT count(*) FROM supplychain.dependency")" "$(q dba_src "SELECT count(*) FROM supplychain.dependency")"
 state_stale "--disable-triggers: the state is detectably stale: verify_state() returns rows" dba_notrig
