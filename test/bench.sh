@@ -16,7 +16,7 @@ BENCH_QUICK=1 bash bench/run.sh >"$log" 2>&1
 rc=$?
 note <"$log"
 if [ "$rc" -eq 0 ]; then ok "bench/run.sh (BENCH_QUICK=1) exits 0"; else not_ok "bench/run.sh (BENCH_QUICK=1) exits 0 (exit $rc)"; fi
-for c in ${BENCH_CASES:-1 2 3 4 5 6 7}; do
+for c in ${BENCH_CASES:-1 2 3 4 5 6 7 8}; do
 	# case 2's rows include "2s", the symbols' COPY
 	got=$(sc_psql -At -d "$db" -c "
 		SELECT count(*) || ' rows, ' || count(error) || ' errors' || COALESCE(': ' || string_agg(error, '; '), '')
