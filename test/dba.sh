@@ -266,20 +266,20 @@ verify_restore dba_dataonly "data-only restore"
 # and share_total, which pg_dump does not keep, stay as the shipped rows left
 # them.  verify_state() must see that, and rebuild_state(), the documented
 # repair, must make the database the source's.  The weight and watch tables
-# go through an ordinary restore first: the user's row named like a shipped
-# default takes that default over through its trigger (weight_ownership,
-# watch_ownership), and without the trigger it would collide with it (a
-# duplicate key).
+# go through an ordinary restore first (with source, which the user's rules
+# cite): the user's row named like a shipped default takes that default over
+# through its trigger (weight_ownership, watch_ownership), and without the
+# trigger it would collide with it (a duplicate key).
 "$bindir/pg_restore" -l "$work/data.dump" >"$work/data.toc"
-grep -E ' TABLE DATA supplychain (weight|watch) ' "$work/data.toc" >"$work/data_weight.toc"
-grep -v -E ' TABLE DATA supplychain (weight|watch) ' "$work/data.toc" >"$work/data_rest.toc"
+grep -E ' TABLE DATA supplychain (source|weight|watch) ' "$work/data.toc" >"$work/data_weight.toc"
+grep -v -E ' TABLE DATA supplychain (source|weight|watch) ' "$work/data.toc" >"$work/data_rest.toc"
 newdb dba_notrig && sc_psql -d dba_notrig -c "CREATE EXTENSION supplychain"
 make_years dba_notrig
 {
 	"$bindir/pg_restore" --data-only -L "$work/data_weight.toc" -d dba_notrig "$work/data.dump" &&
 		"$bindir/pg_restore" --data-only --disable-triggers -L "$work/data_rest.toc" -d dba_notrig "$work/data.dump"
 } 2>"$work/err"
-quiet_ok "pg_restore --data-only --disable-triggers ($(grep -c 'TABLE DATA' "$work/data_rest.toc") tables; weight and watch, $(grep -c 'TABLE DATA' "$work/data_weight.toc") entries, with their triggers)" $? "$work/err"
+quiet_ok "pg_restore --data-only --disable-triggers ($(grep -c 'TABLE DATA' "$work/data_rest.toc") tables; source, weight and watch, $(grep -c 'TABLE DATA' "$work/data_weight.toc") entries, with their triggers)" $? "$work/err"
 same "--disable-triggers: the user's rows are there (dependency rows as in the source)" \
 	"$(q dba_notrig "SELECT count(*) FROM supplychain.dependency")" "$(q dba_src "SELECT count(*) FROM supplychain.dependency")"
 state_stale "--disable-triggers: the state is detectably stale: verify_state() returns rows" dba_notrig

@@ -93,6 +93,24 @@ INSERT INTO fn_sample VALUES
     -- too): key_rows() over two parameters joined to a state table, three
     -- text[] columns back.  It is parsed under the caller's search_path, as
     -- any SQL a caller writes, so every name in it is qualified
+    -- the early warning: a rule and the values of a measure for keys with
+    -- shipped rows; with no rule enabled the writers' calls find nothing to do
+    ('supplychain.watch_meets(numeric,text,numeric)', $$0.5::numeric, '>'::text, 0.3::numeric$$),
+    ('supplychain.watching(text[])', $$ARRAY['country_risk.risk']::text[]$$),
+    ('supplychain.watch_scope(supplychain.watch)',
+     $$(SELECT w FROM supplychain.watch w WHERE w.name OPERATOR(pg_catalog.=) 'eu-strategic-dependency'::text)$$),
+    ('supplychain.watch_values(text[],text[],text[],text[],integer[])',
+     $$ARRAY['stage_risk.hhi', 'stage_risk.risk']::text[], ARRAY['US']::text[], ARRAY['batteries.cells']::text[], NULL::text[], NULL::integer[]$$),
+    ('supplychain.watch_values_at(text,date)', $$'country_risk.risk'::text, '2021-06-01'::date$$),
+    ('supplychain.watch_before(regclass,text[],text[],text[],text[],integer[])',
+     $$'supplychain.stage_state'::regclass, ARRAY['country_risk.risk']::text[], ARRAY['US']::text[], ARRAY['batteries']::text[], ARRAY['CN']::text[], NULL::integer[]$$),
+    ('supplychain.watch_after(supplychain.watch_snapshot,text[],text[],text[],integer[])',
+     $$NULL::supplychain.watch_snapshot, ARRAY['US']::text[], ARRAY['batteries']::text[], ARRAY['CN']::text[], NULL::integer[]$$),
+    ('supplychain.watch_apply(text[],text[],text[],text[],integer[],supplychain.watch_snapshot,text)',
+     $$ARRAY['country_risk.risk']::text[], ARRAY['US']::text[], ARRAY['batteries']::text[], ARRAY['CN']::text[], NULL::integer[], NULL::supplychain.watch_snapshot, NULL::text$$),
+    -- an id no alert has: 22023 (fn_error)
+    ('supplychain.acknowledge(uuid,text)', $$'00000000-0000-0000-0000-000000000000'::uuid, 'seen'::text$$),
+    ('supplychain.acknowledge(text,text)', $$'00000000-0000-0000-0000-000000000000'::text, 'seen'::text$$),
     ('supplychain.exec_cached(text,text[],text[],text[],text[])',
      $$'SELECT pg_catalog.array_agg(k.a ORDER BY k.a, k.b), pg_catalog.array_agg(s.stage ORDER BY k.a, k.b), pg_catalog.array_agg(s.top_supplier ORDER BY k.a, k.b) FROM supplychain.key_rows($1, $2) k JOIN supplychain.stage_state s ON s.country OPERATOR(pg_catalog.=) k.a AND s.stage OPERATOR(pg_catalog.=) k.b'::text, ARRAY['US', 'US']::text[], ARRAY['batteries.cells', 'semiconductors.fabrication']::text[], NULL::text[], NULL::text[]$$);
 
@@ -109,7 +127,10 @@ INSERT INTO fn_error VALUES
     ('supplychain.trade_flow_indexes(regclass,text)', '22023'),
     ('supplychain.trade_partition_ready(regclass)', '22023'),
     -- the totals scan refuses a table without the flows' columns
-    ('supplychain.trade_totals_scan(regclass)', '42804');
+    ('supplychain.trade_totals_scan(regclass)', '42804'),
+    -- no alert has the id
+    ('supplychain.acknowledge(uuid,text)', '22023'),
+    ('supplychain.acknowledge(text,text)', '22023');
 
 -- Functions that write the extension's tables (not their arguments' own
 -- business, as with load_trade_dependencies above: their work is the write).
