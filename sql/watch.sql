@@ -184,6 +184,14 @@ SELECT * FROM pg_temp.alerts('kr-policy-hurts');
 DELETE FROM policy_impact WHERE policy = 'us-semiconductors-3' AND country = 'KR' AND as_of = '2030-01-01';
 SELECT * FROM pg_temp.alerts('kr-policy-hurts');
 SELECT pg_temp.proof();
+-- a policy of one's own that hurts (-2), then deleted: its impacts go
+-- with it (a cascade), and so does its alert
+INSERT INTO policy (id, country, sector, number, title) VALUES ('kr-test-1', 'CN', 'batteries', 1, 'An export licence');
+INSERT INTO policy_impact (policy, country, horizon, score, as_of) VALUES ('kr-test-1', 'KR', 'long', 'very negative', '2025-01-01');
+SELECT subject, value_after, cleared_at IS NULL AS open FROM alert WHERE watch = 'kr-policy-hurts' AND subject ->> 'policy' = 'kr-test-1';
+DELETE FROM policy WHERE id = 'kr-test-1';
+SELECT subject, value_after, cleared_at IS NULL AS open FROM alert WHERE watch = 'kr-policy-hurts' AND subject ->> 'policy' = 'kr-test-1';
+SELECT pg_temp.proof();
 
 ---------------------------------------------------------------------------
 -- Trade: the shipped rules enabled.  US imports 850760 from CN 400, KR 350,
@@ -279,6 +287,21 @@ SELECT pg_temp.proof();
 
 -- rebuild_state() evaluates the rules again; watch_refresh() finds nothing to do
 SELECT rebuild_state() > 0 AS rebuilt, watch_refresh() AS moved, pg_temp.proof();
+-- every flow gone (TRUNCATE): the trade alerts clear
+SELECT count(*) AS open_trade_alerts FROM alert WHERE cleared_at IS NULL AND subject ? 'product';
+TRUNCATE trade_flow;
+SELECT count(*) AS open_trade_alerts FROM alert WHERE cleared_at IS NULL AND subject ? 'product';
+SELECT pg_temp.proof();
+-- watch_refresh() clears a disabled rule's open alerts (here one planted
+-- by hand: the rule disabled without its trigger)
+ALTER TABLE watch DISABLE TRIGGER watch_changed;
+UPDATE watch SET enabled = false WHERE name = 'kr-policy-hurts';
+ALTER TABLE watch ENABLE TRIGGER watch_changed;
+INSERT INTO alert (watch, country, key, subject, value_after)
+VALUES ('kr-policy-hurts', 'KR', 'KR' || chr(31) || 'semiconductors' || chr(31) || 'us-semiconductors-3',
+        '{"country": "KR", "sector": "semiconductors", "policy": "us-semiconductors-3"}', -2);
+SELECT pg_temp.proof();
+SELECT watch_refresh() AS moved, pg_temp.proof();
 -- disabling the shipped rules clears their alerts; they stay the user's rows
 UPDATE watch SET enabled = false WHERE source IS NOT NULL;
 SELECT count(*) AS open FROM open_alert WHERE watch IN (SELECT name FROM watch WHERE source IS NOT NULL);

@@ -229,7 +229,7 @@ BEGIN
         SELECT NULL::text[]
     $q$, cs, ct), countries, sectors, suppliers);
 
-    -- the early warning's values before (88_watch.sql), of rows now locked
+    -- the early warning's values before (44_watch.sql), of rows now locked
     before := @extschema@.watch_before(beside, '{country_risk.risk}', countries, sectors, suppliers);
 
     -- recompute them (a new snapshot: a writer we waited for is seen) and
@@ -324,7 +324,7 @@ BEGIN
         ORDER BY p.country, p.stage
         ON CONFLICT (country, stage) DO UPDATE SET rows = t.rows
     $q$, ss, stg), countries, stages);
-    -- the early warning's values before (88_watch.sql), of pairs now locked
+    -- the early warning's values before (44_watch.sql), of pairs now locked
     before := @extschema@.watch_before(beside, '{stage_risk.hhi,stage_risk.risk}', countries, stages);
 
     -- the terms from the current rows (state_terms); a supplier's term is
@@ -675,14 +675,12 @@ BEGIN
     END IF;
     -- measures that read a weight themselves: stage_risk's risk (the
     -- weakness) and import_dependency's test (its thresholds); every
-    -- subject is evaluated again, without a value before (88_watch.sql)
-    IF @extschema@.table_label(TG_RELID::regclass) OPERATOR(pg_catalog.=) TG_RELID::regclass::text THEN
-        IF EXISTS (SELECT FROM pg_catalog.unnest(names) n WHERE n LIKE 'weakness.%') THEN
-            PERFORM @extschema@.watch_apply('{stage_risk.risk}', NULL, NULL, NULL, NULL, NULL);
-        END IF;
-        IF EXISTS (SELECT FROM pg_catalog.unnest(names) n WHERE n LIKE 'trade.%') THEN
-            PERFORM @extschema@.watch_apply('{import_dependency.dependent}', NULL, NULL, NULL, NULL, NULL);
-        END IF;
+    -- subject is evaluated again, without a value before (44_watch.sql)
+    IF EXISTS (SELECT FROM pg_catalog.unnest(names) n WHERE n LIKE 'weakness.%') THEN
+        PERFORM @extschema@.watch_reevaluate('{stage_risk.risk}', TG_RELID::regclass);
+    END IF;
+    IF EXISTS (SELECT FROM pg_catalog.unnest(names) n WHERE n LIKE 'trade.%') THEN
+        PERFORM @extschema@.watch_reevaluate('{import_dependency.dependent}', TG_RELID::regclass);
     END IF;
     RETURN NULL;
 END
@@ -715,6 +713,9 @@ BEGIN
         $q$, place) INTO k USING moved;
         PERFORM @extschema@.refresh_state(place, k.countries, k.stages);
     END LOOP;
+    -- its stages leave one chain for another: every stage subject again
+    -- (44_watch.sql)
+    PERFORM @extschema@.watch_reevaluate('{stage_risk.hhi,stage_risk.risk}', TG_RELID::regclass);
     RETURN NULL;
 END
 $$;
@@ -776,7 +777,7 @@ BEGIN
                @extschema@.country_state, @extschema@.country_total_state, @extschema@.trade_country_total
           IN EXCLUSIVE MODE;
     n := @extschema@.rebuild_state_beside('@extschema@.stage_state');
-    -- the trade totals were rebuilt without their triggers (88_watch.sql)
+    -- the trade totals were rebuilt without their triggers (44_watch.sql)
     PERFORM @extschema@.watch_refresh();
     RETURN n;
 END

@@ -11,10 +11,12 @@
 -- has no open alert of it gets one; an open alert whose subject no longer
 -- meets its rule is cleared.  Whether an alert is open is the alert table's
 -- business, never the value before's: that value is what the alert shows
--- (NULL for a subject new to the data, or moved by a change of weights or
--- of the rule itself).  The subject's lock in the state serializes its
--- writers, so there is never a second open alert of one rule and subject
--- (a partial unique index says so too).  watch_verify() recomputes the open
+-- (NULL for a subject new to the data, or evaluated again as a whole: a rule
+-- changed, a threshold or weakness weight, a group's members).  The
+-- subject's lock in the state serializes its writers, and a partial unique
+-- index keeps a second open alert of one rule and subject out; a rule
+-- change and the writers serialize on an advisory lock (exclusive for the
+-- rule change, shared for the writers).  watch_verify() recomputes the open
 -- alerts from the views and returns every difference.  The shipped rules,
 -- their sources and the persistence of trade dependencies are in
 -- 88_watch_rules.sql, after the trade tables.
@@ -95,7 +97,7 @@ CREATE INDEX alert_watch ON @extschema@.alert (watch);
 COMMENT ON TABLE @extschema@.alert IS
     'early warning: one row per subject that started meeting a rule; cleared_at NULL while it still does';
 COMMENT ON COLUMN @extschema@.alert.subject IS 'the subject''s key: country, sector, stage, supplier, importer, product, year or policy, as the measure has them';
-COMMENT ON COLUMN @extschema@.alert.value_before IS 'the measure before the write that raised the alert; NULL for a new subject, or when weights or the rule moved it';
+COMMENT ON COLUMN @extschema@.alert.value_before IS 'the measure before the write that raised the alert; NULL for a new subject, or one evaluated again as a whole (a rule changed, a threshold or weakness weight, a group''s members)';
 COMMENT ON COLUMN @extschema@.alert.value_after IS 'the measure that met the rule';
 COMMENT ON COLUMN @extschema@.alert.raised_at IS 'the raising transaction''s time';
 COMMENT ON COLUMN @extschema@.alert.cleared_at IS 'the clearing transaction''s time; NULL while the alert is open';
@@ -292,6 +294,9 @@ DECLARE
     watched text[];
     snap @extschema@.watch_snapshot;
 BEGIN
+    -- a rule changed by a transaction in flight is waited for; a rule
+    -- change waits for this transaction (watch_changed())
+    PERFORM pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext('supplychain.watch'));
     SELECT pg_catalog.array_agg(DISTINCT w.measure) INTO watched
     FROM @extschema@.watch w WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) ANY (measures);
     IF watched IS NULL
@@ -417,7 +422,7 @@ BEGIN
         FROM open o
         JOIN w ON w.name OPERATOR(pg_catalog.=) o.watch
         JOIN v ON v.key OPERATOR(pg_catalog.=) o.key AND v.measure OPERATOR(pg_catalog.=) w.measure
-        WHERE k1 IS NOT NULL AND a.id OPERATOR(pg_catalog.=) o.id
+        WHERE k1 IS NOT NULL AND a.id OPERATOR(pg_catalog.=) o.id AND a.cleared_at IS NULL
           AND NOT EXISTS (SELECT FROM meet m WHERE m.key OPERATOR(pg_catalog.=) o.key
                             AND m.name OPERATOR(pg_catalog.=) o.watch)
         RETURNING a.id, a.watch, a.subject, v.before, v.value AS after
@@ -464,6 +469,8 @@ BEGIN
        AND @extschema@.table_label(TG_RELID::regclass) OPERATOR(pg_catalog.<>) TG_RELID::regclass::text THEN
         RETURN NULL;
     END IF;
+    -- writers in flight are waited for, and wait (watch_before())
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplychain.watch'));
     -- (a rule's alerts of another measure, or of a rule disabled, clear:
     -- no subject meets it)
     PERFORM @extschema@.watch_apply(ARRAY[NEW.measure], NULL, NULL, NULL, NULL, NULL, NEW.name);
@@ -617,7 +624,9 @@ DECLARE
                                   THEN 'SELECT country, policy, horizon, as_of, score FROM old_rows'
                                   ELSE 'SELECT NULL::text AS country, NULL::text AS policy, NULL::text AS horizon, NULL::date AS as_of, NULL::@extschema@.impact_score AS score WHERE false' END;
 BEGIN
-    IF NOT @extschema@.watching('{policy_risk.long_value}') THEN
+    IF NOT @extschema@.watching('{policy_risk.long_value}')
+       OR (pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL
+           AND @extschema@.table_label(TG_RELID::regclass) OPERATOR(pg_catalog.<>) TG_RELID::regclass::text) THEN
         RETURN NULL;
     END IF;
     EXECUTE pg_catalog.format($q$
@@ -648,7 +657,10 @@ BEGIN
                    COALESCE(pg_catalog.array_agg(w.value) FILTER (WHERE w.value IS NOT NULL), '{}'))::@extschema@.watch_snapshot AS before
         FROM was w JOIN @extschema@.policy p ON p.id OPERATOR(pg_catalog.=) w.policy
     $q$, new_set, old_set) INTO k;
-    PERFORM @extschema@.watch_apply('{policy_risk.long_value}', k.policies, k.countries, NULL, NULL, k.before);
+    IF k.policies IS NOT NULL THEN      -- (a statement of no rows: no key)
+        PERFORM pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext('supplychain.watch'));
+        PERFORM @extschema@.watch_apply('{policy_risk.long_value}', k.policies, k.countries, NULL, NULL, k.before);
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -728,19 +740,58 @@ COMMENT ON FUNCTION @extschema@.changes(date, date) IS
     'every subject whose measure crossed an enabled rule between two dates (raised: meets it at "to", not at "from"; cleared: the reverse); trade data compares the dates'' years';
 
 -- watch_refresh(): every enabled rule evaluated again over the current data
--- (after writes that bypassed the triggers; rebuild_state() calls it).
--- Returns the number of alerts raised and cleared.
+-- (after writes that bypassed the triggers; rebuild_state() calls it), and
+-- the open alerts of a disabled rule cleared.  Returns the number of alerts
+-- raised and cleared.
 CREATE FUNCTION @extschema@.watch_refresh() RETURNS integer
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    m text;
+    w record;
     n integer := 0;
 BEGIN
-    FOR m IN SELECT DISTINCT w.measure FROM @extschema@.watch w WHERE w.enabled ORDER BY 1 LOOP
-        n := n + @extschema@.watch_apply(ARRAY[m], NULL, NULL, NULL, NULL, NULL);
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplychain.watch'));
+    FOR w IN SELECT DISTINCT x.measure, NULL::text AS name FROM @extschema@.watch x WHERE x.enabled
+             UNION ALL
+             SELECT x.measure, x.name FROM @extschema@.watch x
+             WHERE NOT x.enabled AND EXISTS (SELECT FROM @extschema@.alert a
+                                             WHERE a.watch OPERATOR(pg_catalog.=) x.name AND a.cleared_at IS NULL)
+             ORDER BY 1, 2 LOOP
+        n := n + @extschema@.watch_apply(ARRAY[w.measure], NULL, NULL, NULL, NULL, NULL, w.name);
     END LOOP;
     RETURN n;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.watch_refresh() IS
-    'evaluates every enabled rule again over the current data (after writes that bypassed the triggers); returns the alerts raised and cleared';
+    'evaluates every enabled rule again over the current data (after writes that bypassed the triggers) and clears the open alerts of disabled rules; returns the alerts raised and cleared';
+
+-- watch_reevaluate(measures, rel): every subject of the measures evaluated
+-- again, without values before: what a change of something every subject
+-- may read calls (a weight, a group's members, a stage's sector, a policy,
+-- every flow gone), from its trigger on rel; nothing on a Citus placement
+-- (the coordinator's watch_refresh() does it there)
+CREATE FUNCTION @extschema@.watch_reevaluate(measures text[], rel regclass) RETURNS integer
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL
+       AND @extschema@.table_label(rel) OPERATOR(pg_catalog.<>) rel::text THEN
+        RETURN 0;
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext('supplychain.watch'));
+    RETURN @extschema@.watch_apply(measures, NULL, NULL, NULL, NULL, NULL);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.watch_reevaluate(text[], regclass) IS
+    'internal: evaluates every subject of the measures again (a change every subject may read), from a trigger on rel';
+
+-- watch_track(): the statement triggers of the tables every subject of a
+-- measure may read: country_group (a group's members: import_dependency)
+-- and policy (a policy's sector, or the policy gone: policy_risk)
+CREATE FUNCTION @extschema@.watch_track() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM @extschema@.watch_reevaluate(TG_ARGV::text[], TG_RELID::regclass);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.watch_track() IS
+    'trigger: evaluates every subject of the measures named in its arguments again';

@@ -489,7 +489,7 @@ BEGIN
         ORDER BY 3, 1, 2
         ON CONFLICT (year, country, product) DO UPDATE SET import_flows = t.import_flows
     $q$, tot) USING countries, products, years;
-    -- the early warning's values before (88_watch.sql), of keys now locked
+    -- the early warning's values before (44_watch.sql), of keys now locked
     before := @extschema@.watch_before(beside, '{import_dependency.top_share,import_dependency.hhi,import_dependency.dependent}',
                                        countries, products, NULL, years);
     EXECUTE pg_catalog.format($q$
@@ -539,6 +539,9 @@ BEGIN
             DELETE FROM %s t WHERE NOT EXISTS (SELECT FROM %s f WHERE f.year OPERATOR(pg_catalog.=) t.year)
         $q$, @extschema@.shard_of('@extschema@.trade_country_total', TG_RELID::regclass),
              @extschema@.shard_of('@extschema@.trade_flow', TG_RELID::regclass));
+        -- their subjects' alerts (44_watch.sql)
+        PERFORM @extschema@.watch_reevaluate('{import_dependency.top_share,import_dependency.hhi,import_dependency.dependent}',
+                                             TG_RELID::regclass);
         RETURN NULL;
     ELSE
         EXECUTE pg_catalog.format($q$
@@ -1168,7 +1171,7 @@ BEGIN
     -- 3. the swap: the year's previous partition goes, the new one is
     -- attached (its foreign keys are checked there) and takes the year's
     -- name
-    -- (the early warning's values before: the year as it was, 88_watch.sql)
+    -- (the early warning's values before: the year as it was, 44_watch.sql)
     before := @extschema@.watch_before('@extschema@.trade_flow',
                                        '{import_dependency.top_share,import_dependency.hhi,import_dependency.dependent}',
                                        NULL, NULL, NULL, ARRAY[for_year]);

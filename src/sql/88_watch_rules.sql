@@ -15,6 +15,14 @@ INSERT INTO @extschema@.watch (name, measure, importer, comparison, threshold, s
     ('eu-strategic-dependency', 'import_dependency.dependent', 'EU', '=', 1, 'ec-swd-2021-352',
      'The EU''s imports of a product meet the European Commission''s 2021 strategic-dependency test (concentrated, import-dependent and hard to substitute).', true);
 
+-- what every subject of a measure may read: a group's members (the
+-- import_dependency of groups), a policy's sector or the policy itself
+CREATE TRIGGER watch_members AFTER INSERT OR UPDATE OR DELETE ON @extschema@.country_group
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.watch_track('import_dependency.top_share', 'import_dependency.hhi',
+                                                                'import_dependency.dependent');
+CREATE TRIGGER watch_policies AFTER UPDATE OR DELETE ON @extschema@.policy
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.watch_track('policy_risk.long_value');
+
 -- a shipped rule cannot be deleted (disable it); pg_dump keeps users' rules
 SELECT @extschema@.protect_shipped_rows('@extschema@.watch', 'DELETE', 'OLD.builtin');
 -- and the cleared alerts (the open ones are raised again by the restore)
@@ -63,7 +71,7 @@ COMMENT ON COLUMN @extschema@.open_alert.year IS 'the subject''s year (import_de
 COMMENT ON COLUMN @extschema@.open_alert.policy IS 'the subject''s policy (policy_risk)';
 COMMENT ON COLUMN @extschema@.open_alert.comparison IS 'the rule''s comparison';
 COMMENT ON COLUMN @extschema@.open_alert.threshold IS 'the rule''s threshold';
-COMMENT ON COLUMN @extschema@.open_alert.value_before IS 'the measure before the write that raised the alert (NULL: a new subject, or moved by weights or the rule)';
+COMMENT ON COLUMN @extschema@.open_alert.value_before IS 'the measure before the write that raised the alert (NULL: a new subject, or one evaluated again as a whole: a rule changed, a threshold or weakness weight, a group''s members)';
 COMMENT ON COLUMN @extschema@.open_alert.value_after IS 'the measure that met the rule';
 COMMENT ON COLUMN @extschema@.open_alert.raised_at IS 'the raising transaction''s time';
 COMMENT ON COLUMN @extschema@.open_alert.acknowledged_at IS 'when acknowledge() was called on it';

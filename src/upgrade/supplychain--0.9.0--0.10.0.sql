@@ -22,10 +22,12 @@ SET LOCAL supplychain.maintenance = on;
 -- has no open alert of it gets one; an open alert whose subject no longer
 -- meets its rule is cleared.  Whether an alert is open is the alert table's
 -- business, never the value before's: that value is what the alert shows
--- (NULL for a subject new to the data, or moved by a change of weights or
--- of the rule itself).  The subject's lock in the state serializes its
--- writers, so there is never a second open alert of one rule and subject
--- (a partial unique index says so too).  watch_verify() recomputes the open
+-- (NULL for a subject new to the data, or evaluated again as a whole: a rule
+-- changed, a threshold or weakness weight, a group's members).  The
+-- subject's lock in the state serializes its writers, and a partial unique
+-- index keeps a second open alert of one rule and subject out; a rule
+-- change and the writers serialize on an advisory lock (exclusive for the
+-- rule change, shared for the writers).  watch_verify() recomputes the open
 -- alerts from the views and returns every difference.  The shipped rules,
 -- their sources and the persistence of trade dependencies are in
 -- 88_watch_rules.sql, after the trade tables.
@@ -106,7 +108,7 @@ CREATE INDEX alert_watch ON @extschema@.alert (watch);
 COMMENT ON TABLE @extschema@.alert IS
     'early warning: one row per subject that started meeting a rule; cleared_at NULL while it still does';
 COMMENT ON COLUMN @extschema@.alert.subject IS 'the subject''s key: country, sector, stage, supplier, importer, product, year or policy, as the measure has them';
-COMMENT ON COLUMN @extschema@.alert.value_before IS 'the measure before the write that raised the alert; NULL for a new subject, or when weights or the rule moved it';
+COMMENT ON COLUMN @extschema@.alert.value_before IS 'the measure before the write that raised the alert; NULL for a new subject, or one evaluated again as a whole (a rule changed, a threshold or weakness weight, a group''s members)';
 COMMENT ON COLUMN @extschema@.alert.value_after IS 'the measure that met the rule';
 COMMENT ON COLUMN @extschema@.alert.raised_at IS 'the raising transaction''s time';
 COMMENT ON COLUMN @extschema@.alert.cleared_at IS 'the clearing transaction''s time; NULL while the alert is open';
@@ -303,6 +305,9 @@ DECLARE
     watched text[];
     snap @extschema@.watch_snapshot;
 BEGIN
+    -- a rule changed by a transaction in flight is waited for; a rule
+    -- change waits for this transaction (watch_changed())
+    PERFORM pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext('supplychain.watch'));
     SELECT pg_catalog.array_agg(DISTINCT w.measure) INTO watched
     FROM @extschema@.watch w WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) ANY (measures);
     IF watched IS NULL
@@ -428,7 +433,7 @@ BEGIN
         FROM open o
         JOIN w ON w.name OPERATOR(pg_catalog.=) o.watch
         JOIN v ON v.key OPERATOR(pg_catalog.=) o.key AND v.measure OPERATOR(pg_catalog.=) w.measure
-        WHERE k1 IS NOT NULL AND a.id OPERATOR(pg_catalog.=) o.id
+        WHERE k1 IS NOT NULL AND a.id OPERATOR(pg_catalog.=) o.id AND a.cleared_at IS NULL
           AND NOT EXISTS (SELECT FROM meet m WHERE m.key OPERATOR(pg_catalog.=) o.key
                             AND m.name OPERATOR(pg_catalog.=) o.watch)
         RETURNING a.id, a.watch, a.subject, v.before, v.value AS after
@@ -475,6 +480,8 @@ BEGIN
        AND @extschema@.table_label(TG_RELID::regclass) OPERATOR(pg_catalog.<>) TG_RELID::regclass::text THEN
         RETURN NULL;
     END IF;
+    -- writers in flight are waited for, and wait (watch_before())
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplychain.watch'));
     -- (a rule's alerts of another measure, or of a rule disabled, clear:
     -- no subject meets it)
     PERFORM @extschema@.watch_apply(ARRAY[NEW.measure], NULL, NULL, NULL, NULL, NULL, NEW.name);
@@ -628,7 +635,9 @@ DECLARE
                                   THEN 'SELECT country, policy, horizon, as_of, score FROM old_rows'
                                   ELSE 'SELECT NULL::text AS country, NULL::text AS policy, NULL::text AS horizon, NULL::date AS as_of, NULL::@extschema@.impact_score AS score WHERE false' END;
 BEGIN
-    IF NOT @extschema@.watching('{policy_risk.long_value}') THEN
+    IF NOT @extschema@.watching('{policy_risk.long_value}')
+       OR (pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL
+           AND @extschema@.table_label(TG_RELID::regclass) OPERATOR(pg_catalog.<>) TG_RELID::regclass::text) THEN
         RETURN NULL;
     END IF;
     EXECUTE pg_catalog.format($q$
@@ -659,7 +668,10 @@ BEGIN
                    COALESCE(pg_catalog.array_agg(w.value) FILTER (WHERE w.value IS NOT NULL), '{}'))::@extschema@.watch_snapshot AS before
         FROM was w JOIN @extschema@.policy p ON p.id OPERATOR(pg_catalog.=) w.policy
     $q$, new_set, old_set) INTO k;
-    PERFORM @extschema@.watch_apply('{policy_risk.long_value}', k.policies, k.countries, NULL, NULL, k.before);
+    IF k.policies IS NOT NULL THEN      -- (a statement of no rows: no key)
+        PERFORM pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext('supplychain.watch'));
+        PERFORM @extschema@.watch_apply('{policy_risk.long_value}', k.policies, k.countries, NULL, NULL, k.before);
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -739,22 +751,61 @@ COMMENT ON FUNCTION @extschema@.changes(date, date) IS
     'every subject whose measure crossed an enabled rule between two dates (raised: meets it at "to", not at "from"; cleared: the reverse); trade data compares the dates'' years';
 
 -- watch_refresh(): every enabled rule evaluated again over the current data
--- (after writes that bypassed the triggers; rebuild_state() calls it).
--- Returns the number of alerts raised and cleared.
+-- (after writes that bypassed the triggers; rebuild_state() calls it), and
+-- the open alerts of a disabled rule cleared.  Returns the number of alerts
+-- raised and cleared.
 CREATE FUNCTION @extschema@.watch_refresh() RETURNS integer
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    m text;
+    w record;
     n integer := 0;
 BEGIN
-    FOR m IN SELECT DISTINCT w.measure FROM @extschema@.watch w WHERE w.enabled ORDER BY 1 LOOP
-        n := n + @extschema@.watch_apply(ARRAY[m], NULL, NULL, NULL, NULL, NULL);
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplychain.watch'));
+    FOR w IN SELECT DISTINCT x.measure, NULL::text AS name FROM @extschema@.watch x WHERE x.enabled
+             UNION ALL
+             SELECT x.measure, x.name FROM @extschema@.watch x
+             WHERE NOT x.enabled AND EXISTS (SELECT FROM @extschema@.alert a
+                                             WHERE a.watch OPERATOR(pg_catalog.=) x.name AND a.cleared_at IS NULL)
+             ORDER BY 1, 2 LOOP
+        n := n + @extschema@.watch_apply(ARRAY[w.measure], NULL, NULL, NULL, NULL, NULL, w.name);
     END LOOP;
     RETURN n;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.watch_refresh() IS
-    'evaluates every enabled rule again over the current data (after writes that bypassed the triggers); returns the alerts raised and cleared';
+    'evaluates every enabled rule again over the current data (after writes that bypassed the triggers) and clears the open alerts of disabled rules; returns the alerts raised and cleared';
+
+-- watch_reevaluate(measures, rel): every subject of the measures evaluated
+-- again, without values before: what a change of something every subject
+-- may read calls (a weight, a group's members, a stage's sector, a policy,
+-- every flow gone), from its trigger on rel; nothing on a Citus placement
+-- (the coordinator's watch_refresh() does it there)
+CREATE FUNCTION @extschema@.watch_reevaluate(measures text[], rel regclass) RETURNS integer
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL
+       AND @extschema@.table_label(rel) OPERATOR(pg_catalog.<>) rel::text THEN
+        RETURN 0;
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext('supplychain.watch'));
+    RETURN @extschema@.watch_apply(measures, NULL, NULL, NULL, NULL, NULL);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.watch_reevaluate(text[], regclass) IS
+    'internal: evaluates every subject of the measures again (a change every subject may read), from a trigger on rel';
+
+-- watch_track(): the statement triggers of the tables every subject of a
+-- measure may read: country_group (a group's members: import_dependency)
+-- and policy (a policy's sector, or the policy gone: policy_risk)
+CREATE FUNCTION @extschema@.watch_track() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM @extschema@.watch_reevaluate(TG_ARGV::text[], TG_RELID::regclass);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.watch_track() IS
+    'trigger: evaluates every subject of the measures named in its arguments again';
 
 -- import_dependency: a group's exports in one aggregation joined by product
 -- (it was a subquery per row)
@@ -843,6 +894,14 @@ INSERT INTO @extschema@.watch (name, measure, importer, comparison, threshold, s
     ('eu-strategic-dependency', 'import_dependency.dependent', 'EU', '=', 1, 'ec-swd-2021-352',
      'The EU''s imports of a product meet the European Commission''s 2021 strategic-dependency test (concentrated, import-dependent and hard to substitute).', true);
 
+-- what every subject of a measure may read: a group's members (the
+-- import_dependency of groups), a policy's sector or the policy itself
+CREATE TRIGGER watch_members AFTER INSERT OR UPDATE OR DELETE ON @extschema@.country_group
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.watch_track('import_dependency.top_share', 'import_dependency.hhi',
+                                                                'import_dependency.dependent');
+CREATE TRIGGER watch_policies AFTER UPDATE OR DELETE ON @extschema@.policy
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.watch_track('policy_risk.long_value');
+
 -- a shipped rule cannot be deleted (disable it); pg_dump keeps users' rules
 CREATE TRIGGER builtin_readonly BEFORE DELETE ON @extschema@.watch FOR EACH ROW WHEN (OLD.builtin)
     EXECUTE FUNCTION @extschema@.builtin_readonly();
@@ -899,7 +958,7 @@ COMMENT ON COLUMN @extschema@.open_alert.year IS 'the subject''s year (import_de
 COMMENT ON COLUMN @extschema@.open_alert.policy IS 'the subject''s policy (policy_risk)';
 COMMENT ON COLUMN @extschema@.open_alert.comparison IS 'the rule''s comparison';
 COMMENT ON COLUMN @extschema@.open_alert.threshold IS 'the rule''s threshold';
-COMMENT ON COLUMN @extschema@.open_alert.value_before IS 'the measure before the write that raised the alert (NULL: a new subject, or moved by weights or the rule)';
+COMMENT ON COLUMN @extschema@.open_alert.value_before IS 'the measure before the write that raised the alert (NULL: a new subject, or one evaluated again as a whole: a rule changed, a threshold or weakness weight, a group''s members)';
 COMMENT ON COLUMN @extschema@.open_alert.value_after IS 'the measure that met the rule';
 COMMENT ON COLUMN @extschema@.open_alert.raised_at IS 'the raising transaction''s time';
 COMMENT ON COLUMN @extschema@.open_alert.acknowledged_at IS 'when acknowledge() was called on it';
@@ -950,7 +1009,7 @@ BEGIN
         SELECT NULL::text[]
     $q$, cs, ct), countries, sectors, suppliers);
 
-    -- the early warning's values before (88_watch.sql), of rows now locked
+    -- the early warning's values before (44_watch.sql), of rows now locked
     before := @extschema@.watch_before(beside, '{country_risk.risk}', countries, sectors, suppliers);
 
     -- recompute them (a new snapshot: a writer we waited for is seen) and
@@ -1030,7 +1089,7 @@ BEGIN
         ORDER BY p.country, p.stage
         ON CONFLICT (country, stage) DO UPDATE SET rows = t.rows
     $q$, ss, stg), countries, stages);
-    -- the early warning's values before (88_watch.sql), of pairs now locked
+    -- the early warning's values before (44_watch.sql), of pairs now locked
     before := @extschema@.watch_before(beside, '{stage_risk.hhi,stage_risk.risk}', countries, stages);
 
     -- the terms from the current rows (state_terms); a supplier's term is
@@ -1189,15 +1248,44 @@ BEGIN
     END IF;
     -- measures that read a weight themselves: stage_risk's risk (the
     -- weakness) and import_dependency's test (its thresholds); every
-    -- subject is evaluated again, without a value before (88_watch.sql)
-    IF @extschema@.table_label(TG_RELID::regclass) OPERATOR(pg_catalog.=) TG_RELID::regclass::text THEN
-        IF EXISTS (SELECT FROM pg_catalog.unnest(names) n WHERE n LIKE 'weakness.%') THEN
-            PERFORM @extschema@.watch_apply('{stage_risk.risk}', NULL, NULL, NULL, NULL, NULL);
-        END IF;
-        IF EXISTS (SELECT FROM pg_catalog.unnest(names) n WHERE n LIKE 'trade.%') THEN
-            PERFORM @extschema@.watch_apply('{import_dependency.dependent}', NULL, NULL, NULL, NULL, NULL);
-        END IF;
+    -- subject is evaluated again, without a value before (44_watch.sql)
+    IF EXISTS (SELECT FROM pg_catalog.unnest(names) n WHERE n LIKE 'weakness.%') THEN
+        PERFORM @extschema@.watch_reevaluate('{stage_risk.risk}', TG_RELID::regclass);
     END IF;
+    IF EXISTS (SELECT FROM pg_catalog.unnest(names) n WHERE n LIKE 'trade.%') THEN
+        PERFORM @extschema@.watch_reevaluate('{import_dependency.dependent}', TG_RELID::regclass);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@.state_track_stage() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    moved text[];
+    place regclass;
+    k record;
+BEGIN
+    IF pg_catalog.current_setting('supplychain.copying', true) = 'on' THEN
+        RETURN NULL;            -- distribute() or undistribute() moves the state with the rows
+    END IF;
+    SELECT pg_catalog.array_agg(n.id) INTO moved
+      FROM new_rows n JOIN old_rows o ON o.id OPERATOR(pg_catalog.=) n.id
+     WHERE n.sector IS DISTINCT FROM o.sector;
+    IF moved IS NULL THEN
+        RETURN NULL;
+    END IF;
+    FOR place IN SELECT * FROM @extschema@.state_places(TG_RELID::regclass) LOOP
+        EXECUTE pg_catalog.format($q$
+            SELECT pg_catalog.array_agg(country ORDER BY country, stage) AS countries,
+                   pg_catalog.array_agg(stage ORDER BY country, stage) AS stages
+            FROM %s WHERE stage OPERATOR(pg_catalog.=) ANY ($1)
+        $q$, place) INTO k USING moved;
+        PERFORM @extschema@.refresh_state(place, k.countries, k.stages);
+    END LOOP;
+    -- its stages leave one chain for another: every stage subject again
+    -- (44_watch.sql)
+    PERFORM @extschema@.watch_reevaluate('{stage_risk.hhi,stage_risk.risk}', TG_RELID::regclass);
     RETURN NULL;
 END
 $$;
@@ -1223,7 +1311,7 @@ BEGIN
                @extschema@.country_state, @extschema@.country_total_state, @extschema@.trade_country_total
           IN EXCLUSIVE MODE;
     n := @extschema@.rebuild_state_beside('@extschema@.stage_state');
-    -- the trade totals were rebuilt without their triggers (88_watch.sql)
+    -- the trade totals were rebuilt without their triggers (44_watch.sql)
     PERFORM @extschema@.watch_refresh();
     RETURN n;
 END
@@ -1248,7 +1336,7 @@ BEGIN
         ORDER BY 3, 1, 2
         ON CONFLICT (year, country, product) DO UPDATE SET import_flows = t.import_flows
     $q$, tot) USING countries, products, years;
-    -- the early warning's values before (88_watch.sql), of keys now locked
+    -- the early warning's values before (44_watch.sql), of keys now locked
     before := @extschema@.watch_before(beside, '{import_dependency.top_share,import_dependency.hhi,import_dependency.dependent}',
                                        countries, products, NULL, years);
     EXECUTE pg_catalog.format($q$
@@ -1271,6 +1359,45 @@ BEGIN
     IF before.measures IS NOT NULL THEN
         PERFORM @extschema@.watch_after(before, countries, products, NULL, years);
     END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@.trade_track() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    countries text[];
+    products text[];
+    years integer[];
+BEGIN
+    IF pg_catalog.current_setting('supplychain.copying', true) = 'on' THEN
+        RETURN NULL;            -- distribute(), undistribute() or load_trade_flows() write the totals themselves
+    END IF;
+    IF TG_OP = 'TRUNCATE' THEN
+        -- the years left without flows lose their totals (the table is
+        -- locked: no writer of its keys can be waiting)
+        EXECUTE pg_catalog.format($q$
+            DELETE FROM %s t WHERE NOT EXISTS (SELECT FROM %s f WHERE f.year OPERATOR(pg_catalog.=) t.year)
+        $q$, @extschema@.shard_of('@extschema@.trade_country_total', TG_RELID::regclass),
+             @extschema@.shard_of('@extschema@.trade_flow', TG_RELID::regclass));
+        -- their subjects' alerts (44_watch.sql)
+        PERFORM @extschema@.watch_reevaluate('{import_dependency.top_share,import_dependency.hhi,import_dependency.dependent}',
+                                             TG_RELID::regclass);
+        RETURN NULL;
+    ELSE
+        EXECUTE pg_catalog.format($q$
+            SELECT pg_catalog.array_agg(country ORDER BY country, product, year),
+                   pg_catalog.array_agg(product ORDER BY country, product, year),
+                   pg_catalog.array_agg(year ORDER BY country, product, year)
+            FROM (%s) k
+        $q$, CASE TG_OP
+                WHEN 'INSERT' THEN 'SELECT importer AS country, product, year FROM new_rows UNION SELECT exporter, product, year FROM new_rows'
+                WHEN 'DELETE' THEN 'SELECT importer AS country, product, year FROM old_rows UNION SELECT exporter, product, year FROM old_rows'
+                ELSE 'SELECT importer AS country, product, year FROM new_rows UNION SELECT exporter, product, year FROM new_rows
+                      UNION SELECT importer, product, year FROM old_rows UNION SELECT exporter, product, year FROM old_rows' END)
+        INTO countries, products, years;
+    END IF;
+    PERFORM @extschema@.refresh_trade(TG_RELID::regclass, countries, products, years);
+    RETURN NULL;
 END
 $$;
 
@@ -1438,7 +1565,7 @@ BEGIN
     -- 3. the swap: the year's previous partition goes, the new one is
     -- attached (its foreign keys are checked there) and takes the year's
     -- name
-    -- (the early warning's values before: the year as it was, 88_watch.sql)
+    -- (the early warning's values before: the year as it was, 44_watch.sql)
     before := @extschema@.watch_before('@extschema@.trade_flow',
                                        '{import_dependency.top_share,import_dependency.hhi,import_dependency.dependent}',
                                        NULL, NULL, NULL, ARRAY[for_year]);

@@ -108,6 +108,7 @@ INSERT INTO fn_sample VALUES
      $$NULL::supplychain.watch_snapshot, ARRAY['US']::text[], ARRAY['batteries']::text[], ARRAY['CN']::text[], NULL::integer[]$$),
     ('supplychain.watch_apply(text[],text[],text[],text[],integer[],supplychain.watch_snapshot,text)',
      $$ARRAY['country_risk.risk']::text[], ARRAY['US']::text[], ARRAY['batteries']::text[], ARRAY['CN']::text[], NULL::integer[], NULL::supplychain.watch_snapshot, NULL::text$$),
+    ('supplychain.watch_reevaluate(text[],regclass)', $$ARRAY['stage_risk.risk']::text[], 'supplychain.weight'::regclass$$),
     -- an id no alert has: 22023 (fn_error)
     ('supplychain.acknowledge(uuid,text)', $$'00000000-0000-0000-0000-000000000000'::uuid, 'seen'::text$$),
     ('supplychain.acknowledge(text,text)', $$'00000000-0000-0000-0000-000000000000'::text, 'seen'::text$$),
