@@ -440,8 +440,10 @@ BEGIN
     ), cleared_all AS (
         -- every subject: an open alert without a subject that meets the rule
         UPDATE @extschema@.alert a SET cleared_at = pg_catalog.now(),
+               -- (LIMIT 1: a subject could come twice, were a group's code
+               -- also a country of trade_flow)
                value_cleared = (SELECT v.value FROM v WHERE v.key OPERATOR(pg_catalog.=) a.key
-                                  AND v.measure OPERATOR(pg_catalog.=) w.measure)
+                                  AND v.measure OPERATOR(pg_catalog.=) w.measure LIMIT 1)
         FROM w
         WHERE k1 IS NULL AND a.watch OPERATOR(pg_catalog.=) w.name AND a.cleared_at IS NULL
           AND (years IS NULL OR ((a.subject OPERATOR(pg_catalog.->>) 'year')::integer) OPERATOR(pg_catalog.=) ANY (years))
@@ -449,7 +451,7 @@ BEGIN
                             AND m.name OPERATOR(pg_catalog.=) a.watch)
         RETURNING a.id, a.watch, a.subject,
                   (SELECT b.value FROM b WHERE b.key OPERATOR(pg_catalog.=) (w.measure OPERATOR(pg_catalog.||) ' '
-                                                                     OPERATOR(pg_catalog.||) a.key)) AS before,
+                                                                     OPERATOR(pg_catalog.||) a.key) LIMIT 1) AS before,
                   a.value_cleared AS after
     )
     -- and a notification of each, sent at commit
