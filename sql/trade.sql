@@ -236,9 +236,11 @@ UPDATE weight SET value = 0.39 WHERE name = 'trade.hhi_above';
 SELECT product, hhi, concentrated FROM import_dependency WHERE importer = 'US' AND product LIKE 'hhi-%' ORDER BY product;
 UPDATE weight SET value = 0.4 WHERE name = 'trade.hhi_above';
 
--- A filter on importer, product or year reaches trade_flow through an index
--- (the tables are tiny: with sequential scans allowed the planner reads them
--- whole, which is cheaper at this size).  The plan's scan nodes:
+-- A filter on importer, product or year reaches the maintained totals
+-- (trade_country_total, and trade_country_group_total for the groups)
+-- through an index, never trade_flow (the tables are tiny: with sequential
+-- scans allowed the planner reads them whole, which is cheaper at this
+-- size).  The plan's scan nodes:
 CREATE FUNCTION pg_temp.scans(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
     line text;
@@ -253,7 +255,7 @@ BEGIN
                                      ELSE '' END;
             scan := NULL;
         END IF;
-        IF line ~ '^(Bitmap Index Scan on|Index Scan using|Index Only Scan using) trade_(flow|country_total)' OR line ~ '^Seq Scan on trade_(flow|country_total)' THEN
+        IF line ~ '^(Bitmap Index Scan on|Index Scan using|Index Only Scan using) trade_(flow|country_total|country_group_total)' OR line ~ '^Seq Scan on trade_(flow|country_total|country_group_total)' THEN
             scan := regexp_replace(line, ' on trade_flow \w+$', '');
         END IF;
     END LOOP;
@@ -292,6 +294,23 @@ SELECT pg_temp.try($$INSERT INTO country_group (group_code, member, since) VALUE
 SELECT pg_temp.try($$UPDATE product SET name = 'x' WHERE code = '850760'$$) AS shipped_product;
 SELECT pg_temp.try($$DELETE FROM country_group WHERE member = 'GB'$$) AS shipped_member;
 SELECT count(*) AS flows FROM trade_flow;
+
+-- A group of one's own: its totals follow its memberships (the group's rows
+-- of trade_country_group_total are recomputed whole when they change)
+INSERT INTO country (code, name) VALUES ('QG', 'Test group');
+INSERT INTO country_group (group_code, member, since) VALUES ('QG', 'US', '2021-01-01'), ('QG', 'MX', '2021-01-01');
+SELECT importer, product, year, imports, partners, top_partner, inside_imports, exports
+FROM import_dependency WHERE importer = 'QG' ORDER BY year, product;
+SELECT count(*) AS state_differences FROM supplychain.verify_state();
+UPDATE country_group SET until = '2021-12-31' WHERE group_code = 'QG' AND member = 'MX';
+SELECT count(*) AS state_differences FROM supplychain.verify_state();
+DELETE FROM country_group WHERE group_code = 'QG' AND member = 'US';
+SELECT importer, product, year, imports, partners, top_partner, inside_imports, exports
+FROM import_dependency WHERE importer = 'QG' ORDER BY year, product;
+SELECT count(*) AS state_differences FROM supplychain.verify_state();
+DELETE FROM country_group WHERE group_code = 'QG';
+DELETE FROM country WHERE code = 'QG';
+SELECT count(*) AS group_rows_left FROM trade_country_group_total WHERE group_code = 'QG';
 
 ---------------------------------------------------------------------------
 -- load_trade_flows(): a year from a staging table, as a partition of its
@@ -580,6 +599,52 @@ SELECT pg_temp.totals_differences($$SELECT * FROM trade_country_totals('public.f
 RESET work_mem;
 SELECT pg_temp.try($$SELECT count(*) FROM trade_totals_scan('supplychain.dependency')$$) AS not_flows;
 SELECT pg_temp.try($$SELECT count(*) FROM trade_totals_scan('public.flows_many_sql')$$) AS a_view;
+
+-- With memberships, the same pass gives the groups' rows: equal to
+-- trade_group_totals()'s aggregation in SQL of the same flows (by value:
+-- of two partners' equal sums either's display scale may come first).
+-- GA: I0..I9 and E0..E4 (the members' flows with each other are inside,
+-- theirs to I10.. are exports); GB: members only before 2030 (no rows);
+-- GC: I20 in two periods, the second from 2030.
+CREATE TABLE public.members_many (group_code text, member text, since date, until date);
+INSERT INTO public.members_many
+SELECT 'GA', 'I' || n, date '2030-06-01', NULL::date FROM generate_series(0, 9) n
+UNION ALL SELECT 'GA', 'E' || n, date '2029-01-01', NULL FROM generate_series(0, 4) n
+UNION ALL SELECT 'GB', 'I' || n, date '2020-01-01', date '2029-12-31' FROM generate_series(5, 14) n
+UNION ALL VALUES ('GC', 'I20', date '2020-01-01', date '2025-12-31'), ('GC', 'I20', date '2030-12-31', NULL::date),
+                 ('GC', 'E7', date '2031-01-01', NULL::date);
+CREATE TEMP TABLE groups_scan AS
+SELECT s.*
+FROM (SELECT array_agg(group_code) g, array_agg(member) m, array_agg(date_part('year', since)::integer) f,
+             array_agg(date_part('year', until)::integer) l FROM public.members_many) a,
+     LATERAL trade_totals_scan('public.flows_many', a.g, a.m, a.f, a.l) s
+WHERE s.is_group;
+SELECT group_code, count(*) AS rows, sum(import_flows) AS import_flows, sum(export_flows) AS export_flows,
+       round(sum(imports), 3) AS imports, round(sum(inside_imports), 3) AS inside_imports,
+       round(sum(exports), 3) AS exports, sum(partners) AS partners
+FROM trade_group_totals('public.flows_many', 'public.members_many') GROUP BY group_code ORDER BY group_code;
+SELECT count(*) AS scan_rows,
+       count(*) FILTER (WHERE s IS DISTINCT FROM r) AS scan_differences,
+       count(*) FILTER (WHERE (s.imports::text, s.squares::text, s.inside_imports::text, s.exports::text)
+                              IS DISTINCT FROM (r.imports::text, r.squares::text, r.inside_imports::text, r.exports::text))
+           AS scale_differences
+FROM (SELECT country COLLATE "C" AS group_code, product COLLATE "C" AS product, year, import_flows, imports, squares,
+             partners, top_value, top_partner COLLATE "C" AS top_partner, inside_imports, export_flows, exports
+      FROM groups_scan) s
+FULL JOIN trade_group_totals('public.flows_many', 'public.members_many') r
+  ON r.group_code = s.group_code AND r.product = s.product AND r.year = s.year;
+-- the keyed form gives the same rows as the whole, key by key
+SELECT array_agg(country) AS kg, array_agg(product) AS kp, array_agg(year) AS ky FROM groups_scan \gset
+SELECT count(*) AS keyed_differences
+FROM trade_group_totals('public.flows_many', 'public.members_many') w
+FULL JOIN trade_group_totals('public.flows_many', 'public.members_many', :'kg', :'kp', :'ky') k
+  ON k.group_code = w.group_code AND k.product = w.product AND k.year = w.year
+WHERE w IS DISTINCT FROM k;
+-- memberships that do not line up are refused
+SELECT pg_temp.try($$SELECT count(*) FROM trade_totals_scan('public.flows_many', '{GA}', '{I1,I2}', '{2030}', '{NULL}')$$) AS uneven_memberships;
+SELECT pg_temp.try($$SELECT count(*) FROM trade_totals_scan('public.flows_many', '{GA}', '{I1}', '{NULL}', '{NULL}')$$) AS no_first_year;
+SELECT pg_temp.try($$SELECT count(*) FROM trade_totals_scan('public.flows_many', '{GA}', NULL, '{2030}', '{NULL}')$$) AS no_members;
+DROP TABLE public.members_many;
 DROP VIEW public.flows_many_sql;
 DROP TABLE public.flows_many;
 

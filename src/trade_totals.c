@@ -36,6 +36,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
+#include "utils/array.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -757,12 +758,25 @@ trade_totals_final(PG_FUNCTION_ARGS)
 }
 
 /*
- * trade_totals_scan(flows regclass): trade_country_total's rows of every
- * (country, product, year) in a table of flows, in one pass over it: each
- * flow goes to its importer's row (with its exporter as the partner) and to
- * its exporter's row (summed only), through a hash table of the rows, the
- * sums as trade_totals() makes them.  The table's columns are found by name.
- * The hash table is held to the memory a hash aggregate may use
+ * trade_totals_scan(flows regclass, groups, members, first_years,
+ * last_years): trade_country_total's rows of every (country, product, year)
+ * in a table of flows, in one pass over it: each flow goes to its importer's
+ * row (with its exporter as the partner) and to its exporter's row (summed
+ * only), through a hash table of the rows, the sums as trade_totals() makes
+ * them.  The table's columns are found by name.
+ *
+ * With memberships (groups[i] has the member members[i] from the year
+ * first_years[i] to last_years[i], NULL: still), the same pass also gives
+ * trade_group_total's rows of every (group, product, year): a flow into a
+ * member that year is summed per partner (the members' imports from each
+ * partner together), or into the inside imports when its exporter is a
+ * member too; a flow out of a member to a non-member is summed into the
+ * group's exports.  At the end each group's partner sums go through
+ * trade_totals() as its flows (so squares is the sum of the squares of the
+ * partners' sums, as group_import_partner gives them); import_flows counts
+ * the members' flows in, inside ones too.  These rows come with is_group.
+ *
+ * The hash tables are held to the memory a hash aggregate may use
  * (work_mem x hash_mem_multiplier): beyond it the scan stops with
  * program_limit_exceeded (54000), and the caller aggregates in SQL, which
  * spills to disk.  A table under row-level security is refused (0A000): the
@@ -786,6 +800,9 @@ typedef struct TotalsEntry
 	char		status;			/* simplehash's */
 	TradeTotals *imports;
 	TradeTotals *exports;
+	/* a group's row: its members' flows in, and those from members */
+	int64		member_flows;
+	TradeTotals *inside;
 } TotalsEntry;
 
 static inline uint32
@@ -857,19 +874,325 @@ totals_entry(totals_hash *groups, MemoryContext cxt, int32 year, Datum country, 
 		entry->key.product = codes + key.country_len;
 		entry->imports = NULL;
 		entry->exports = NULL;
+		entry->member_flows = 0;
+		entry->inside = NULL;
 	}
 	return entry;
+}
+
+/*
+ * A group's imports from one partner of one product and year: the key
+ * holds the group's row's codes (copied once, where the row keeps them: a
+ * hash table moves its entries as it grows, never the strings).
+ */
+typedef struct PartnerKey
+{
+	int32		year;
+	int			group;			/* index into the memberships' groups */
+	int			product_len;
+	int			partner_len;
+	const char *product;
+	const char *partner;
+} PartnerKey;
+
+typedef struct PartnerEntry
+{
+	PartnerKey	key;
+	uint32		hash;
+	char		status;			/* simplehash's */
+	TradeTotals *sum;
+} PartnerEntry;
+
+static inline uint32
+partner_hash_key(const PartnerKey *k)
+{
+	uint32		h = hash_bytes_uint32((uint32) k->year ^ ((uint32) k->group << 16));
+
+	h = hash_combine(h, hash_bytes((const unsigned char *) k->product, k->product_len));
+	return hash_combine(h, hash_bytes((const unsigned char *) k->partner, k->partner_len));
+}
+
+static inline bool
+partner_key_equal(const PartnerKey *x, const PartnerKey *y)
+{
+	return x->year == y->year && x->group == y->group
+		&& x->product_len == y->product_len && x->partner_len == y->partner_len
+		&& memcmp(x->product, y->product, x->product_len) == 0
+		&& memcmp(x->partner, y->partner, x->partner_len) == 0;
+}
+
+#define SH_PREFIX partners
+#define SH_ELEMENT_TYPE PartnerEntry
+#define SH_KEY_TYPE PartnerKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) partner_hash_key(&(k))
+#define SH_EQUAL(tb, a, b) partner_key_equal(&(a), &(b))
+#define SH_SCOPE static inline
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) a->hash
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/*
+ * The memberships, found by the member's code: an open-addressing table of
+ * the codes (a power of two at least twice their number), each slot the
+ * first of the code's memberships, chained by next.
+ */
+typedef struct Membership
+{
+	const char *member;
+	int			member_len;
+	int			group;			/* index into groups */
+	int32		first;			/* years */
+	int32		last;
+	int			next;			/* the member's next membership, or -1 */
+} Membership;
+
+typedef struct Memberships
+{
+	int			n;
+	Membership *m;
+	int			ngroups;
+	text	  **groups;			/* the distinct group codes */
+	int			size;			/* slots, a power of two */
+	int		   *slot;			/* a membership of each code, -1: empty */
+} Memberships;
+
+static inline uint32
+member_hash(const char *code, int len)
+{
+	return hash_bytes((const unsigned char *) code, len);
+}
+
+/* the first membership of the code, or -1 */
+static int
+member_find(const Memberships *ms, const char *code, int len)
+{
+	uint32		h;
+
+	if (ms->n == 0)
+		return -1;
+	for (h = member_hash(code, len) & (ms->size - 1);; h = (h + 1) & (ms->size - 1))
+	{
+		int			i = ms->slot[h];
+
+		if (i < 0)
+			return -1;
+		if (ms->m[i].member_len == len && memcmp(ms->m[i].member, code, len) == 0)
+			return i;
+	}
+}
+
+/* the code's membership of the group in the year (from its first, i) */
+static bool
+member_of(const Memberships *ms, int i, int group, int32 year)
+{
+	for (; i >= 0; i = ms->m[i].next)
+		if (ms->m[i].group == group && ms->m[i].first <= year && year <= ms->m[i].last)
+			return true;
+	return false;
+}
+
+/* the arrays of memberships, aligned and without NULLs but the last years */
+static void
+members_load(Memberships *ms, MemoryContext cxt, FunctionCallInfo fcinfo)
+{
+	Datum	   *g, *m, *f, *l;
+	bool	   *gn, *mn, *fn, *ln;
+	int			ng, nm, nf, nl;
+	int			i;
+
+	memset(ms, 0, sizeof(*ms));
+	if (PG_ARGISNULL(1) && PG_ARGISNULL(2) && PG_ARGISNULL(3) && PG_ARGISNULL(4))
+		return;
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the memberships need their groups, members, first and last years")));
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, TYPALIGN_INT, &g, &gn, &ng);
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(2), TEXTOID, -1, false, TYPALIGN_INT, &m, &mn, &nm);
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(3), INT4OID, 4, true, TYPALIGN_INT, &f, &fn, &nf);
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(4), INT4OID, 4, true, TYPALIGN_INT, &l, &ln, &nl);
+	if (nm != ng || nf != ng || nl != ng)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("the memberships' arrays differ in length")));
+	ms->n = ng;
+	ms->m = MemoryContextAlloc(cxt, Max(ng, 1) * sizeof(Membership));
+	ms->groups = MemoryContextAlloc(cxt, Max(ng, 1) * sizeof(text *));
+	for (ms->size = 4; ms->size < 2 * ng; ms->size *= 2)
+		;
+	ms->slot = MemoryContextAlloc(cxt, ms->size * sizeof(int));
+	for (i = 0; i < ms->size; i++)
+		ms->slot[i] = -1;
+	for (i = 0; i < ng; i++)
+	{
+		Membership *x = &ms->m[i];
+		text	   *gt;
+		text	   *mt;
+		int			k;
+		uint32		h;
+
+		if (gn[i] || mn[i] || fn[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("a membership has a NULL group, member or first year")));
+		gt = (text *) MemoryContextAlloc(cxt, VARSIZE_ANY(DatumGetPointer(g[i])));
+		memcpy(gt, DatumGetPointer(g[i]), VARSIZE_ANY(DatumGetPointer(g[i])));
+		mt = (text *) MemoryContextAlloc(cxt, VARSIZE_ANY(DatumGetPointer(m[i])));
+		memcpy(mt, DatumGetPointer(m[i]), VARSIZE_ANY(DatumGetPointer(m[i])));
+		x->member = VARDATA_ANY(mt);
+		x->member_len = VARSIZE_ANY_EXHDR(mt);
+		x->first = DatumGetInt32(f[i]);
+		x->last = ln[i] ? PG_INT32_MAX : DatumGetInt32(l[i]);
+		for (k = 0; k < ms->ngroups; k++)
+			if (VARSIZE_ANY_EXHDR(ms->groups[k]) == VARSIZE_ANY_EXHDR(gt)
+				&& memcmp(VARDATA_ANY(ms->groups[k]), VARDATA_ANY(gt), VARSIZE_ANY_EXHDR(gt)) == 0)
+				break;
+		if (k == ms->ngroups)
+			ms->groups[ms->ngroups++] = gt;
+		x->group = k;
+		/* the code's chain, or a new slot */
+		x->next = member_find(ms, x->member, x->member_len);
+		for (h = member_hash(x->member, x->member_len) & (ms->size - 1);; h = (h + 1) & (ms->size - 1))
+			if (ms->slot[h] < 0 || ms->slot[h] == x->next)
+				break;
+		ms->slot[h] = i;
+	}
+}
+
+/*
+ * One flow into its importer's groups (per partner, or inside) and its
+ * exporter's (exports to non-members).  The value is NULL for a flow
+ * without one: it counts, and sums nothing.
+ */
+static void
+groups_add(const Memberships *ms, totals_hash *grows, partners_hash *pby, MemoryContext cxt,
+		   int32 year, Datum exporter, Datum importer, Datum product, Datum value, bool value_null)
+{
+	const char *ex = VARDATA_ANY(DatumGetPointer(exporter));
+	int			ex_len = VARSIZE_ANY_EXHDR(DatumGetPointer(exporter));
+	const char *im = VARDATA_ANY(DatumGetPointer(importer));
+	int			im_len = VARSIZE_ANY_EXHDR(DatumGetPointer(importer));
+	int			mi = member_find(ms, im, im_len);
+	int			me = member_find(ms, ex, ex_len);
+	int			i;
+
+	for (i = mi; i >= 0; i = ms->m[i].next)
+	{
+		const Membership *x = &ms->m[i];
+		TotalsEntry *row;
+
+		if (year < x->first || year > x->last)
+			continue;
+		row = totals_entry(grows, cxt, year, PointerGetDatum(ms->groups[x->group]), product);
+		row->member_flows++;
+		if (member_of(ms, me, x->group, year))
+		{
+			if (row->inside == NULL)
+				row->inside = tt_new(cxt);
+			row->inside->flows++;
+			if (!value_null)
+				tt_add(cxt, row->inside, value, NULL);
+		}
+		else if (!value_null)
+		{
+			PartnerKey	key;
+			PartnerEntry *p;
+			bool		found;
+
+			key.year = year;
+			key.group = x->group;
+			key.product = row->key.product;
+			key.product_len = row->key.product_len;
+			key.partner = ex;
+			key.partner_len = ex_len;
+			p = partners_insert(pby, key, &found);
+			if (!found)
+			{
+				char	   *code = MemoryContextAlloc(cxt, ex_len + 1);
+
+				memcpy(code, ex, ex_len);
+				p->key.partner = code;
+				p->sum = tt_new(cxt);
+			}
+			p->sum->flows++;
+			tt_add(cxt, p->sum, value, NULL);
+		}
+	}
+	for (i = me; i >= 0; i = ms->m[i].next)
+	{
+		const Membership *x = &ms->m[i];
+		TotalsEntry *row;
+
+		if (year < x->first || year > x->last || member_of(ms, mi, x->group, year))
+			continue;
+		row = totals_entry(grows, cxt, year, PointerGetDatum(ms->groups[x->group]), product);
+		if (row->exports == NULL)
+			row->exports = tt_new(cxt);
+		row->exports->flows++;
+		if (!value_null)
+			tt_add(cxt, row->exports, value, NULL);
+	}
+}
+
+/*
+ * Each partner's sum into its group's row as one flow of trade_totals()
+ * (value the sum, the partner's code): imports, squares, partners and the
+ * top partner as group_import_partner's rows give them.
+ */
+static void
+groups_fold(const Memberships *ms, totals_hash *grows, partners_hash *pby, MemoryContext cxt)
+{
+	partners_iterator iter;
+	PartnerEntry *p;
+	MemoryContext tmp = AllocSetContextCreate(cxt, "trade_totals_scan partners", ALLOCSET_DEFAULT_SIZES);
+	uint64		n = 0;
+
+	partners_start_iterate(pby, &iter);
+	while ((p = partners_iterate(pby, &iter)) != NULL)
+	{
+		TotalsKey	key;
+		TotalsEntry *row;
+		Datum		sum;
+		MemoryContext old;
+
+		CHECK_FOR_INTERRUPTS();
+		if (++n % 1024 == 0)
+			MemoryContextReset(tmp);
+		key.year = p->key.year;
+		key.country = VARDATA_ANY(ms->groups[p->key.group]);
+		key.country_len = VARSIZE_ANY_EXHDR(ms->groups[p->key.group]);
+		key.product = p->key.product;
+		key.product_len = p->key.product_len;
+		row = totals_lookup(grows, key);
+		if (row == NULL)
+			elog(ERROR, "trade_totals_scan lost a group's row");
+		if (row->imports == NULL)
+			row->imports = tt_new(cxt);
+		old = MemoryContextSwitchTo(tmp);
+		tt_sums(p->sum, &sum, NULL);
+		tt_add(cxt, row->imports, sum,
+			   cstring_to_text_with_len(p->key.partner, p->key.partner_len));
+		MemoryContextSwitchTo(old);
+		row->imports->flows++;
+	}
+	MemoryContextDelete(tmp);
 }
 
 Datum
 trade_totals_scan(PG_FUNCTION_ARGS)
 {
-	Oid			relid = PG_GETARG_OID(0);
+	Oid			relid;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext cxt;
 	Relation	rel;
 	AttrNumber	a_year, a_exporter, a_importer, a_product, a_value, last;
 	totals_hash *groups;
+	Memberships ms;
+	totals_hash *grows = NULL;
+	partners_hash *pby = NULL;
 	MemoryContext rowcxt;
 	MemoryContext old;
 	TableScanDesc scan;
@@ -881,8 +1204,11 @@ trade_totals_scan(PG_FUNCTION_ARGS)
 	AclResult	acl;
 
 	InitMaterializedSRF(fcinfo, 0);
-	if (rsinfo->setDesc->natts != 11)
-		elog(ERROR, "trade_totals_scan must return trade_country_total's eleven columns");
+	if (rsinfo->setDesc->natts != 13)
+		elog(ERROR, "trade_totals_scan must return thirteen columns");
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	relid = PG_GETARG_OID(0);
 	acl = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT);
 	if (acl != ACLCHECK_OK)
 		aclcheck_error(acl, get_relkind_objtype(get_rel_relkind(relid)), get_rel_name(relid));
@@ -904,6 +1230,12 @@ trade_totals_scan(PG_FUNCTION_ARGS)
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "trade_totals_scan", ALLOCSET_DEFAULT_SIZES);
 	groups = totals_create(cxt, 1024, NULL);
+	members_load(&ms, cxt, fcinfo);
+	if (ms.n > 0)
+	{
+		grows = totals_create(cxt, 1024, NULL);
+		pby = partners_create(cxt, 1024, NULL);
+	}
 
 	/*
 	 * the flows' passing allocations (detoasted codes, numeric arithmetic),
@@ -956,6 +1288,9 @@ trade_totals_scan(PG_FUNCTION_ARGS)
 		if (!value_null)
 			tt_add(cxt, entry->exports, value, NULL);
 
+		if (grows != NULL)
+			groups_add(&ms, grows, pby, cxt, DatumGetInt32(year), exporter, importer, product, value, value_null);
+
 		if (++rows % 4096 == 0 && MemoryContextMemAllocated(cxt, true) > limit)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -972,14 +1307,30 @@ null_key:
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
 
-	/* the rows, as trade_country_totals() gives them */
+	/* the rows, as trade_country_totals() and trade_group_totals() give them */
+	if (grows != NULL)
+		groups_fold(&ms, grows, pby, cxt);
 	totals_start_iterate(groups, &iter);
-	while ((entry = totals_iterate(groups, &iter)) != NULL)
+	for (;;)
 	{
-		Datum		values[11];
-		bool		nulls[11] = {false};
-		TradeTotals *i = entry->imports;
-		TradeTotals *e = entry->exports;
+		Datum		values[13];
+		bool		nulls[13] = {false};
+		bool		is_group = (groups == grows);
+		TradeTotals *i;
+		TradeTotals *e;
+
+		entry = totals_iterate(groups, &iter);
+		if (entry == NULL)
+		{
+			if (grows == NULL || is_group)
+				break;
+			/* then the groups' rows */
+			groups = grows;
+			totals_start_iterate(groups, &iter);
+			continue;
+		}
+		i = entry->imports;
+		e = entry->exports;
 		old = MemoryContextSwitchTo(cxt);
 
 		values[0] = PointerGetDatum(cstring_to_text_with_len(entry->key.country, entry->key.country_len));
@@ -989,7 +1340,7 @@ null_key:
 			i = tt_new(cxt);
 		if (e == NULL)
 			e = tt_new(cxt);
-		values[3] = tt_int4(i->flows);
+		values[3] = tt_int4(is_group ? entry->member_flows : i->flows);
 		tt_sums(i, &values[4], &values[5]);
 		values[6] = tt_int4(i->partners);
 		nulls[7] = i->top == NULL;
@@ -998,6 +1349,15 @@ null_key:
 		values[8] = nulls[8] ? (Datum) 0 : PointerGetDatum(i->top_partner);
 		values[9] = tt_int4(e->flows);
 		tt_sums(e, &values[10], NULL);
+		/* a group's imports from its members; NULL for a country */
+		nulls[11] = !is_group;
+		if (is_group)
+		{
+			if (entry->inside == NULL)
+				entry->inside = tt_new(cxt);
+			tt_sums(entry->inside, &values[11], NULL);
+		}
+		values[12] = BoolGetDatum(is_group);
 		MemoryContextSwitchTo(old);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}

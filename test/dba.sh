@@ -511,13 +511,17 @@ for v in "${older[@]}"; do
 		END
 		$$;
 	EOF
-	if [ -n "$(q "$db" "SELECT to_regclass('supplychain.weight')")" ]; then
-		q dba_fresh "COPY (SELECT * FROM supplychain.weight WHERE builtin) TO STDOUT" |
-			sc_psql -d "$db" -c "CREATE TEMP TABLE w (LIKE supplychain.weight)" -c "COPY w FROM STDIN" \
-				-c "SET supplychain.maintenance = on" \
-				-c "INSERT INTO supplychain.weight SELECT * FROM w WHERE name NOT IN (SELECT name FROM supplychain.weight)" \
-				2>>"$work/err"
-	fi
+	# a shipped row the user changed became the user's, and went with the
+	# user rows: the shipped one comes back (weight; watch since 0.10.0)
+	for shipped in weight watch; do
+		if [ -n "$(q "$db" "SELECT to_regclass('supplychain.$shipped')")" ]; then
+			q dba_fresh "COPY (SELECT * FROM supplychain.$shipped WHERE builtin) TO STDOUT" |
+				sc_psql -d "$db" -c "CREATE TEMP TABLE w (LIKE supplychain.$shipped)" -c "COPY w FROM STDIN" \
+					-c "SET supplychain.maintenance = on" \
+					-c "INSERT INTO supplychain.$shipped SELECT * FROM w WHERE name NOT IN (SELECT name FROM supplychain.$shipped)" \
+					2>>"$work/err"
+		fi
+	done
 	quiet_ok "$v: user rows taken out of the extension's tables" $? "$work/err"
 	fingerprint "$db" >"$work/fp_$db"
 	same_file "$v: shipped data, share_total and views as in a fresh install" "$work/fp_fresh" "$work/fp_$db"

@@ -285,7 +285,7 @@ if [ -n "$(super -d $db -c "SELECT 1 FROM pg_extension WHERE extname = 'supplych
 			case $t in
 			share_total) stmt=${stmt/SET builtin = builtin/SET total = total} ;;
 			trade_flow | trade_flow_[0-9]*) stmt=${stmt/SET builtin = builtin/SET value = value} ;;  # no shipped rows, no builtin column
-			trade_country_total) stmt=${stmt/SET builtin = builtin/SET imports = imports} ;;
+			trade_country_total | trade_country_group_total) stmt=${stmt/SET builtin = builtin/SET imports = imports} ;;
 			# the maintained state: internal like share_total, no builtin column
 			stage_state | supplier_state) stmt=${stmt/SET builtin = builtin/SET sector = sector} ;;
 			country_state | country_total_state) stmt=${stmt/SET builtin = builtin/SET risk = risk} ;;

@@ -462,31 +462,33 @@ $$;
 COMMENT ON FUNCTION @extschema@.refresh_state(regclass, text[], text[], text[]) IS
     'internal: recomputes the maintained state of (country, stage) pairs, or of (country, stage, supplier) keys and their pairs, from the raw rows, then the country rows whose terms changed';
 
--- state_places(rel): where a change to a reference table (alignment, weight,
--- stage) fired at rel moves the state: on a single server, the state tables
--- themselves (stage_state); on a Citus node, where the trigger fires on each
--- placement of the reference table, the shards of stage_state on that node,
--- so that every node refreshes its own countries and each state row once
+-- state_places(rel, state): where a change to a reference table (alignment,
+-- weight, stage; country_group, for trade_country_group_total) fired at rel
+-- moves the state: on a single server, the state table itself (stage_state
+-- unless another is named); on a Citus node, where the trigger fires on each
+-- placement of the reference table, the shards of the state table on that
+-- node, so that every node refreshes its own rows and each state row once
 -- (none while the state is not distributed: distribute() copies it).
-CREATE FUNCTION @extschema@.state_places(rel regclass) RETURNS SETOF regclass
+CREATE FUNCTION @extschema@.state_places(rel regclass, state regclass DEFAULT '@extschema@.stage_state')
+RETURNS SETOF regclass
 LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF @extschema@.table_label(rel) OPERATOR(pg_catalog.=) rel::text THEN
-        RETURN NEXT '@extschema@.stage_state'::regclass;
+        RETURN NEXT state;
         RETURN;
     END IF;
     RETURN QUERY EXECUTE $q$
         SELECT pg_catalog.to_regclass(pg_catalog.shard_name(s.logicalrelid, s.shardid))
         FROM pg_catalog.pg_dist_shard s
         JOIN pg_catalog.pg_dist_placement p ON p.shardid OPERATOR(pg_catalog.=) s.shardid
-        WHERE s.logicalrelid OPERATOR(pg_catalog.=) '@extschema@.stage_state'::regclass
+        WHERE s.logicalrelid OPERATOR(pg_catalog.=) $1
           AND p.groupid OPERATOR(pg_catalog.=) (SELECT groupid FROM pg_catalog.pg_dist_local_group)
           AND pg_catalog.to_regclass(pg_catalog.shard_name(s.logicalrelid, s.shardid)) IS NOT NULL
-    $q$;
+    $q$ USING state;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.state_places(regclass) IS
-    'internal: the stage_state tables a change to a reference table fired at rel refreshes (on Citus, the shards on this node)';
+COMMENT ON FUNCTION @extschema@.state_places(regclass, regclass) IS
+    'internal: the state tables (stage_state, or the one named) a change to a reference table fired at rel refreshes (on Citus, the shards on this node)';
 
 -- state_track(): the statement triggers on assessment, and dependency's
 -- TRUNCATE (both tables have country and stage): the pairs the statement
@@ -751,7 +753,7 @@ SELECT @extschema@.track_state('@extschema@.stage', '@extschema@.state_track_sta
 DROP FUNCTION @extschema@.track_state(regclass, regproc, text[]);
 
 -- rebuild_state(): the state (and the share rule's totals, and
--- trade_flow's in trade_country_total) from the raw rows, whatever they held: after
+-- trade_flow's in trade_country_total and trade_country_group_total) from the raw rows, whatever they held: after
 -- writes that bypassed the triggers (ALTER TABLE ... DISABLE TRIGGER,
 -- session_replication_role = replica, a logical replication subscriber that
 -- was not sent the state, pg_restore --disable-triggers).  Returns the
@@ -774,7 +776,8 @@ BEGIN
     END IF;
     -- writers wait until the rebuild commits; readers keep reading the old state
     LOCK TABLE @extschema@.share_total, @extschema@.stage_state, @extschema@.supplier_state,
-               @extschema@.country_state, @extschema@.country_total_state, @extschema@.trade_country_total
+               @extschema@.country_state, @extschema@.country_total_state, @extschema@.trade_country_total,
+               @extschema@.trade_country_group_total
           IN EXCLUSIVE MODE;
     n := @extschema@.rebuild_state_beside('@extschema@.stage_state');
     -- the trade totals were rebuilt without their triggers (44_watch.sql)
@@ -826,6 +829,11 @@ BEGIN
     EXECUTE pg_catalog.format('DELETE FROM %s', trade);
     EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM @extschema@.trade_country_totals(%L)',
                               trade, @extschema@.shard_of('@extschema@.trade_flow', place));
+    EXECUTE pg_catalog.format('DELETE FROM %s', @extschema@.shard_of('@extschema@.trade_country_group_total', place));
+    EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM @extschema@.trade_group_totals(%L, %L)',
+                              @extschema@.shard_of('@extschema@.trade_country_group_total', place),
+                              @extschema@.shard_of('@extschema@.trade_flow', place),
+                              @extschema@.shard_of('@extschema@.country_group', place));
     -- statistics of the new contents, for the views' plans
     EXECUTE pg_catalog.format('ANALYZE %s, %s, %s, %s, %s', place,
                               @extschema@.shard_of('@extschema@.supplier_state', place),
@@ -967,6 +975,18 @@ BEGIN
       ON r.country OPERATOR(pg_catalog.=) s.country AND r.product OPERATOR(pg_catalog.=) s.product
      AND r.year OPERATOR(pg_catalog.=) s.year
     WHERE s::text IS DISTINCT FROM r::text;
+
+    -- the groups' (compared by value: of two partners' equal sums, the
+    -- largest value is either's, whose display scales may differ)
+    RETURN QUERY
+    SELECT 'trade_country_group_total', pg_catalog.concat_ws(' ', COALESCE(s.group_code, r.group_code),
+                                                             COALESCE(s.product, r.product), COALESCE(s.year, r.year)),
+           s::text, r::text
+    FROM @extschema@.trade_country_group_total s
+    FULL JOIN @extschema@.trade_group_totals('@extschema@.trade_flow', '@extschema@.country_group') r
+      ON r.group_code OPERATOR(pg_catalog.=) s.group_code AND r.product OPERATOR(pg_catalog.=) s.product
+     AND r.year OPERATOR(pg_catalog.=) s.year
+    WHERE s IS DISTINCT FROM r;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.verify_state() IS

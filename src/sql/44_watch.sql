@@ -144,6 +144,9 @@ COMMENT ON FUNCTION @extschema@.watching(text[]) IS
 --                  importer, and the groups it belongs to that year
 --   policy_risk    k1 policy, k2 country
 -- Without keys: every subject (of the years given, for import_dependency).
+-- import_dependency's subjects are those in the scope of an enabled rule on
+-- the measure: no other raises or holds an alert (a rule's change of scope
+-- evaluates it again: watch_changed()).
 -- One row per subject and measure: its key (its key columns in one text,
 -- U+001F between them: cheap to build, hash and probe; the jsonb subject is
 -- built only for an alert raised), and the columns a rule's scope names
@@ -154,6 +157,12 @@ RETURNS TABLE (measure text, key text, country text, sector text, supplier text,
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET supplychain.as_of = '' AS $$
 DECLARE
     us constant text := pg_catalog.chr(31);
+    top_every boolean;
+    top_in text[];
+    hhi_every boolean;
+    hhi_in text[];
+    dep_every boolean;
+    dep_in text[];
 BEGIN
     IF pg_catalog.array_length(measures, 1) IS NULL THEN
         RETURN;
@@ -217,39 +226,68 @@ BEGIN
                                                 ELSE 'weakness.' OPERATOR(pg_catalog.||) x.rating::text END
         CROSS JOIN pg_catalog.unnest(measures) m (m);
     WHEN 'import_dependency' THEN
-        RETURN QUERY
-        WITH k AS (
-            SELECT DISTINCT k.a AS country, k.b AS product, k.c::integer AS year
-            FROM @extschema@.key_rows(k1, k2, years::text[]) k
-            WHERE k1 IS NOT NULL
-        ), g AS (
-            -- the keys, and the groups their countries belong to in their years
-            SELECT k.country, k.product, k.year FROM k
-            UNION
-            SELECT m.group_code, k.product, k.year
-            FROM k JOIN @extschema@.country_group m
-              ON m.member OPERATOR(pg_catalog.=) k.country
-             AND m.since OPERATOR(pg_catalog.<=) pg_catalog.make_date(k.year, 12, 31)
-             AND (m.until IS NULL OR m.until OPERATOR(pg_catalog.>=) pg_catalog.make_date(k.year, 1, 1))
-        ), x AS (
-            SELECT g.country AS importer, g.product, g.year, d.top_share, d.hhi, d.dependent
-            FROM g
-            LEFT JOIN LATERAL (
-                SELECT d.top_share, d.hhi, d.dependent FROM @extschema@.import_dependency d
-                WHERE d.importer OPERATOR(pg_catalog.=) g.country AND d.product OPERATOR(pg_catalog.=) g.product
-                  AND d.year OPERATOR(pg_catalog.=) g.year) d ON true
+        -- each measure's subjects in the scope of an enabled rule on it:
+        -- every importer's, or those of the importers named (a year's
+        -- subjects are many; a rule scoped to the EU reads the EU's)
+        SELECT pg_catalog.bool_or(w.importer IS NULL) FILTER (WHERE w.measure OPERATOR(pg_catalog.=) 'import_dependency.top_share'),
+               pg_catalog.array_agg(w.importer) FILTER (WHERE w.measure OPERATOR(pg_catalog.=) 'import_dependency.top_share'),
+               pg_catalog.bool_or(w.importer IS NULL) FILTER (WHERE w.measure OPERATOR(pg_catalog.=) 'import_dependency.hhi'),
+               pg_catalog.array_agg(w.importer) FILTER (WHERE w.measure OPERATOR(pg_catalog.=) 'import_dependency.hhi'),
+               pg_catalog.bool_or(w.importer IS NULL) FILTER (WHERE w.measure OPERATOR(pg_catalog.=) 'import_dependency.dependent'),
+               pg_catalog.array_agg(w.importer) FILTER (WHERE w.measure OPERATOR(pg_catalog.=) 'import_dependency.dependent')
+          INTO top_every, top_in, hhi_every, hhi_in, dep_every, dep_in
+          FROM (SELECT w.measure, COALESCE(w.country, w.importer) AS importer FROM @extschema@.watch w
+                WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) ANY (measures)) w;
+        -- (two statements, each planned for its case: the keys' subjects
+        -- through a probe each, or a year's read once; each measure's rows
+        -- read from them once)
+        RETURN QUERY EXECUTE pg_catalog.format($q$
+            WITH %s
+            SELECT 'import_dependency.top_share', x.key, x.importer, NULL::text, NULL::text, x.product, x.top_share
+            FROM x WHERE $6 OR x.importer OPERATOR(pg_catalog.=) ANY ($7)
             UNION ALL
-            SELECT d.importer, d.product, d.year, d.top_share, d.hhi, d.dependent
-            FROM @extschema@.import_dependency d
-            WHERE k1 IS NULL AND (years IS NULL OR d.year OPERATOR(pg_catalog.=) ANY (years))
-        )
-        SELECT m.m, x.importer OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.product
-                        OPERATOR(pg_catalog.||) us OPERATOR(pg_catalog.||) x.year::text,
-               x.importer::text, NULL::text, NULL::text, x.product::text,
-               CASE m.m WHEN 'import_dependency.top_share' THEN x.top_share
-                        WHEN 'import_dependency.hhi' THEN x.hhi
-                        ELSE x.dependent::integer END
-        FROM x CROSS JOIN pg_catalog.unnest(measures) m (m);
+            SELECT 'import_dependency.hhi', x.key, x.importer, NULL::text, NULL::text, x.product, x.hhi
+            FROM x WHERE $8 OR x.importer OPERATOR(pg_catalog.=) ANY ($9)
+            UNION ALL
+            SELECT 'import_dependency.dependent', x.key, x.importer, NULL::text, NULL::text, x.product, x.dependent::integer
+            FROM x WHERE $10 OR x.importer OPERATOR(pg_catalog.=) ANY ($11)
+        $q$, CASE WHEN k1 IS NOT NULL THEN $x$
+            k AS (
+                SELECT DISTINCT k.a AS country, k.b AS product, k.c::integer AS year
+                FROM @extschema@.key_rows($1, $2, $3::text[]) k
+            ), g AS (
+                -- the keys, and the groups their countries belong to in their years
+                SELECT k.country, k.product, k.year FROM k
+                UNION
+                SELECT m.group_code, k.product, k.year
+                FROM k JOIN @extschema@.country_group m
+                  ON m.member OPERATOR(pg_catalog.=) k.country
+                 AND m.since OPERATOR(pg_catalog.<=) pg_catalog.make_date(k.year, 12, 31)
+                 AND (m.until IS NULL OR m.until OPERATOR(pg_catalog.>=) pg_catalog.make_date(k.year, 1, 1))
+            ), x AS MATERIALIZED (
+                SELECT g.country::text AS importer, g.product::text AS product,
+                       g.country OPERATOR(pg_catalog.||) $4 OPERATOR(pg_catalog.||) g.product
+                           OPERATOR(pg_catalog.||) $4 OPERATOR(pg_catalog.||) g.year::text AS key,
+                       d.top_share, d.hhi, d.dependent
+                FROM g
+                -- (OFFSET 0: a probe per key, never a read of the view)
+                LEFT JOIN LATERAL (
+                    SELECT d.top_share, d.hhi, d.dependent FROM @extschema@.import_dependency d
+                    WHERE d.importer OPERATOR(pg_catalog.=) g.country AND d.product OPERATOR(pg_catalog.=) g.product
+                      AND d.year OPERATOR(pg_catalog.=) g.year
+                    OFFSET 0) d ON true
+            )$x$
+        ELSE $x$
+            x AS MATERIALIZED (
+                SELECT d.importer::text AS importer, d.product::text AS product,
+                       d.importer OPERATOR(pg_catalog.||) $4 OPERATOR(pg_catalog.||) d.product
+                           OPERATOR(pg_catalog.||) $4 OPERATOR(pg_catalog.||) d.year::text AS key,
+                       d.top_share, d.hhi, d.dependent
+                FROM @extschema@.import_dependency d
+                WHERE $5 IS NULL OR d.year OPERATOR(pg_catalog.=) ANY ($5)
+            )$x$ END)
+        USING k1, k2, years, us, years, COALESCE(top_every, false), top_in, COALESCE(hhi_every, false), hhi_in,
+              COALESCE(dep_every, false), dep_in;
     WHEN 'policy_risk' THEN
         RETURN QUERY
         SELECT 'policy_risk.long_value',

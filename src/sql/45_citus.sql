@@ -140,9 +140,9 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     SELECT 100 + d.step::integer, pg_catalog.format('@extschema@.%I', d.name)::regclass, 'distributed', d.col
     FROM ROWS FROM (pg_catalog.unnest(ARRAY['share_total', 'stage_state', 'supplier_state', 'country_state',
                                             'country_total_state', 'dependency', 'assessment', 'policy_impact',
-                                            'trade_country_total', 'trade_flow']),
+                                            'trade_country_total', 'trade_country_group_total', 'trade_flow']),
                     pg_catalog.unnest(ARRAY['country', 'country', 'country', 'country', 'country', 'country',
-                                            'country', 'country', 'product', 'product']))
+                                            'country', 'country', 'product', 'product', 'product']))
          WITH ORDINALITY AS d(name, col, step)
     ORDER BY 1
 $$;

@@ -396,15 +396,23 @@ COMMENT ON COLUMN @extschema@.trade_country_total.top_partner IS 'its exporter (
 COMMENT ON COLUMN @extschema@.trade_country_total.export_flows IS 'the flows out of the country';
 COMMENT ON COLUMN @extschema@.trade_country_total.exports IS 'the sum of their values';
 
--- trade_totals_scan(flows): every key's totals from a table of flows, in one
--- pass over it in C (src/trade_totals.c), each flow to its importer's and its
--- exporter's row through a hash table; within the hash memory limit
--- (work_mem x hash_mem_multiplier), else it stops with 54000
-CREATE FUNCTION @extschema@.trade_totals_scan(flows regclass) RETURNS SETOF @extschema@.trade_country_total
+-- trade_totals_scan(flows, memberships): every key's totals from a table of
+-- flows, in one pass over it in C (src/trade_totals.c), each flow to its
+-- importer's and its exporter's row through a hash table; with memberships
+-- (the parallel arrays groups, members, first_years and last_years, NULL:
+-- still a member), in the same pass every (group, product, year)'s row of
+-- trade_country_group_total, with is_group (a country's row has
+-- inside_imports NULL).  Within the hash memory limit (work_mem x
+-- hash_mem_multiplier), else it stops with 54000.
+CREATE FUNCTION @extschema@.trade_totals_scan(flows regclass, groups text[] DEFAULT NULL, members text[] DEFAULT NULL,
+                                              first_years integer[] DEFAULT NULL, last_years integer[] DEFAULT NULL)
+RETURNS TABLE (country text, product text, year integer, import_flows integer, imports numeric, squares numeric,
+               partners integer, top_value numeric, top_partner text, export_flows integer, exports numeric,
+               inside_imports numeric, is_group boolean)
 AS 'MODULE_PATHNAME', 'trade_totals_scan'
-LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
-COMMENT ON FUNCTION @extschema@.trade_totals_scan(regclass) IS
-    'internal: trade_country_total''s rows of every key of a table of flows, in one pass in C within the hash memory limit';
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.trade_totals_scan(regclass, text[], text[], integer[], integer[]) IS
+    'internal: trade_country_total''s rows of every key of a table of flows (and, given memberships, trade_country_group_total''s), in one pass in C within the hash memory limit';
 
 -- trade_country_totals(flows, keys): the totals of the keys (country, product,
 -- year; NULL keys: every key with flows) computed from the table flows, in
@@ -422,7 +430,9 @@ BEGIN
         IF (SELECT c.relkind OPERATOR(pg_catalog.=) 'r' AND NOT c.relrowsecurity
             FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) flows) THEN
             BEGIN
-                RETURN QUERY SELECT * FROM @extschema@.trade_totals_scan(flows);
+                RETURN QUERY SELECT s.country, s.product, s.year, s.import_flows, s.imports, s.squares, s.partners,
+                                    s.top_value, s.top_partner, s.export_flows, s.exports
+                             FROM @extschema@.trade_totals_scan(flows) s;
                 RETURN;
             EXCEPTION WHEN program_limit_exceeded THEN
                 NULL;
@@ -467,9 +477,11 @@ COMMENT ON FUNCTION @extschema@.trade_country_totals(regclass, text[], text[], i
     'internal: trade_country_total''s rows computed from the flows of a table, for the given keys (NULL: every key)';
 
 -- refresh_trade(beside, keys): the keys' rows of trade_country_total, from the
--- flows.  Two statements: the keys' rows locked in key order (writers of a
--- key serialize here), then recomputed in a statement that sees what the
--- writers before committed.
+-- flows, and the rows of trade_country_group_total of the groups each key's
+-- country belongs to that year.  The keys' rows are locked in key order
+-- (writers of a key serialize here), then the groups' rows (under the
+-- memberships' lock, shared), then both are recomputed in statements that
+-- see what the writers before committed.
 CREATE FUNCTION @extschema@.refresh_trade(beside regclass, countries text[], products text[], years integer[])
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -478,6 +490,7 @@ DECLARE
     tot constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.trade_country_total', beside) ELSE '@extschema@.trade_country_total' END;
     flows constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.trade_flow', beside) ELSE '@extschema@.trade_flow' END;
     before @extschema@.watch_snapshot;
+    g record;
 BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
         RETURN;
@@ -489,6 +502,29 @@ BEGIN
         ORDER BY 3, 1, 2
         ON CONFLICT (year, country, product) DO UPDATE SET import_flows = t.import_flows
     $q$, tot) USING countries, products, years;
+    -- the groups' keys: the memberships of the keys' countries that year,
+    -- read once no change of them is under way
+    PERFORM pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext('supplychain.country_group'));
+    EXECUTE pg_catalog.format($q$
+        SELECT pg_catalog.array_agg(g.group_code ORDER BY g.year, g.group_code, g.product) AS groups,
+               pg_catalog.array_agg(g.product ORDER BY g.year, g.group_code, g.product) AS products,
+               pg_catalog.array_agg(g.year ORDER BY g.year, g.group_code, g.product) AS years
+        FROM (SELECT DISTINCT m.group_code COLLATE "C" AS group_code, k.product, k.year
+              FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) k (country, product, year)
+              JOIN %s m ON m.member OPERATOR(pg_catalog.=) k.country
+               AND m.since OPERATOR(pg_catalog.<=) pg_catalog.make_date(k.year, 12, 31)
+               AND (m.until IS NULL OR m.until OPERATOR(pg_catalog.>=) pg_catalog.make_date(k.year, 1, 1))) g
+    $q$, CASE WHEN citus THEN @extschema@.shard_of('@extschema@.country_group', beside) ELSE '@extschema@.country_group' END)
+    INTO g USING countries, products, years;
+    IF g.groups IS NOT NULL THEN
+        EXECUTE pg_catalog.format($q$
+            INSERT INTO %s AS t (group_code, product, year)
+            SELECT k.group_code, k.product, k.year
+            FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) k (group_code, product, year)
+            ON CONFLICT (year, group_code, product) DO UPDATE SET import_flows = t.import_flows
+        $q$, CASE WHEN citus THEN @extschema@.shard_of('@extschema@.trade_country_group_total', beside)
+                  ELSE '@extschema@.trade_country_group_total' END) USING g.groups, g.products, g.years;
+    END IF;
     -- the early warning's values before (44_watch.sql), of keys now locked
     before := @extschema@.watch_before(beside, '{import_dependency.top_share,import_dependency.hhi,import_dependency.dependent}',
                                        countries, products, NULL, years);
@@ -509,19 +545,20 @@ BEGIN
         WHERE t.country OPERATOR(pg_catalog.=) f.country AND t.product OPERATOR(pg_catalog.=) f.product
           AND t.year OPERATOR(pg_catalog.=) f.year
     $q$, tot, flows) USING countries, products, years;
+    PERFORM @extschema@.refresh_trade_groups(beside, g.groups, g.products, g.years);
     IF before.measures IS NOT NULL THEN
         PERFORM @extschema@.watch_after(before, countries, products, NULL, years);
     END IF;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_trade(regclass, text[], text[], integer[]) IS
-    'internal: recomputes the rows of trade_country_total of the given (country, product, year) keys from trade_flow, beside a table or shard';
+    'internal: recomputes the rows of trade_country_total of the given (country, product, year) keys, and of trade_country_group_total of their groups, from trade_flow, beside a table or shard';
 
 -- trade_track(): the statement triggers on trade_flow and on each of its
 -- partitions (a statement on a partition fires the partition's, one on
 -- trade_flow only trade_flow's): the keys of both sides of every flow the
--- statement touched are refreshed; a TRUNCATE removes the totals of the
--- years it emptied.
+-- statement touched are refreshed, and their groups'; a TRUNCATE removes
+-- the totals (countries' and groups') of the years it emptied.
 CREATE FUNCTION @extschema@.trade_track() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -538,6 +575,10 @@ BEGIN
         EXECUTE pg_catalog.format($q$
             DELETE FROM %s t WHERE NOT EXISTS (SELECT FROM %s f WHERE f.year OPERATOR(pg_catalog.=) t.year)
         $q$, @extschema@.shard_of('@extschema@.trade_country_total', TG_RELID::regclass),
+             @extschema@.shard_of('@extschema@.trade_flow', TG_RELID::regclass));
+        EXECUTE pg_catalog.format($q$
+            DELETE FROM %s t WHERE NOT EXISTS (SELECT FROM %s f WHERE f.year OPERATOR(pg_catalog.=) t.year)
+        $q$, @extschema@.shard_of('@extschema@.trade_country_group_total', TG_RELID::regclass),
              @extschema@.shard_of('@extschema@.trade_flow', TG_RELID::regclass));
         -- their subjects' alerts (44_watch.sql)
         PERFORM @extschema@.watch_reevaluate('{import_dependency.top_share,import_dependency.hhi,import_dependency.dependent}',
@@ -843,6 +884,237 @@ INSERT INTO @extschema@.weight (name, value, description, builtin) VALUES
     ('trade.import_export_ratio_above', 1, 'import_dependency: hard_to_substitute when imports are above this multiple of exports, or exports are 0 (SWD(2021) 352)', true);
 UPDATE @extschema@.weight SET default_value = value WHERE builtin AND name LIKE 'trade.%';
 
+-- trade_country_group_total: the maintained totals of each country group's
+-- trade per product and year, what import_dependency's row of the group
+-- reads: the members' flows in (import_flows, inside ones too); over the
+-- partners outside the group, each partner's flows into the members summed
+-- (imports, the sum of the squares of those sums, the partners above 0, the
+-- largest sum and its partner); the members' imports from each other
+-- (inside_imports); and their exports to non-members.  Membership is by the
+-- flow's year, as in group_import_partner.  Kept with trade_country_total:
+-- by the statement triggers on trade_flow (refresh_trade() refreshes the
+-- groups of each changed key's country, the rows locked in key order), by
+-- load_trade_flows() (in the same pass in C), and by the triggers on
+-- country_group (a group whose members change is recomputed whole);
+-- verify_state() recomputes it, rebuild_state() rebuilds it.  A row exists
+-- while a member has a flow of the product that year, in, or out to a
+-- non-member.  (Its name sorts before trade_flow's partitions': see the end
+-- of this file.)
+CREATE TABLE @extschema@.trade_country_group_total (
+    group_code     text COLLATE "C" NOT NULL,
+    product        text COLLATE "C" NOT NULL,
+    year           integer NOT NULL,
+    import_flows   integer NOT NULL DEFAULT 0,
+    imports        numeric NOT NULL DEFAULT 0,
+    squares        numeric NOT NULL DEFAULT 0,
+    partners       integer NOT NULL DEFAULT 0,
+    top_value      numeric,
+    top_partner    text COLLATE "C",
+    inside_imports numeric NOT NULL DEFAULT 0,
+    export_flows   integer NOT NULL DEFAULT 0,
+    exports        numeric NOT NULL DEFAULT 0,
+    PRIMARY KEY (year, group_code, product)
+);
+COMMENT ON TABLE @extschema@.trade_country_group_total IS
+    'maintained state: each country group''s imports (per partner outside it, summed over its members), its members'' trade with each other and its exports to non-members, per product and year (import_dependency reads it); verify_state() checks it';
+COMMENT ON COLUMN @extschema@.trade_country_group_total.group_code IS 'the group (country_group.group_code)';
+COMMENT ON COLUMN @extschema@.trade_country_group_total.product IS 'the product';
+COMMENT ON COLUMN @extschema@.trade_country_group_total.year IS 'the year of the flows (and of the membership)';
+COMMENT ON COLUMN @extschema@.trade_country_group_total.import_flows IS 'the flows into the members, from members too';
+COMMENT ON COLUMN @extschema@.trade_country_group_total.imports IS 'the sum of their values from non-members';
+COMMENT ON COLUMN @extschema@.trade_country_group_total.squares IS 'the sum over the non-member partners of the square of each one''s imports into the members';
+COMMENT ON COLUMN @extschema@.trade_country_group_total.partners IS 'the non-member partners with imports above 0';
+COMMENT ON COLUMN @extschema@.trade_country_group_total.top_value IS 'the largest of their imports; NULL when none is above 0';
+COMMENT ON COLUMN @extschema@.trade_country_group_total.top_partner IS 'its partner (of equal values, the first code)';
+COMMENT ON COLUMN @extschema@.trade_country_group_total.inside_imports IS 'the sum of the values of the members'' flows from each other';
+COMMENT ON COLUMN @extschema@.trade_country_group_total.export_flows IS 'the flows out of the members to non-members';
+COMMENT ON COLUMN @extschema@.trade_country_group_total.exports IS 'the sum of their values';
+
+-- trade_group_totals(flows, memberships, keys): trade_country_group_total's
+-- rows computed in SQL from a table of flows and one of memberships
+-- (country_group or its placement), for every group (groups NULL), every
+-- key of some groups (products NULL), or the (group, product, year) keys,
+-- each through the flows' index on (product, year).  The members' imports
+-- are summed per partner, then over the partners, as group_import_partner
+-- and import_dependency did before 0.11.0.  The triggers and verify_state()
+-- compute them here; the loader, in C (trade_totals_scan()).
+CREATE FUNCTION @extschema@.trade_group_totals(flows regclass, memberships regclass, groups text[] DEFAULT NULL,
+                                               products text[] DEFAULT NULL, years integer[] DEFAULT NULL)
+RETURNS SETOF @extschema@.trade_country_group_total
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    -- a member counts in the year of the flow (country_group)
+    member_then constant text := '%1$s.since OPERATOR(pg_catalog.<=) pg_catalog.make_date(%2$s, 12, 31)
+        AND (%1$s.until IS NULL OR %1$s.until OPERATOR(pg_catalog.>=) pg_catalog.make_date(%2$s, 1, 1))';
+    p text;
+    e text;
+BEGIN
+    IF products IS NULL THEN
+        -- per partner, and the exports, each in one aggregation
+        p := pg_catalog.format($q$
+            SELECT g.group_code, f.product, f.year, f.exporter AS partner, pg_catalog.count(*) AS flows,
+                   pg_catalog.sum(f.value) AS value, x.member IS NOT NULL AS inside
+            FROM %1$s f
+            JOIN %2$s g ON g.member OPERATOR(pg_catalog.=) f.importer AND %3$s
+            LEFT JOIN %2$s x ON x.group_code OPERATOR(pg_catalog.=) g.group_code AND x.member OPERATOR(pg_catalog.=) f.exporter
+                            AND %4$s
+            WHERE $1 IS NULL OR g.group_code OPERATOR(pg_catalog.=) ANY ($1)
+            GROUP BY g.group_code, f.product, f.year, f.exporter, x.member IS NOT NULL
+        $q$, flows, memberships, pg_catalog.format(member_then, 'g', 'f.year'), pg_catalog.format(member_then, 'x', 'f.year'));
+        e := pg_catalog.format($q$
+            SELECT g.group_code, f.product, f.year, pg_catalog.count(*) AS export_flows, pg_catalog.sum(f.value) AS exports
+            FROM %1$s f
+            JOIN %2$s g ON g.member OPERATOR(pg_catalog.=) f.exporter AND %3$s
+            LEFT JOIN %2$s x ON x.group_code OPERATOR(pg_catalog.=) g.group_code AND x.member OPERATOR(pg_catalog.=) f.importer
+                            AND %4$s
+            WHERE x.member IS NULL AND ($1 IS NULL OR g.group_code OPERATOR(pg_catalog.=) ANY ($1))
+            GROUP BY g.group_code, f.product, f.year
+        $q$, flows, memberships, pg_catalog.format(member_then, 'g', 'f.year'), pg_catalog.format(member_then, 'x', 'f.year'));
+    ELSE
+        -- per key, its flows through the index (OFFSET 0: a probe per key)
+        p := pg_catalog.format($q$
+            SELECT k.group_code, k.product, k.year, q.partner, q.flows, q.value, q.inside
+            FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) k (group_code, product, year)
+            CROSS JOIN LATERAL (
+                SELECT f.exporter AS partner, pg_catalog.count(*) AS flows, pg_catalog.sum(f.value) AS value,
+                       x.member IS NOT NULL AS inside
+                FROM %1$s f
+                JOIN %2$s g ON g.group_code OPERATOR(pg_catalog.=) k.group_code AND g.member OPERATOR(pg_catalog.=) f.importer
+                           AND %3$s
+                LEFT JOIN %2$s x ON x.group_code OPERATOR(pg_catalog.=) k.group_code AND x.member OPERATOR(pg_catalog.=) f.exporter
+                                AND %4$s
+                WHERE f.product OPERATOR(pg_catalog.=) k.product AND f.year OPERATOR(pg_catalog.=) k.year
+                GROUP BY f.exporter, x.member IS NOT NULL
+                OFFSET 0) q
+        $q$, flows, memberships, pg_catalog.format(member_then, 'g', 'k.year'), pg_catalog.format(member_then, 'x', 'k.year'));
+        e := pg_catalog.format($q$
+            SELECT k.group_code, k.product, k.year, q.export_flows, q.exports
+            FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) k (group_code, product, year)
+            CROSS JOIN LATERAL (
+                SELECT pg_catalog.count(*) AS export_flows, pg_catalog.sum(f.value) AS exports
+                FROM %1$s f
+                JOIN %2$s g ON g.group_code OPERATOR(pg_catalog.=) k.group_code AND g.member OPERATOR(pg_catalog.=) f.exporter
+                           AND %3$s
+                WHERE f.product OPERATOR(pg_catalog.=) k.product AND f.year OPERATOR(pg_catalog.=) k.year
+                  AND NOT EXISTS (SELECT FROM %2$s x
+                                  WHERE x.group_code OPERATOR(pg_catalog.=) k.group_code
+                                    AND x.member OPERATOR(pg_catalog.=) f.importer AND %4$s)
+                OFFSET 0) q
+            WHERE q.export_flows OPERATOR(pg_catalog.>) 0
+        $q$, flows, memberships, pg_catalog.format(member_then, 'g', 'k.year'), pg_catalog.format(member_then, 'x', 'k.year'));
+    END IF;
+    RETURN QUERY EXECUTE pg_catalog.format($q$
+        WITH p AS (%s), e AS (%s)
+        SELECT COALESCE(i.group_code, e.group_code)::text, COALESCE(i.product, e.product)::text, COALESCE(i.year, e.year),
+               COALESCE(i.import_flows, 0)::integer, COALESCE(i.imports, 0), COALESCE(i.squares, 0),
+               COALESCE(i.partners, 0)::integer, i.top_value, i.top_partner::text, COALESCE(i.inside_imports, 0),
+               COALESCE(e.export_flows, 0)::integer, COALESCE(e.exports, 0)
+        FROM (SELECT p.group_code, p.product, p.year, pg_catalog.sum(p.flows) AS import_flows,
+                     pg_catalog.sum(p.value) FILTER (WHERE NOT p.inside) AS imports,
+                     pg_catalog.sum(p.value OPERATOR(pg_catalog.*) p.value) FILTER (WHERE NOT p.inside) AS squares,
+                     pg_catalog.count(*) FILTER (WHERE NOT p.inside AND p.value OPERATOR(pg_catalog.>) 0) AS partners,
+                     pg_catalog.max(p.value) FILTER (WHERE NOT p.inside AND p.value OPERATOR(pg_catalog.>) 0) AS top_value,
+                     @extschema@.top_partner(p.value, p.partner)
+                         FILTER (WHERE NOT p.inside AND p.value OPERATOR(pg_catalog.>) 0) AS top_partner,
+                     pg_catalog.sum(p.value) FILTER (WHERE p.inside) AS inside_imports
+              FROM p GROUP BY p.group_code, p.product, p.year) i
+        FULL JOIN e
+          ON e.group_code OPERATOR(pg_catalog.=) i.group_code AND e.product OPERATOR(pg_catalog.=) i.product
+         AND e.year OPERATOR(pg_catalog.=) i.year
+    $q$, p, e) USING groups, products, years;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.trade_group_totals(regclass, regclass, text[], text[], integer[]) IS
+    'internal: trade_country_group_total''s rows computed in SQL from a table of flows and one of memberships, for every group, some groups, or the given (group, product, year) keys';
+
+-- refresh_trade_groups(beside, keys): trade_country_group_total's rows of
+-- the (group, product, year) keys, whose rows the caller has locked, from
+-- the flows beside beside (a table or a Citus shard); products NULL: every
+-- row of the groups, replaced whole (under the lock on memberships below).
+CREATE FUNCTION @extschema@.refresh_trade_groups(beside regclass, groups text[], products text[], years integer[])
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    citus constant boolean := pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL;
+    tot constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.trade_country_group_total', beside) ELSE '@extschema@.trade_country_group_total' END;
+    flows constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.trade_flow', beside) ELSE '@extschema@.trade_flow' END;
+    cg constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.country_group', beside) ELSE '@extschema@.country_group' END;
+BEGIN
+    IF groups IS NULL OR pg_catalog.cardinality(groups) = 0 THEN
+        RETURN;
+    END IF;
+    IF products IS NULL THEN
+        EXECUTE pg_catalog.format('DELETE FROM %s t WHERE t.group_code OPERATOR(pg_catalog.=) ANY ($1)', tot) USING groups;
+        EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM @extschema@.trade_group_totals(%L, %L, $1)', tot, flows, cg)
+            USING groups;
+        RETURN;
+    END IF;
+    EXECUTE pg_catalog.format($q$
+        WITH fresh AS MATERIALIZED (SELECT * FROM @extschema@.trade_group_totals(%2$L, %3$L, $1, $2, $3)),
+        gone AS (
+            DELETE FROM %1$s t
+            USING ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) k (group_code, product, year)
+            WHERE t.group_code OPERATOR(pg_catalog.=) k.group_code AND t.product OPERATOR(pg_catalog.=) k.product
+              AND t.year OPERATOR(pg_catalog.=) k.year
+              AND NOT EXISTS (SELECT FROM fresh f WHERE f.group_code OPERATOR(pg_catalog.=) k.group_code
+                                AND f.product OPERATOR(pg_catalog.=) k.product AND f.year OPERATOR(pg_catalog.=) k.year)
+        )
+        UPDATE %1$s t
+        SET import_flows = f.import_flows, imports = f.imports, squares = f.squares, partners = f.partners,
+            top_value = f.top_value, top_partner = f.top_partner, inside_imports = f.inside_imports,
+            export_flows = f.export_flows, exports = f.exports
+        FROM fresh f
+        WHERE t.group_code OPERATOR(pg_catalog.=) f.group_code AND t.product OPERATOR(pg_catalog.=) f.product
+          AND t.year OPERATOR(pg_catalog.=) f.year
+    $q$, tot, flows, cg) USING groups, products, years;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.refresh_trade_groups(regclass, text[], text[], integer[]) IS
+    'internal: recomputes the rows of trade_country_group_total of the given (group, product, year) keys (products NULL: of the groups, whole) from trade_flow, beside a table or shard';
+
+-- trade_groups_track(): the statement triggers on country_group: a group
+-- whose memberships a statement changed gets its rows of
+-- trade_country_group_total recomputed whole, under the exclusive lock on
+-- memberships (writers of flows take it shared before they read the
+-- memberships: refresh_trade(), load_trade_flows()).  On Citus the trigger
+-- fires on each placement of the reference table, and each node refreshes
+-- the shards it holds.
+CREATE FUNCTION @extschema@.trade_groups_track() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    groups text[];
+    place regclass;
+BEGIN
+    IF pg_catalog.current_setting('supplychain.copying', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplychain.country_group'));
+    IF TG_OP = 'TRUNCATE' THEN
+        groups := ARRAY(SELECT DISTINCT t.group_code FROM @extschema@.trade_country_group_total t);
+    ELSE
+        EXECUTE CASE TG_OP
+            WHEN 'INSERT' THEN 'SELECT pg_catalog.array_agg(DISTINCT group_code) FROM new_rows'
+            WHEN 'DELETE' THEN 'SELECT pg_catalog.array_agg(DISTINCT group_code) FROM old_rows'
+            ELSE 'SELECT pg_catalog.array_agg(DISTINCT group_code) FROM (SELECT group_code FROM new_rows UNION SELECT group_code FROM old_rows) g' END
+        INTO groups;
+    END IF;
+    FOR place IN SELECT * FROM @extschema@.state_places(TG_RELID::regclass, '@extschema@.trade_country_group_total') LOOP
+        PERFORM @extschema@.refresh_trade_groups(place, groups, NULL, NULL);
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.trade_groups_track() IS
+    'trigger: recomputes the rows of trade_country_group_total of the groups whose memberships a statement on country_group changed';
+CREATE TRIGGER trade_groups_insert AFTER INSERT ON @extschema@.country_group
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.trade_groups_track();
+CREATE TRIGGER trade_groups_update AFTER UPDATE ON @extschema@.country_group
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.trade_groups_track();
+CREATE TRIGGER trade_groups_delete AFTER DELETE ON @extschema@.country_group
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.trade_groups_track();
+CREATE TRIGGER trade_groups_truncate AFTER TRUNCATE ON @extschema@.country_group
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.trade_groups_track();
+
 -- group_import_partner: a group's imports from each partner, per product
 -- and year: the sum over the members that year of their imports from the
 -- partner; inside marks a partner that is itself a member that year (the
@@ -905,9 +1177,8 @@ COMMENT ON COLUMN @extschema@.import_partner.inside IS 'true when the partner is
 --   hard_to_substitute  imports / exports > trade.import_export_ratio_above,
 --                  or no exports
 -- The flags compare the exact values; the columns show them to 4 decimals.
--- A country's row is its row of trade_country_total (the maintained totals: a
--- read, no aggregation); a group's is aggregated from its members' flows,
--- inside split from outside by the membership of the year.
+-- A country's row is its row of trade_country_total, a group's its row of
+-- trade_country_group_total (the maintained totals: a read, no aggregation).
 CREATE VIEW @extschema@.import_dependency AS
 WITH imports AS (
     SELECT t.country AS importer, t.product, t.year, t.imports, t.partners, t.squares,
@@ -915,33 +1186,10 @@ WITH imports AS (
     FROM @extschema@.trade_country_total t
     WHERE t.import_flows > 0
     UNION ALL
-    -- (the codes compared byte by byte, as trade_country_total's)
-    SELECT a.importer, a.product, a.year, a.imports, a.partners, a.squares, a.top_value, a.top_partner,
-           a.inside_imports, COALESCE(e.exports, 0)
-    FROM (SELECT p.importer COLLATE "C" AS importer, p.product, p.year,
-                 COALESCE(sum(p.value) FILTER (WHERE NOT p.inside), 0) AS imports,
-                 count(*) FILTER (WHERE NOT p.inside AND p.value > 0) AS partners,
-                 sum(p.value * p.value) FILTER (WHERE NOT p.inside) AS squares,
-                 max(p.value) FILTER (WHERE NOT p.inside AND p.value > 0) AS top_value,
-                 @extschema@.top_partner(p.value, p.partner) FILTER (WHERE NOT p.inside AND p.value > 0) AS top_partner,
-                 COALESCE(sum(p.value) FILTER (WHERE p.inside), 0) AS inside_imports
-          FROM @extschema@.group_import_partner p
-          GROUP BY p.importer, p.product, p.year) a
-    -- the members' exports to non-members, in one aggregation (a filter
-    -- on the group and year reaches it through the join)
-    LEFT JOIN (SELECT g.group_code AS importer, f.product, f.year, sum(f.value) AS exports
-               FROM @extschema@.trade_flow f
-               JOIN @extschema@.country_group g
-                 ON g.member = f.exporter
-                AND g.since <= make_date(f.year, 12, 31)
-                AND (g.until IS NULL OR g.until >= make_date(f.year, 1, 1))
-               LEFT JOIN @extschema@.country_group x
-                 ON x.group_code = g.group_code AND x.member = f.importer
-                AND x.since <= make_date(f.year, 12, 31)
-                AND (x.until IS NULL OR x.until >= make_date(f.year, 1, 1))
-               WHERE x.member IS NULL
-               GROUP BY g.group_code, f.product, f.year) e
-      ON e.importer = a.importer AND e.product = a.product AND e.year = a.year
+    SELECT g.group_code, g.product, g.year, g.imports, g.partners, g.squares, g.top_value, g.top_partner,
+           g.inside_imports, g.exports
+    FROM @extschema@.trade_country_group_total g
+    WHERE g.import_flows > 0
 ), w AS (
     SELECT max(value) FILTER (WHERE name = 'trade.hhi_above') AS hhi_above,
            max(value) FILTER (WHERE name = 'trade.outside_share_above') AS outside_share_above,
@@ -1032,6 +1280,7 @@ DECLARE
     det text;
     state text;
     before @extschema@.watch_snapshot;
+    ms record;
 BEGIN
     IF for_year IS NULL OR for_year NOT BETWEEN 1800 AND 2999 THEN
         RAISE EXCEPTION 'year must be between 1800 and 2999, not %', COALESCE(for_year::text, 'NULL')
@@ -1209,13 +1458,38 @@ BEGIN
     -- (what trade_country_totals() gives, without its set in between), or
     -- in SQL when they outgrow the hash memory; a table taken over was
     -- loaded with as many flows as the totals count
+    -- (and the groups' rows, by the memberships of the year, read once no
+    -- change of them is under way)
     DELETE FROM @extschema@.trade_country_total t WHERE t.year OPERATOR(pg_catalog.=) for_year;
+    DELETE FROM @extschema@.trade_country_group_total t WHERE t.year OPERATOR(pg_catalog.=) for_year;
+    PERFORM pg_catalog.pg_advisory_xact_lock_shared(pg_catalog.hashtext('supplychain.country_group'));
+    SELECT pg_catalog.array_agg(m.group_code) AS groups, pg_catalog.array_agg(m.member) AS members,
+           pg_catalog.array_agg(pg_catalog.date_part('year', m.since)::integer) AS first_years,
+           pg_catalog.array_agg(pg_catalog.date_part('year', m.until)::integer) AS last_years
+      INTO ms
+      FROM @extschema@.country_group m
+     WHERE m.since OPERATOR(pg_catalog.<=) pg_catalog.make_date(for_year, 12, 31)
+       AND (m.until IS NULL OR m.until OPERATOR(pg_catalog.>=) pg_catalog.make_date(for_year, 1, 1));
     BEGIN
-        EXECUTE pg_catalog.format('INSERT INTO @extschema@.trade_country_total SELECT * FROM @extschema@.trade_totals_scan(%L)',
-                                  pg_catalog.format('@extschema@.%I', part));
+        EXECUTE pg_catalog.format($q$
+            WITH s AS (SELECT * FROM @extschema@.trade_totals_scan(%L, $1, $2, $3, $4)),
+            g AS (
+                INSERT INTO @extschema@.trade_country_group_total
+                SELECT s.country, s.product, s.year, s.import_flows, s.imports, s.squares, s.partners, s.top_value,
+                       s.top_partner, s.inside_imports, s.export_flows, s.exports
+                FROM s WHERE s.is_group
+            )
+            INSERT INTO @extschema@.trade_country_total
+            SELECT s.country, s.product, s.year, s.import_flows, s.imports, s.squares, s.partners, s.top_value,
+                   s.top_partner, s.export_flows, s.exports
+            FROM s WHERE NOT s.is_group
+        $q$, pg_catalog.format('@extschema@.%I', part))
+        USING ms.groups, ms.members, ms.first_years, ms.last_years;
     EXCEPTION WHEN program_limit_exceeded THEN
         EXECUTE pg_catalog.format('INSERT INTO @extschema@.trade_country_total SELECT * FROM @extschema@.trade_country_totals(%L)',
                                   pg_catalog.format('@extschema@.%I', part));
+        EXECUTE pg_catalog.format('INSERT INTO @extschema@.trade_country_group_total SELECT * FROM @extschema@.trade_group_totals(%L, %L)',
+                                  pg_catalog.format('@extschema@.%I', part), '@extschema@.country_group');
     END;
     -- 5. the early warning: every subject of the year
     IF before.measures IS NOT NULL THEN

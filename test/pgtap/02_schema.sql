@@ -12,7 +12,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS supplychain;
 SET search_path = public, supplychain;
 BEGIN;
-SELECT plan(210);
+SELECT plan(211);
 
 -- No statement here may hang: stage_closure must terminate on cycles.
 SET LOCAL statement_timeout = '60s';
@@ -32,9 +32,11 @@ SELECT set_eq(
     'every table of the extension except the maintained ones the triggers rebuild in a restore (share_total, the risk state) is registered with pg_extension_config_dump');
 
 SELECT is((SELECT array_agg(DISTINCT cond) FROM pg_extension e, unnest(e.extconfig, e.extcondition) u(cfg, cond)
-           WHERE e.extname = 'supplychain' AND cfg NOT IN ('supplychain.trade_country_total'::regclass, 'supplychain.alert'::regclass)),
+           WHERE e.extname = 'supplychain' AND cfg NOT IN ('supplychain.trade_country_total'::regclass,
+                                                           'supplychain.trade_country_group_total'::regclass,
+                                                           'supplychain.alert'::regclass)),
           ARRAY['WHERE NOT builtin'],
-          'every registered table is dumped with the condition WHERE NOT builtin (trade_country_total and alert apart)');
+          'every registered table is dumped with the condition WHERE NOT builtin (trade_country_total, trade_country_group_total and alert apart)');
 SELECT is((SELECT cond FROM pg_extension e, unnest(e.extconfig, e.extcondition) u(cfg, cond)
            WHERE e.extname = 'supplychain' AND cfg = 'supplychain.alert'::regclass),
           'WHERE cleared_at IS NOT NULL',
@@ -43,6 +45,10 @@ SELECT is((SELECT cond FROM pg_extension e, unnest(e.extconfig, e.extcondition) 
            WHERE e.extname = 'supplychain' AND cfg = 'supplychain.trade_country_total'::regclass),
           '',
           'trade_country_total is dumped whole (a restore loads the partitions'' rows before their triggers exist)');
+SELECT is((SELECT cond FROM pg_extension e, unnest(e.extconfig, e.extcondition) u(cfg, cond)
+           WHERE e.extname = 'supplychain' AND cfg = 'supplychain.trade_country_group_total'::regclass),
+          '',
+          'trade_country_group_total is dumped whole, as trade_country_total');
 -- trade_flow holds no rows of its own: its partitions (the years that
 -- trade_flow_year() or load_trade_flows() made) are tables outside the
 -- extension, which pg_dump dumps whole
@@ -84,10 +90,11 @@ SELECT is((SELECT array_agg(t ORDER BY t) FROM (
                          false, true, '')))[1]::text::bigint AS n
               FROM pg_extension e, unnest(e.extconfig) c WHERE e.extname = 'supplychain'
                 AND c NOT IN ('supplychain.governance'::regclass, 'supplychain.material_supply'::regclass,
-                              'supplychain.trade_country_total'::regclass, 'supplychain.alert'::regclass)) x
+                              'supplychain.trade_country_total'::regclass, 'supplychain.trade_country_group_total'::regclass,
+                              'supplychain.alert'::regclass)) x
            WHERE n = 0),
           NULL::text[],
-          'every registered table ships reference rows (governance, material_supply, trade_country_total and alert apart)');
+          'every registered table ships reference rows (governance, material_supply, the trade totals and alert apart)');
 SELECT is((SELECT count(*) FROM supplychain.governance) + (SELECT count(*) FROM supplychain.material_supply),
           0::bigint,
           'governance and material_supply ship no rows: no source gives governance scores or production shares');
@@ -680,10 +687,10 @@ INSERT INTO t02_readonly VALUES ('source'), ('country'), ('sector'), ('stage'), 
     ('policy_impact'), ('figure'), ('material'), ('material_supply'), ('governance'),
     ('product'), ('product_stage'), ('country_group');
 SELECT set_eq($$SELECT t FROM t02_readonly UNION ALL SELECT 'weight' UNION ALL SELECT 'watch'
-                UNION ALL SELECT 'trade_country_total' UNION ALL SELECT 'alert'$$,
+                UNION ALL SELECT 'trade_country_total' UNION ALL SELECT 'trade_country_group_total' UNION ALL SELECT 'alert'$$,
               $$SELECT c.relname::text FROM pg_extension e, unnest(e.extconfig) x JOIN pg_class c ON c.oid = x
                 WHERE e.extname = 'supplychain'$$,
-              'the tables checked below are the registered tables (weight and watch apart: a shipped row changed becomes the user''s; trade_country_total and alert have no shipped rows)');
+              'the tables checked below are the registered tables (weight and watch apart: a shipped row changed becomes the user''s; the trade totals and alert have no shipped rows)');
 
 -- Un-shipping a row (builtin = false) would be the quietest way around the rule.
 SELECT throws_ok(format('UPDATE supplychain.%I SET builtin = false WHERE builtin', t),

@@ -72,6 +72,15 @@ INSERT INTO fn_sample VALUES
      $$'supplychain.trade_flow'::regclass, ARRAY['US']::text[], ARRAY['850760']::text[], ARRAY[2021]::integer[]$$),
     ('supplychain.refresh_trade(regclass,text[],text[],integer[])',
      $$'supplychain.trade_flow'::regclass, ARRAY['US']::text[], ARRAY['850760']::text[], ARRAY[2021]::integer[]$$),
+    -- a group's totals of a key, from trade_flow and country_group; and the
+    -- same written
+    ('supplychain.trade_group_totals(regclass,regclass,text[],text[],integer[])',
+     $$'supplychain.trade_flow'::regclass, 'supplychain.country_group'::regclass, ARRAY['EU']::text[], ARRAY['850760']::text[], ARRAY[2021]::integer[]$$),
+    ('supplychain.refresh_trade_groups(regclass,text[],text[],integer[])',
+     $$'supplychain.trade_flow'::regclass, ARRAY['EU']::text[], ARRAY['850760']::text[], ARRAY[2021]::integer[]$$),
+    -- the places of the state table beside a table (no Citus here: itself)
+    ('supplychain.state_places(regclass,regclass)',
+     $$'supplychain.country_group'::regclass, 'supplychain.trade_country_group_total'::regclass$$),
     -- the maintained state: pairs and keys with shipped rows (US batteries
     -- cells, supplied by CN), recomputed from the raw rows beside the state
     -- tables themselves (no Citus here); refresh_country both a sector row and
@@ -128,7 +137,7 @@ INSERT INTO fn_error VALUES
     ('supplychain.trade_flow_indexes(regclass,text)', '22023'),
     ('supplychain.trade_partition_ready(regclass)', '22023'),
     -- the totals scan refuses a table without the flows' columns
-    ('supplychain.trade_totals_scan(regclass)', '42804'),
+    ('supplychain.trade_totals_scan(regclass,text[],text[],integer[],integer[])', '42804'),
     -- no alert has the id
     ('supplychain.acknowledge(uuid,text)', '22023'),
     ('supplychain.acknowledge(text,text)', '22023');
@@ -148,6 +157,7 @@ INSERT INTO fn_write VALUES
     ('supplychain.refresh_country(regclass,text[],text[],text[])', 'supplychain.country_state'),
     ('supplychain.refresh_weights(regclass)', 'supplychain.stage_state'),
     ('supplychain.refresh_trade(regclass,text[],text[],integer[])', 'supplychain.trade_country_total'),
+    ('supplychain.refresh_trade_groups(regclass,text[],text[],integer[])', 'supplychain.trade_country_group_total'),
     -- (these need to own trade_flow: its writers are refused too)
     ('supplychain.trade_flow_year(integer)', 'supplychain.trade_flow'),
     ('supplychain.load_trade_flows(integer,regclass)', 'supplychain.trade_flow');
