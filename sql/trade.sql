@@ -311,6 +311,14 @@ SELECT count(*) AS state_differences FROM supplychain.verify_state();
 DELETE FROM country_group WHERE group_code = 'QG';
 DELETE FROM country WHERE code = 'QG';
 SELECT count(*) AS group_rows_left FROM trade_country_group_total WHERE group_code = 'QG';
+-- (emptied whole, in maintenance mode: no group has totals left)
+BEGIN;
+SET LOCAL supplychain.maintenance = on;
+TRUNCATE country_group;
+SELECT count(*) AS group_rows_after_truncate FROM trade_country_group_total;
+SELECT count(*) AS state_differences FROM supplychain.verify_state();
+ROLLBACK;
+SELECT count(*) > 0 AS group_rows_back FROM trade_country_group_total;
 
 ---------------------------------------------------------------------------
 -- load_trade_flows(): a year from a staging table, as a partition of its

@@ -239,8 +239,8 @@ BEGIN
           FROM (SELECT w.measure, COALESCE(w.country, w.importer) AS importer FROM @extschema@.watch w
                 WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) ANY (measures)) w;
         -- (two statements, each planned for its case: the keys' subjects
-        -- through a probe each, or a year's read once; each measure's rows
-        -- read from them once)
+        -- through a probe each, read once; or a year's, read by each
+        -- measure's branch)
         RETURN QUERY EXECUTE pg_catalog.format($q$
             WITH %s
             SELECT 'import_dependency.top_share', x.key, x.importer, NULL::text, NULL::text, x.product, x.top_share
@@ -278,7 +278,9 @@ BEGIN
                     OFFSET 0) d ON true
             )$x$
         ELSE $x$
-            x AS MATERIALIZED (
+            -- (inlined in each measure's branch: a branch computes its own
+            -- column, of the importers in scope only)
+            x AS NOT MATERIALIZED (
                 SELECT d.importer::text AS importer, d.product::text AS product,
                        d.importer OPERATOR(pg_catalog.||) $4 OPERATOR(pg_catalog.||) d.product
                            OPERATOR(pg_catalog.||) $4 OPERATOR(pg_catalog.||) d.year::text AS key,
@@ -441,9 +443,8 @@ BEGIN
                        'policy', pg_catalog.split_part(m.key, us, 3)) END,
                m.before, m.value
         FROM meet m
-        WHERE NOT EXISTS (SELECT FROM @extschema@.alert o
-                          WHERE o.key OPERATOR(pg_catalog.=) m.key AND o.watch OPERATOR(pg_catalog.=) m.name
-                            AND o.cleared_at IS NULL)
+        -- (in key order; a subject whose alert is open already is skipped
+        -- by the conflict on alert_open, which every insert probes anyway)
         ORDER BY m.name, m.key
         ON CONFLICT (key, watch) WHERE cleared_at IS NULL DO NOTHING
         RETURNING a.id, a.watch, a.subject, a.value_before AS before, a.value_after AS after

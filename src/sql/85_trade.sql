@@ -1090,7 +1090,11 @@ BEGIN
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplychain.country_group'));
     IF TG_OP = 'TRUNCATE' THEN
-        groups := ARRAY(SELECT DISTINCT t.group_code FROM @extschema@.trade_country_group_total t);
+        -- no memberships left: no group has totals
+        FOR place IN SELECT * FROM @extschema@.state_places(TG_RELID::regclass, '@extschema@.trade_country_group_total') LOOP
+            EXECUTE pg_catalog.format('DELETE FROM %s', place);
+        END LOOP;
+        RETURN NULL;
     ELSE
         EXECUTE CASE TG_OP
             WHEN 'INSERT' THEN 'SELECT pg_catalog.array_agg(DISTINCT group_code) FROM new_rows'

@@ -265,7 +265,11 @@ BEGIN
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplychain.country_group'));
     IF TG_OP = 'TRUNCATE' THEN
-        groups := ARRAY(SELECT DISTINCT t.group_code FROM @extschema@.trade_country_group_total t);
+        -- no memberships left: no group has totals
+        FOR place IN SELECT * FROM @extschema@.state_places(TG_RELID::regclass, '@extschema@.trade_country_group_total') LOOP
+            EXECUTE pg_catalog.format('DELETE FROM %s', place);
+        END LOOP;
+        RETURN NULL;
     ELSE
         EXECUTE CASE TG_OP
             WHEN 'INSERT' THEN 'SELECT pg_catalog.array_agg(DISTINCT group_code) FROM new_rows'
@@ -1099,8 +1103,8 @@ BEGIN
           FROM (SELECT w.measure, COALESCE(w.country, w.importer) AS importer FROM @extschema@.watch w
                 WHERE w.enabled AND w.measure OPERATOR(pg_catalog.=) ANY (measures)) w;
         -- (two statements, each planned for its case: the keys' subjects
-        -- through a probe each, or a year's read once; each measure's rows
-        -- read from them once)
+        -- through a probe each, read once; or a year's, read by each
+        -- measure's branch)
         RETURN QUERY EXECUTE pg_catalog.format($q$
             WITH %s
             SELECT 'import_dependency.top_share', x.key, x.importer, NULL::text, NULL::text, x.product, x.top_share
@@ -1138,7 +1142,9 @@ BEGIN
                     OFFSET 0) d ON true
             )$x$
         ELSE $x$
-            x AS MATERIALIZED (
+            -- (inlined in each measure's branch: a branch computes its own
+            -- column, of the importers in scope only)
+            x AS NOT MATERIALIZED (
                 SELECT d.importer::text AS importer, d.product::text AS product,
                        d.importer OPERATOR(pg_catalog.||) $4 OPERATOR(pg_catalog.||) d.product
                            OPERATOR(pg_catalog.||) $4 OPERATOR(pg_catalog.||) d.year::text AS key,
@@ -1167,6 +1173,128 @@ BEGIN
         RAISE EXCEPTION 'unknown measure: %', pg_catalog.quote_literal(measures[1])
             USING ERRCODE = 'invalid_parameter_value';
     END CASE;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@.watch_apply(measures text[], k1 text[], k2 text[], k3 text[], years integer[],
+                                        before @extschema@.watch_snapshot, rule text DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    us constant text := pg_catalog.chr(31);
+    watched text[];
+    n integer;
+BEGIN
+    -- the rules: the enabled ones on the measures (or the one named,
+    -- enabled or not: a disabled rule's alerts all clear)
+    SELECT pg_catalog.array_agg(DISTINCT w.measure) FILTER (WHERE w.enabled), pg_catalog.count(*) INTO watched, n
+    FROM @extschema@.watch w
+    WHERE w.measure OPERATOR(pg_catalog.=) ANY (measures)
+      AND (w.enabled OR w.name OPERATOR(pg_catalog.=) rule) AND (rule IS NULL OR w.name OPERATOR(pg_catalog.=) rule);
+    IF n = 0 THEN
+        RETURN 0;
+    END IF;
+    WITH w AS MATERIALIZED (
+        SELECT w.name, w.measure, w.enabled, w.comparison, w.threshold, COALESCE(w.country, w.importer) AS country,
+               w.sector, w.supplier, w.product
+        FROM @extschema@.watch w
+        WHERE w.measure OPERATOR(pg_catalog.=) ANY (measures)
+          AND (w.enabled OR w.name OPERATOR(pg_catalog.=) rule) AND (rule IS NULL OR w.name OPERATOR(pg_catalog.=) rule)
+    ), b AS (
+        SELECT * FROM ROWS FROM (pg_catalog.unnest((before).keys), pg_catalog.unnest((before).vals)) b (key, value)
+    ), v AS MATERIALIZED (
+        SELECT v.measure, v.key, v.country, v.sector, v.supplier, v.product, v.value, b.value AS before
+        FROM @extschema@.watch_values(watched, k1, k2, k3, years) v
+        LEFT JOIN b ON b.key OPERATOR(pg_catalog.=) (v.measure OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) v.key)
+        -- only the subjects a rule of the measure could meet, and those of
+        -- the keys (whose alerts may clear)
+        WHERE k1 IS NOT NULL
+           OR EXISTS (SELECT FROM w WHERE w.measure OPERATOR(pg_catalog.=) v.measure
+                        AND (w.country IS NULL OR w.country OPERATOR(pg_catalog.=) v.country))
+    ), meet AS MATERIALIZED (
+        -- the rules each subject meets (and is in the scope of): those
+        -- scoped to a country through a join on it
+        SELECT c.name, c.measure, c.key, c.country, c.value, c.before
+        FROM (SELECT w.name, w.enabled, w.comparison, w.threshold, w.sector AS w_sector, w.supplier AS w_supplier,
+                     w.product AS w_product, v.*
+              FROM w JOIN v ON v.country OPERATOR(pg_catalog.=) w.country AND v.measure OPERATOR(pg_catalog.=) w.measure
+              WHERE w.country IS NOT NULL
+              UNION ALL
+              SELECT w.name, w.enabled, w.comparison, w.threshold, w.sector, w.supplier, w.product, v.*
+              FROM w JOIN v ON v.measure OPERATOR(pg_catalog.=) w.measure
+              WHERE w.country IS NULL) c
+        WHERE c.enabled AND @extschema@.watch_meets(c.value, c.comparison, c.threshold)
+          AND (c.w_sector IS NULL OR c.w_sector OPERATOR(pg_catalog.=) c.sector)
+          AND (c.w_supplier IS NULL OR c.w_supplier OPERATOR(pg_catalog.=) c.supplier)
+          AND (c.w_product IS NULL OR c.w_product OPERATOR(pg_catalog.=) c.product)
+    ), raised AS (
+        INSERT INTO @extschema@.alert AS a (watch, country, key, subject, value_before, value_after)
+        SELECT m.name, m.country, m.key,
+               -- the subject as jsonb: its key's columns, named
+               CASE pg_catalog.split_part(m.measure, '.', 1)
+                   WHEN 'country_risk' THEN pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                       'country', pg_catalog.split_part(m.key, us, 1), 'sector', NULLIF(pg_catalog.split_part(m.key, us, 2), ''),
+                       'supplier', pg_catalog.split_part(m.key, us, 3)))
+                   WHEN 'stage_risk' THEN pg_catalog.jsonb_build_object(
+                       'country', pg_catalog.split_part(m.key, us, 1), 'sector', pg_catalog.split_part(m.key, us, 2),
+                       'stage', pg_catalog.split_part(m.key, us, 3))
+                   WHEN 'import_dependency' THEN pg_catalog.jsonb_build_object(
+                       'importer', pg_catalog.split_part(m.key, us, 1), 'product', pg_catalog.split_part(m.key, us, 2),
+                       'year', pg_catalog.split_part(m.key, us, 3)::integer)
+                   ELSE pg_catalog.jsonb_build_object(
+                       'country', pg_catalog.split_part(m.key, us, 1), 'sector', pg_catalog.split_part(m.key, us, 2),
+                       'policy', pg_catalog.split_part(m.key, us, 3)) END,
+               m.before, m.value
+        FROM meet m
+        -- (in key order; a subject whose alert is open already is skipped
+        -- by the conflict on alert_open, which every insert probes anyway)
+        ORDER BY m.name, m.key
+        ON CONFLICT (key, watch) WHERE cleared_at IS NULL DO NOTHING
+        RETURNING a.id, a.watch, a.subject, a.value_before AS before, a.value_after AS after
+    ), open AS MATERIALIZED (
+        -- the open alerts of the keys' subjects: a probe per subject (OFFSET
+        -- 0), never a read of every open alert of the rules
+        SELECT o.id, o.watch, o.key
+        FROM (SELECT DISTINCT v.key FROM v WHERE k1 IS NOT NULL) s
+        CROSS JOIN LATERAL (SELECT o.id, o.watch, o.key FROM @extschema@.alert o
+                            WHERE o.key OPERATOR(pg_catalog.=) s.key AND o.cleared_at IS NULL OFFSET 0) o
+    ), cleared_keyed AS (
+        -- those that no longer meet their rule
+        UPDATE @extschema@.alert a SET cleared_at = pg_catalog.now(), value_cleared = v.value
+        FROM open o
+        JOIN w ON w.name OPERATOR(pg_catalog.=) o.watch
+        JOIN v ON v.key OPERATOR(pg_catalog.=) o.key AND v.measure OPERATOR(pg_catalog.=) w.measure
+        WHERE k1 IS NOT NULL AND a.id OPERATOR(pg_catalog.=) o.id AND a.cleared_at IS NULL
+          AND NOT EXISTS (SELECT FROM meet m WHERE m.key OPERATOR(pg_catalog.=) o.key
+                            AND m.name OPERATOR(pg_catalog.=) o.watch)
+        RETURNING a.id, a.watch, a.subject, v.before, v.value AS after
+    ), cleared_all AS (
+        -- every subject: an open alert without a subject that meets the rule
+        UPDATE @extschema@.alert a SET cleared_at = pg_catalog.now(),
+               -- (LIMIT 1: a subject could come twice, were a group's code
+               -- also a country of trade_flow)
+               value_cleared = (SELECT v.value FROM v WHERE v.key OPERATOR(pg_catalog.=) a.key
+                                  AND v.measure OPERATOR(pg_catalog.=) w.measure LIMIT 1)
+        FROM w
+        WHERE k1 IS NULL AND a.watch OPERATOR(pg_catalog.=) w.name AND a.cleared_at IS NULL
+          AND (years IS NULL OR ((a.subject OPERATOR(pg_catalog.->>) 'year')::integer) OPERATOR(pg_catalog.=) ANY (years))
+          AND NOT EXISTS (SELECT FROM meet m WHERE m.key OPERATOR(pg_catalog.=) a.key
+                            AND m.name OPERATOR(pg_catalog.=) a.watch)
+        RETURNING a.id, a.watch, a.subject,
+                  (SELECT b.value FROM b WHERE b.key OPERATOR(pg_catalog.=) (w.measure OPERATOR(pg_catalog.||) ' '
+                                                                     OPERATOR(pg_catalog.||) a.key) LIMIT 1) AS before,
+                  a.value_cleared AS after
+    )
+    -- and a notification of each, sent at commit
+    SELECT pg_catalog.count(pg_catalog.pg_notify('supplychain_alert', pg_catalog.jsonb_build_object(
+               'event', x.event, 'alert', x.id, 'watch', x.watch, 'measure', w.measure, 'subject', x.subject,
+               'before', x.before, 'after', x.after)::text))
+    INTO n
+    FROM (SELECT 'raised' AS event, r.* FROM raised r
+          UNION ALL SELECT 'cleared', c.* FROM cleared_keyed c
+          UNION ALL SELECT 'cleared', c.* FROM cleared_all c) x
+    JOIN w ON w.name OPERATOR(pg_catalog.=) x.watch;
+    RETURN n;
 END
 $$;
 
