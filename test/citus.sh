@@ -161,16 +161,16 @@ qc -v part=trade -v lo=A -v hi=XK -f "$here/generate.sql" 2>"$work/err" ||
 before=$(qc -c "SELECT * FROM citustest.tables()")
 out=$(qc -c "SELECT supplychain.distribute()" 2>"$work/notices") || fatal "SELECT supplychain.distribute()" "$(cat "$work/notices")"
 is "distribute(): says what it did" "$out" "reference tables: 18 new, 0 already; distributed: 11 new, 0 already"
-is "distribute(): a NOTICE per table" "$(grep -c '^NOTICE:  supplychain\.[a-z_]* is now ' "$work/notices")" 28
+is "distribute(): a NOTICE per table" "$(grep -c '^NOTICE:  supplychain\.[a-z_]* is now ' "$work/notices")" 29
 is "distribute(): each table placed as distribution_plan() says" \
 	"$(qc -c "SELECT count(*) FROM supplychain.distribution_plan() p JOIN pg_dist_partition d ON d.logicalrelid = p.table_name
 	          WHERE (p.placement = 'reference' AND d.partmethod = 'n' AND d.repmodel = 't')
 	             OR (p.placement = 'distributed' AND d.partmethod = 'h'
-	                 AND column_to_column_name(d.logicalrelid, d.partkey) = p.distribution_column)")" 28
+	                 AND column_to_column_name(d.logicalrelid, d.partkey) = p.distribution_column)")" 29
 is "distribute(): the per-country tables (the raw rows, share_total and the maintained state) colocated, and the trade tables (by product) beside each other" \
 	"$(qc -c "SELECT string_agg(n::text, ' ' ORDER BY n) FROM (SELECT count(*) AS n FROM pg_dist_partition d
 	          JOIN supplychain.distribution_plan() p ON p.table_name = d.logicalrelid WHERE p.placement = 'distributed'
-	          GROUP BY d.colocationid) g")" "2 8"
+	          GROUP BY d.colocationid) g")" "3 8"
 is "distribute(): every reference table on all three nodes" \
 	"$(qc -c "SELECT count(*) FROM (SELECT s.logicalrelid FROM pg_dist_shard s JOIN pg_dist_placement pl USING (shardid)
 	          JOIN pg_dist_partition d USING (logicalrelid) WHERE d.partmethod = 'n' AND d.repmodel = 't'

@@ -986,7 +986,10 @@ BEGIN
     FULL JOIN @extschema@.trade_group_totals('@extschema@.trade_flow', '@extschema@.country_group') r
       ON r.group_code OPERATOR(pg_catalog.=) s.group_code AND r.product OPERATOR(pg_catalog.=) s.product
      AND r.year OPERATOR(pg_catalog.=) s.year
-    WHERE s IS DISTINCT FROM r;
+    WHERE (s.import_flows, s.imports, s.squares, s.partners, s.top_value, s.top_partner COLLATE "C", s.inside_imports,
+           s.export_flows, s.exports)
+          IS DISTINCT FROM (r.import_flows, r.imports, r.squares, r.partners, r.top_value, r.top_partner COLLATE "C",
+                            r.inside_imports, r.export_flows, r.exports);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.verify_state() IS
