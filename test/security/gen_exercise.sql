@@ -78,6 +78,10 @@ INSERT INTO fn_sample VALUES
      $$'supplychain.trade_flow'::regclass, 'supplychain.country_group'::regclass, ARRAY['EU']::text[], ARRAY['850760']::text[], ARRAY[2021]::integer[]$$),
     ('supplychain.refresh_trade_groups(regclass,text[],text[],integer[])',
      $$'supplychain.trade_flow'::regclass, ARRAY['EU']::text[], ARRAY['850760']::text[], ARRAY[2021]::integer[]$$),
+    -- the loader's scan with a membership (of a table that is not flows:
+    -- fn_error)
+    ('supplychain.trade_totals_scan(regclass,text[],text[],integer[],integer[])',
+     $$'supplychain.dependency'::regclass, ARRAY['EU']::text[], ARRAY['DE']::text[], ARRAY[2000]::integer[], ARRAY[NULL]::integer[]$$),
     -- the places of the state table beside a table (no Citus here: itself)
     ('supplychain.state_places(regclass,regclass)',
      $$'supplychain.country_group'::regclass, 'supplychain.trade_country_group_total'::regclass$$),
