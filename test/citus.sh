@@ -84,7 +84,9 @@ nodes=(c w1 w2)
 declare -A port
 for x in "${nodes[@]}"; do
 	# wal_level logical: shard moves by logical replication
-	cluster_init "$x" -c shared_preload_libraries=citus -c fsync=off -c synchronous_commit=off \
+	# (supplychain after citus: its executor hook evaluates the early warning
+	# of the writes the coordinator routes, docs/citus.md)
+	cluster_init "$x" -c shared_preload_libraries=citus,supplychain -c fsync=off -c synchronous_commit=off \
 		-c wal_level=logical -c max_connections=60 -c shared_buffers=32MB -c max_worker_processes=16 \
 		-c citus.shard_count=8 2>"$work/err" && cluster_start "$x" -t 60 2>>"$work/err" ||
 		fatal "node $x: a cluster with Citus preloaded" "$(cat "$work/err")"
@@ -212,6 +214,32 @@ is "rules enabled on the coordinator, then watch_refresh() there: the single ser
 	"$(qc -c "$alerts" 2>&1 | md5sum)" "$(qs -c "$alerts" | md5sum)"
 [ -s "$work/err" ] && diag "$(cat "$work/err")"
 is "watch_verify() on the coordinator: no difference" "$(qc -c "SELECT count(*) FROM supplychain.watch_verify()" 2>&1)" 0
+
+# --- early warning: the writes the coordinator routes (its executor hook) ---------
+# A row that moves US's risk on VN over the rule: the alerts are raised in
+# the writing transaction, as on the single server (and gone with a
+# rollback); a COPY the same; the notifications reach the coordinator's
+# listener at commit.
+hook_row="INSERT INTO supplychain.dependency (stage, country, supplier, kind, item, share, as_of)
+          VALUES ('batteries.cells', 'US', 'VN', 'supply', 'citus hook', 0.5, '2024-01-01')"
+vn_open="SELECT count(*) FROM supplychain.alert WHERE cleared_at IS NULL AND subject @> '{\"country\": \"US\", \"supplier\": \"VN\"}'"
+want=$(qs -c "BEGIN" -c "$hook_row" -c "$vn_open" -c "ROLLBACK" | grep -x '[0-9]*' | head -1)
+got=$(qc -c "BEGIN" -c "$hook_row" -c "$vn_open" -c "ROLLBACK" 2>&1 | grep -x '[0-9]*' | head -1)
+if [ -n "$want" ] && [ "$want" -gt 0 ] && [ "$got" = "$want" ] && [ "$(qc -c "$vn_open")" = 0 ]; then
+	ok "a write through the coordinator raises its alerts in its own transaction, as the single server ($got); rolled back, none is left"
+else
+	not_ok "a write through the coordinator raises its alerts in its own transaction, as the single server"
+	diag "single server: $want; coordinator: $got; after the rollback: $(qc -c "$vn_open" 2>&1)"
+fi
+heard=$(qc -c "LISTEN supplychain_alert" -c "$hook_row" 2>&1 | grep -c 'Asynchronous notification "supplychain_alert"')
+is "a listener on the coordinator hears the alerts of a write through it at its commit" "$heard" "$want"
+qs -c "$hook_row" >/dev/null
+printf 'batteries.raw\tUS\tVN\tsupply\tcitus hook copy\t0.6\t2024-01-01\n' >"$work/hook.tsv"
+hook_copy="\\copy supplychain.dependency (stage, country, supplier, kind, item, share, as_of) FROM '$work/hook.tsv'"
+qc -c "$hook_copy" >/dev/null && qs -c "$hook_copy" >/dev/null
+is "a write and a COPY through the coordinator, committed: its open alerts are the single server's, without watch_refresh() ($(qs -c "SELECT count(*) FROM supplychain.alert WHERE cleared_at IS NULL"))" \
+	"$(qc -c "$alerts" 2>&1 | md5sum)" "$(qs -c "$alerts" | md5sum)"
+is "watch_verify() on the coordinator after them: no difference" "$(qc -c "SELECT count(*) FROM supplychain.watch_verify()" 2>&1)" 0
 
 # --- the rules on the shards -----------------------------------------------------
 try() { qc -c "SELECT citustest.try(\$try\$$1\$try\$)"; }
@@ -350,8 +378,10 @@ is "share_total agrees with the dependency rows on the shards" \
 state_verifies "after the shard moves and concurrent writers: verify_state() finds no difference"
 
 # --- every table, view and function: the single server's rows ------------------
-# (the alerts as of now on the coordinator: the writes on the workers raised none)
-qc -c "SELECT supplychain.watch_refresh()" >/dev/null
+# (the writes through the coordinator kept the alerts: watch_refresh()
+# finds nothing to raise or clear)
+is "after the shard moves and concurrent writers: watch_refresh() on the coordinator raises and clears nothing" \
+	"$(qc -c "SELECT supplychain.watch_refresh()" 2>&1)" 0
 qs -f "$here/results.sql" 2>"$work/err" && qc -f "$here/results.sql" 2>>"$work/err" ||
 	fatal "result queries listed (test/citus/results.sql)" "$(cat "$work/err")"
 # errors of Citus known to come from a view's formulation, and why

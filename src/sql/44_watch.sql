@@ -824,6 +824,41 @@ $$;
 COMMENT ON FUNCTION @extschema@.watch_reevaluate(text[], regclass) IS
     'internal: evaluates every subject of the measures again (a change every subject may read), from a trigger on rel';
 
+-- watch_distributed_write(rel): what the coordinator's hook
+-- (src/watch_hook.c) calls after a statement that wrote rel (dependency,
+-- assessment, policy_impact or trade_flow) through it.  On a Citus
+-- coordinator, with rel distributed, the measures rel feeds that an enabled
+-- rule watches are evaluated again whole, in the writing transaction (the
+-- shards' triggers, on the workers, evaluate nothing); anywhere else
+-- nothing happens (the triggers did it).  Returns the alerts raised and
+-- cleared.
+CREATE FUNCTION @extschema@.watch_distributed_write(rel regclass) RETURNS integer
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    distributed boolean := false;
+    measures constant text[] := CASE rel
+        WHEN '@extschema@.dependency'::regclass THEN '{country_risk.risk,stage_risk.hhi,stage_risk.risk}'
+        WHEN '@extschema@.assessment'::regclass THEN '{country_risk.risk,stage_risk.hhi,stage_risk.risk}'
+        WHEN '@extschema@.policy_impact'::regclass THEN '{policy_risk.long_value}'
+        WHEN '@extschema@.trade_flow'::regclass THEN '{import_dependency.top_share,import_dependency.hhi,import_dependency.dependent}'
+        END;
+BEGIN
+    IF measures IS NULL OR pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL
+       OR NOT @extschema@.watching(measures) THEN
+        RETURN 0;
+    END IF;
+    EXECUTE 'SELECT pg_catalog.citus_is_coordinator()
+                AND EXISTS (SELECT FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1)'
+        INTO distributed USING rel;
+    IF NOT distributed THEN
+        RETURN 0;
+    END IF;
+    RETURN COALESCE(@extschema@.watch_reevaluate(measures, rel), 0);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.watch_distributed_write(regclass) IS
+    'internal: on a Citus coordinator, evaluates again the watched measures a statement that wrote the distributed table rel moved (called by the library''s executor hook)';
+
 -- watch_track(): the statement triggers of the tables every subject of a
 -- measure may read: country_group (a group's members: import_dependency)
 -- and policy (a policy's sector, or the policy gone: policy_risk)

@@ -1301,6 +1301,33 @@ BEGIN
 END
 $$;
 
+CREATE OR REPLACE FUNCTION @extschema@.watch_distributed_write(rel regclass) RETURNS integer
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    distributed boolean := false;
+    measures constant text[] := CASE rel
+        WHEN '@extschema@.dependency'::regclass THEN '{country_risk.risk,stage_risk.hhi,stage_risk.risk}'
+        WHEN '@extschema@.assessment'::regclass THEN '{country_risk.risk,stage_risk.hhi,stage_risk.risk}'
+        WHEN '@extschema@.policy_impact'::regclass THEN '{policy_risk.long_value}'
+        WHEN '@extschema@.trade_flow'::regclass THEN '{import_dependency.top_share,import_dependency.hhi,import_dependency.dependent}'
+        END;
+BEGIN
+    IF measures IS NULL OR pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL
+       OR NOT @extschema@.watching(measures) THEN
+        RETURN 0;
+    END IF;
+    EXECUTE 'SELECT pg_catalog.citus_is_coordinator()
+                AND EXISTS (SELECT FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1)'
+        INTO distributed USING rel;
+    IF NOT distributed THEN
+        RETURN 0;
+    END IF;
+    RETURN COALESCE(@extschema@.watch_reevaluate(measures, rel), 0);
+END
+$$;
 
+
+COMMENT ON FUNCTION @extschema@.watch_distributed_write(regclass) IS
+    'internal: on a Citus coordinator, evaluates again the watched measures a statement that wrote the distributed table rel moved (called by the library''s executor hook)';
 COMMENT ON FUNCTION @extschema@.refresh_trade(regclass, text[], text[], integer[]) IS
     'internal: recomputes the rows of trade_country_total of the given (country, product, year) keys, and of trade_country_group_total of their groups, from trade_flow, beside a table or shard';
