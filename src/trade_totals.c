@@ -805,21 +805,51 @@ typedef struct TotalsEntry
 	TradeTotals *inside;
 } TotalsEntry;
 
+/*
+ * The codes are short (a country's two letters, a product's six digits):
+ * hashed (FNV-1a, then murmurhash32's finalizer to mix the bits the table
+ * uses) and compared byte by byte inline, which costs less than a call to
+ * hash_bytes() or memcmp() for so few bytes.
+ */
+static inline uint32
+code_hash(uint32 h, const char *code, int len)
+{
+	int			i;
+
+	for (i = 0; i < len; i++)
+	{
+		h ^= (unsigned char) code[i];
+		h *= 16777619;
+	}
+	return h ^ (uint32) len;
+}
+
+static inline bool
+codes_equal(const char *a, const char *b, int len)
+{
+	int			i;
+
+	for (i = 0; i < len; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 static inline uint32
 totals_hash_key(const TotalsKey *k)
 {
-	uint32		h = hash_bytes_uint32((uint32) k->year);
+	uint32		h = 2166136261u ^ (uint32) k->year;
 
-	h = hash_combine(h, hash_bytes((const unsigned char *) k->country, k->country_len));
-	return hash_combine(h, hash_bytes((const unsigned char *) k->product, k->product_len));
+	h = code_hash(h, k->country, k->country_len);
+	return murmurhash32(code_hash(h, k->product, k->product_len));
 }
 
 static inline bool
 totals_key_equal(const TotalsKey *x, const TotalsKey *y)
 {
 	return x->year == y->year && x->country_len == y->country_len && x->product_len == y->product_len
-		&& memcmp(x->country, y->country, x->country_len) == 0
-		&& memcmp(x->product, y->product, x->product_len) == 0;
+		&& codes_equal(x->country, y->country, x->country_len)
+		&& codes_equal(x->product, y->product, x->product_len);
 }
 
 /* an open-addressing hash table of the rows (lib/simplehash.h) */
@@ -906,10 +936,10 @@ typedef struct PartnerEntry
 static inline uint32
 partner_hash_key(const PartnerKey *k)
 {
-	uint32		h = hash_bytes_uint32((uint32) k->year ^ ((uint32) k->group << 16));
+	uint32		h = 2166136261u ^ (uint32) k->year ^ ((uint32) k->group << 16);
 
-	h = hash_combine(h, hash_bytes((const unsigned char *) k->product, k->product_len));
-	return hash_combine(h, hash_bytes((const unsigned char *) k->partner, k->partner_len));
+	h = code_hash(h, k->product, k->product_len);
+	return murmurhash32(code_hash(h, k->partner, k->partner_len));
 }
 
 static inline bool
@@ -917,8 +947,8 @@ partner_key_equal(const PartnerKey *x, const PartnerKey *y)
 {
 	return x->year == y->year && x->group == y->group
 		&& x->product_len == y->product_len && x->partner_len == y->partner_len
-		&& memcmp(x->product, y->product, x->product_len) == 0
-		&& memcmp(x->partner, y->partner, x->partner_len) == 0;
+		&& codes_equal(x->product, y->product, x->product_len)
+		&& codes_equal(x->partner, y->partner, x->partner_len);
 }
 
 #define SH_PREFIX partners
@@ -962,7 +992,7 @@ typedef struct Memberships
 static inline uint32
 member_hash(const char *code, int len)
 {
-	return hash_bytes((const unsigned char *) code, len);
+	return murmurhash32(code_hash(2166136261u, code, len));
 }
 
 /* the first membership of the code, or -1 */
@@ -979,7 +1009,7 @@ member_find(const Memberships *ms, const char *code, int len)
 
 		if (i < 0)
 			return -1;
-		if (ms->m[i].member_len == len && memcmp(ms->m[i].member, code, len) == 0)
+		if (ms->m[i].member_len == len && codes_equal(ms->m[i].member, code, len))
 			return i;
 	}
 }
