@@ -652,6 +652,44 @@ WHERE w IS DISTINCT FROM k;
 SELECT pg_temp.try($$SELECT count(*) FROM trade_totals_scan('public.flows_many', '{GA}', '{I1,I2}', '{2030}', '{NULL}')$$) AS uneven_memberships;
 SELECT pg_temp.try($$SELECT count(*) FROM trade_totals_scan('public.flows_many', '{GA}', '{I1}', '{NULL}', '{NULL}')$$) AS no_first_year;
 SELECT pg_temp.try($$SELECT count(*) FROM trade_totals_scan('public.flows_many', '{GA}', NULL, '{2030}', '{NULL}')$$) AS no_members;
+-- Values that leave the 128-bit integers (those of public.tricky above),
+-- in two years, flows of a country both ways, and a group whose partner
+-- sums leave them too: the scan's rows are still SQL's, as text.
+TRUNCATE public.flows_many, public.members_many;
+INSERT INTO public.flows_many (year, exporter, importer, product, value)
+SELECT x.y, t.e, x.i, t.k, t.v FROM (VALUES
+    ('scales', 1.5, 'A'), ('scales', 2.25, 'B'), ('scales', 3, 'C'), ('scales', 0.000, 'D'), ('scales', 10000.0001, 'E'),
+    ('signs', -3.5, 'A'), ('signs', 0, 'B'), ('signs', -0.25, 'C'),
+    ('nulls', NULL, 'A'), ('nulls', 2, 'C'),
+    ('trailing', 670.4200000000000000, 'A'), ('trailing', 464.2010000000000000, 'B'),
+    ('wide', 12345678901234567890123456789012345678901234567890, 'A'), ('wide', 1, 'B'),
+    ('squares', 99999999999999999999.5, 'A'), ('squares', 99999999999999999999.5, 'B'),
+    ('nan', 1, 'A'), ('nan', 'NaN'::numeric, 'B'), ('nan', 2, 'C'),
+    ('inf', 1, 'A'), ('inf', 'Infinity'::numeric, 'B'),
+    ('tiny', 0.000000000000000000000000000000000000001, 'A'), ('tiny', 2, 'B'),
+    ('big', 1e30, 'A'), ('big', 1e30, 'B'), ('big', -1e30, 'C'),
+    ('display', ('1.' || repeat('0', 1001))::numeric, 'A'), ('display', 2, 'B')) t(k, v, e)
+CROSS JOIN (VALUES (2030, 'I1'), (2030, 'I2'), (2031, 'I1'), (2031, 'A')) x(y, i)
+WHERE t.e <> x.i;
+INSERT INTO public.members_many VALUES
+    ('GT', 'I1', date '2030-01-01', NULL), ('GT', 'I2', date '2030-01-01', date '2030-12-31'),
+    ('GT', 'A', date '2031-01-01', NULL), ('GT', 'B', date '2030-01-01', date '2030-12-31');
+SELECT count(*) AS odd_rows, pg_temp.totals_differences($$SELECT * FROM trade_totals_scan('public.flows_many')$$) AS odd_scan_differences
+FROM public.flows_many_sql;
+SELECT count(*) AS odd_group_rows,
+       count(*) FILTER (WHERE s IS DISTINCT FROM r
+                           OR (s.imports::text, s.squares::text, s.inside_imports::text, s.exports::text)
+                              IS DISTINCT FROM (r.imports::text, r.squares::text, r.inside_imports::text, r.exports::text))
+           AS odd_group_differences
+FROM (SELECT s.country COLLATE "C" AS group_code, s.product COLLATE "C" AS product, s.year, s.import_flows, s.imports,
+             s.squares, s.partners, s.top_value, s.top_partner COLLATE "C" AS top_partner, s.inside_imports,
+             s.export_flows, s.exports
+      FROM (SELECT array_agg(group_code) g, array_agg(member) m, array_agg(date_part('year', since)::integer) f,
+                   array_agg(date_part('year', until)::integer) l FROM public.members_many) a,
+           LATERAL trade_totals_scan('public.flows_many', a.g, a.m, a.f, a.l) s
+      WHERE s.is_group) s
+FULL JOIN trade_group_totals('public.flows_many', 'public.members_many') r
+  ON r.group_code = s.group_code AND r.product = s.product AND r.year = s.year;
 DROP TABLE public.members_many;
 DROP VIEW public.flows_many_sql;
 DROP TABLE public.flows_many;

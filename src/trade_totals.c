@@ -59,23 +59,29 @@ PG_FUNCTION_INFO_V1(trade_totals_final);
 static int128 tt_pow10[TT_MAX_POW + 1];
 static bool tt_pow10_ready = false;
 
+/*
+ * A group's state.  The largest value is kept as an integer where it is
+ * one (top_exact), else as a copy (top); its partner is a copy, or (the
+ * scan's, whose codes outlive the states) the caller's text itself.
+ */
 typedef struct TradeTotals
 {
-	int64		flows;			/* rows */
-	int64		partners;		/* rows with a positive value and a partner */
-	bool		exact;			/* the sums are the integers below */
-	int			scale;			/* the most decimals of the values */
-	int			dscale;			/* the largest display scale of the values */
 	int128		sum;			/* the values times 10^scale */
 	int128		squares;		/* their squares times 10^(2 scale) */
+	int128		top_v;			/* the largest value times 10^top_scale */
+	int64		flows;			/* rows */
+	int64		partners;		/* rows with a positive value and a partner */
+	int32		scale;			/* the most decimals of the values */
+	int32		dscale;			/* the largest display scale of the values */
+	int32		top_scale;
+	int32		top_dscale;		/* the largest value's display scale */
+	bool		exact;			/* the sums are the integers above */
+	bool		has_top;		/* a positive value with a partner was seen */
+	bool		top_exact;		/* the largest value is top_v */
 	Numeric		sum_num;		/* the sums, once not exact */
 	Numeric		squares_num;
-	Numeric		top;			/* the largest positive value (a copy) */
-	bool		top_exact;		/* and as an integer: */
-	int128		top_v;			/* top times 10^top_scale */
-	int			top_scale;
-	int			top_dscale;		/* top's display scale */
-	text	   *top_partner;	/* its partner (a copy) */
+	Numeric		top;			/* the largest value, when not top_exact */
+	text	   *top_partner;	/* its partner */
 } TradeTotals;
 
 static void
@@ -352,12 +358,21 @@ tt_add_exact(TradeTotals *state, int128 v, int scale)
 	return true;
 }
 
+/* the largest value as a numeric of its display scale */
+static Datum
+tt_top(TradeTotals *state)
+{
+	if (state->top_exact)
+		return NumericGetDatum(tt_numeric(state->top_v, state->top_scale, state->top_dscale));
+	return NumericGetDatum(state->top);
+}
+
 /*
  * a against the largest value so far: as integers when both are (aligned
  * to one scale), else as numeric_cmp() compares
  */
 static int
-tt_cmp_top(TradeTotals *state, Datum value, bool value_exact, int128 v, int scale)
+tt_cmp_top(TradeTotals *state, Datum value, bool value_exact, int128 v, int scale, int dscale)
 {
 	if (value_exact && state->top_exact)
 	{
@@ -368,7 +383,9 @@ tt_cmp_top(TradeTotals *state, Datum value, bool value_exact, int128 v, int scal
 			&& tt_scale_up(state->top_v, Max(scale, state->top_scale) - state->top_scale, &b))
 			return (a > b) - (a < b);
 	}
-	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, value, NumericGetDatum(state->top)));
+	if (value == (Datum) 0)
+		value = NumericGetDatum(tt_numeric(v, scale, dscale));
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, value, tt_top(state)));
 }
 
 /* a group's state, in cxt */
@@ -383,25 +400,28 @@ tt_new(MemoryContext cxt)
 }
 
 /*
- * One row into the state: the value (not NULL; packed, not copied: its
- * digits are read where they lie) and the partner (NULL: summed only).
+ * One value into the state, decoded (value_exact: v, scale and dscale hold
+ * it; else they hold 0 and the display scale is read off value), with its
+ * partner (NULL: summed only).  value may be 0 where value_exact: it is
+ * made from v when a numeric is needed.  copy_partner: the partner is
+ * copied into cxt; else the state points at it.
  */
 static void
-tt_add(MemoryContext cxt, TradeTotals *state, Datum value, text *partner)
+tt_add_decoded(MemoryContext cxt, TradeTotals *state, Datum value, bool value_exact,
+			   int128 v, int scale, int dscale, text *partner, bool copy_partner)
 {
-	bool		value_exact;
-	int128		v = 0;
-	int			scale = 0;
-	int			dscale = 0;
 	int			sign;
 	int			cmp;
 
-	value_exact = tt_decode(value, &v, &scale, &dscale);
 	if (state->exact && !(value_exact && tt_add_exact(state, v, scale)))
 		tt_to_numeric(cxt, state);
 	state->dscale = Max(state->dscale, dscale);
 	if (!state->exact)
+	{
+		if (value == (Datum) 0)
+			value = NumericGetDatum(tt_numeric(v, scale, dscale));
 		tt_add_numeric(cxt, state, value);
+	}
 	if (partner == NULL)
 		return;
 
@@ -419,17 +439,51 @@ tt_add(MemoryContext cxt, TradeTotals *state, Datum value, text *partner)
 	 * The largest value, the later of equal ones as max() keeps it, and its
 	 * partner, the first of equal values' partners.
 	 */
-	cmp = state->top == NULL ? 1 : tt_cmp_top(state, value, value_exact, v, scale);
+	if (!state->has_top)
+		cmp = 1;
+	else
+		cmp = tt_cmp_top(state, value, value_exact, v, scale, dscale);
 	if (cmp > 0 || (cmp == 0 && (!value_exact || !state->top_exact || dscale != state->top_dscale)))
 	{
-		tt_keep(cxt, (void **) &state->top, value);
+		if (value_exact)
+		{
+			if (state->top != NULL)
+				pfree(state->top);
+			state->top = NULL;
+		}
+		else
+			tt_keep(cxt, (void **) &state->top, value);
+		state->has_top = true;
 		state->top_exact = value_exact;
 		state->top_v = v;
 		state->top_scale = scale;
 		state->top_dscale = dscale;
 	}
 	if (cmp > 0 || (cmp == 0 && sc_partner_before(partner, state->top_partner)))
-		tt_keep(cxt, (void **) &state->top_partner, PointerGetDatum(partner));
+	{
+		if (copy_partner)
+			tt_keep(cxt, (void **) &state->top_partner, PointerGetDatum(partner));
+		else
+			state->top_partner = partner;
+	}
+}
+
+/*
+ * One row into the state: the value (not NULL; packed, not copied: its
+ * digits are read where they lie) and the partner (NULL: summed only;
+ * copied).
+ */
+static void
+tt_add(MemoryContext cxt, TradeTotals *state, Datum value, text *partner)
+{
+	int128		v = 0;
+	int			scale = 0;
+	int			dscale;
+	bool		value_exact = tt_decode(value, &v, &scale, &dscale);
+
+	if (!value_exact)
+		dscale = 0;
+	tt_add_decoded(cxt, state, value, value_exact, v, scale, dscale, partner, true);
 }
 
 /* the sum and (squares not NULL) the sum of squares, as numerics */
@@ -556,13 +610,22 @@ trade_totals_combine(PG_FUNCTION_ARGS)
 	}
 	state->dscale = Max(state->dscale, other->dscale);
 
-	if (other->top == NULL)
+	if (!other->has_top)
 		PG_RETURN_POINTER(state);
-	cmp = state->top == NULL ? 1
-		: tt_cmp_top(state, NumericGetDatum(other->top), other->top_exact, other->top_v, other->top_scale);
+	cmp = !state->has_top ? 1
+		: tt_cmp_top(state, other->top_exact ? (Datum) 0 : NumericGetDatum(other->top), other->top_exact,
+					 other->top_v, other->top_scale, other->top_dscale);
 	if (cmp >= 0)
 	{
-		tt_keep(cxt, (void **) &state->top, NumericGetDatum(other->top));
+		if (other->top_exact)
+		{
+			if (state->top != NULL)
+				pfree(state->top);
+			state->top = NULL;
+		}
+		else
+			tt_keep(cxt, (void **) &state->top, NumericGetDatum(other->top));
+		state->has_top = true;
 		state->top_exact = other->top_exact;
 		state->top_v = other->top_v;
 		state->top_scale = other->top_scale;
@@ -654,7 +717,7 @@ trade_totals_serialize(PG_FUNCTION_ARGS)
 	f.top_dscale = state->top_dscale;
 	f.exact = state->exact;
 	f.top_exact = state->top_exact;
-	f.has_top = state->top != NULL;
+	f.has_top = state->has_top;
 	initStringInfo(&buf);
 	appendStringInfoSpaces(&buf, VARHDRSZ);
 	appendBinaryStringInfo(&buf, (const char *) &f, sizeof(f));
@@ -665,7 +728,8 @@ trade_totals_serialize(PG_FUNCTION_ARGS)
 	}
 	if (f.has_top)
 	{
-		tt_put_varlena(&buf, state->top);
+		if (!f.top_exact)
+			tt_put_varlena(&buf, state->top);
 		tt_put_varlena(&buf, state->top_partner);
 	}
 	out = (bytea *) buf.data;
@@ -702,7 +766,8 @@ trade_totals_deserialize(PG_FUNCTION_ARGS)
 	state->exact = f.exact;
 	state->top_exact = f.top_exact;
 	if (f.scale < 0 || 2 * f.scale > TT_MAX_POW
-		|| (f.top_exact && (f.top_scale < 0 || f.top_scale > TT_MAX_POW)))
+		|| (f.has_top && f.top_exact
+			&& (f.top_scale < 0 || f.top_scale > TT_MAX_POW || f.top_dscale < f.top_scale || f.top_dscale > 1000)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid trade_totals state")));
@@ -713,7 +778,9 @@ trade_totals_deserialize(PG_FUNCTION_ARGS)
 	}
 	if (f.has_top)
 	{
-		state->top = (Numeric) tt_get_varlena(cxt, &p, end);
+		state->has_top = true;
+		if (!f.top_exact)
+			state->top = (Numeric) tt_get_varlena(cxt, &p, end);
 		state->top_partner = (text *) tt_get_varlena(cxt, &p, end);
 	}
 	if (p != end)
@@ -750,8 +817,8 @@ trade_totals_final(PG_FUNCTION_ARGS)
 	values[0] = Int64GetDatum(state->flows);
 	tt_sums(state, &values[1], &values[2]);
 	values[3] = Int64GetDatum(state->partners);
-	nulls[4] = state->top == NULL;
-	values[4] = nulls[4] ? (Datum) 0 : NumericGetDatum(state->top);
+	nulls[4] = !state->has_top;
+	values[4] = nulls[4] ? (Datum) 0 : tt_top(state);
 	nulls[5] = state->top_partner == NULL;
 	values[5] = nulls[5] ? (Datum) 0 : PointerGetDatum(state->top_partner);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
@@ -787,27 +854,6 @@ trade_totals_final(PG_FUNCTION_ARGS)
  */
 PG_FUNCTION_INFO_V1(trade_totals_scan);
 
-typedef struct TotalsKey
-{
-	int32		year;
-	int			country_len;
-	int			product_len;
-	const char *country;
-	const char *product;
-} TotalsKey;
-
-typedef struct TotalsEntry
-{
-	TotalsKey	key;
-	uint32		hash;
-	char		status;			/* simplehash's */
-	TradeTotals *imports;
-	TradeTotals *exports;
-	/* a group's row: its members' flows in, and those from members */
-	int64		member_flows;
-	TradeTotals *inside;
-} TotalsEntry;
-
 /*
  * The codes are short (a country's two letters, a product's six digits):
  * hashed (FNV-1a, then murmurhash32's finalizer to mix the bits the table
@@ -838,37 +884,6 @@ codes_equal(const char *a, const char *b, int len)
 	return true;
 }
 
-static inline uint32
-totals_hash_key(const TotalsKey *k)
-{
-	uint32		h = 2166136261u ^ (uint32) k->year;
-
-	h = code_hash(h, k->country, k->country_len);
-	return murmurhash32(code_hash(h, k->product, k->product_len));
-}
-
-static inline bool
-totals_key_equal(const TotalsKey *x, const TotalsKey *y)
-{
-	return x->year == y->year && x->country_len == y->country_len && x->product_len == y->product_len
-		&& codes_equal(x->country, y->country, x->country_len)
-		&& codes_equal(x->product, y->product, x->product_len);
-}
-
-/* an open-addressing hash table of the rows (lib/simplehash.h) */
-#define SH_PREFIX totals
-#define SH_ELEMENT_TYPE TotalsEntry
-#define SH_KEY_TYPE TotalsKey
-#define SH_KEY key
-#define SH_HASH_KEY(tb, k) totals_hash_key(&(k))
-#define SH_EQUAL(tb, a, b) totals_key_equal(&(a), &(b))
-#define SH_SCOPE static inline
-#define SH_STORE_HASH
-#define SH_GET_HASH(tb, a) a->hash
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
-
 /* the column's number, checked to exist with the type wanted */
 static AttrNumber
 totals_column(Relation rel, const char *name, Oid type)
@@ -882,90 +897,6 @@ totals_column(Relation rel, const char *name, Oid type)
 						format_type_be(type))));
 	return att;
 }
-
-/* the row of (year, country, product), made on first sight (its codes copied) */
-static TotalsEntry *
-totals_entry(totals_hash *groups, MemoryContext cxt, int32 year, Datum country, Datum product)
-{
-	TotalsKey	key;
-	TotalsEntry *entry;
-	bool		found;
-
-	key.year = year;
-	key.country = VARDATA_ANY(DatumGetPointer(country));
-	key.country_len = VARSIZE_ANY_EXHDR(DatumGetPointer(country));
-	key.product = VARDATA_ANY(DatumGetPointer(product));
-	key.product_len = VARSIZE_ANY_EXHDR(DatumGetPointer(product));
-	entry = totals_insert(groups, key, &found);
-	if (!found)
-	{
-		char	   *codes = MemoryContextAlloc(cxt, key.country_len + key.product_len + 1);
-
-		memcpy(codes, key.country, key.country_len);
-		memcpy(codes + key.country_len, key.product, key.product_len);
-		entry->key.country = codes;
-		entry->key.product = codes + key.country_len;
-		entry->imports = NULL;
-		entry->exports = NULL;
-		entry->member_flows = 0;
-		entry->inside = NULL;
-	}
-	return entry;
-}
-
-/*
- * A group's imports from one partner of one product and year: the key
- * holds the group's row's codes (copied once, where the row keeps them: a
- * hash table moves its entries as it grows, never the strings).
- */
-typedef struct PartnerKey
-{
-	int32		year;
-	int			group;			/* index into the memberships' groups */
-	int			product_len;
-	int			partner_len;
-	const char *product;
-	const char *partner;
-} PartnerKey;
-
-typedef struct PartnerEntry
-{
-	PartnerKey	key;
-	uint32		hash;
-	char		status;			/* simplehash's */
-	TradeTotals *sum;
-} PartnerEntry;
-
-static inline uint32
-partner_hash_key(const PartnerKey *k)
-{
-	uint32		h = 2166136261u ^ (uint32) k->year ^ ((uint32) k->group << 16);
-
-	h = code_hash(h, k->product, k->product_len);
-	return murmurhash32(code_hash(h, k->partner, k->partner_len));
-}
-
-static inline bool
-partner_key_equal(const PartnerKey *x, const PartnerKey *y)
-{
-	return x->year == y->year && x->group == y->group
-		&& x->product_len == y->product_len && x->partner_len == y->partner_len
-		&& codes_equal(x->product, y->product, x->product_len)
-		&& codes_equal(x->partner, y->partner, x->partner_len);
-}
-
-#define SH_PREFIX partners
-#define SH_ELEMENT_TYPE PartnerEntry
-#define SH_KEY_TYPE PartnerKey
-#define SH_KEY key
-#define SH_HASH_KEY(tb, k) partner_hash_key(&(k))
-#define SH_EQUAL(tb, a, b) partner_key_equal(&(a), &(b))
-#define SH_SCOPE static inline
-#define SH_STORE_HASH
-#define SH_GET_HASH(tb, a) a->hash
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
 
 /*
  * The memberships, found by the member's code: an open-addressing table of
@@ -1096,77 +1027,373 @@ members_load(Memberships *ms, MemoryContext cxt, FunctionCallInfo fcinfo)
 }
 
 /*
+ * Slots of an open-addressing table of numbers 0 .. n - 1 (a power of two
+ * of them, -1: empty), made anew from each number's hash as the table grows
+ */
+typedef uint32 (*number_hash) (const void *table, int i);
+
+static void
+slots_make(MemoryContext cxt, int **slots, int *nslots, int size, int n, number_hash hash, const void *table)
+{
+	int		   *slot = MemoryContextAllocHuge(cxt, (Size) size * sizeof(int));
+	int			i;
+
+	if (*slots != NULL)
+		pfree(*slots);
+	*slots = slot;
+	*nslots = size;
+	memset(slot, 0xFF, (Size) size * sizeof(int));
+	for (i = 0; i < n; i++)
+	{
+		uint32		h = hash(table, i) & (size - 1);
+
+		while (slot[h] >= 0)
+			h = (h + 1) & (size - 1);
+		slot[h] = i;
+	}
+}
+
+/*
+ * Every code the scan meets (exporters, importers, products, groups) once,
+ * as a text, numbered in order of first sight; an open-addressing table of
+ * the numbers finds a code (a power of two of slots, at least twice the
+ * codes).  A country's code also knows its first membership.  The texts
+ * stay put (a state's top partner points at one).
+ */
+typedef struct Codes
+{
+	int			n;
+	int			cap;
+	text	  **text;			/* by number */
+	int		   *membership;		/* a code's first membership, or -1 */
+	int			size;
+	int		   *slot;			/* a number, or -1: empty */
+	MemoryContext cxt;
+} Codes;
+
+static inline uint32
+code_key_hash(const char *code, int len)
+{
+	return murmurhash32(code_hash(2166136261u, code, len));
+}
+
+static uint32
+code_number_hash(const void *table, int i)
+{
+	const text *t = ((const Codes *) table)->text[i];
+
+	return code_key_hash(VARDATA(t), VARSIZE(t) - VARHDRSZ);
+}
+
+static void
+codes_init(Codes *c, MemoryContext cxt)
+{
+	memset(c, 0, sizeof(*c));
+	c->cxt = cxt;
+	c->cap = 256;
+	c->text = MemoryContextAlloc(cxt, c->cap * sizeof(text *));
+	c->membership = MemoryContextAlloc(cxt, c->cap * sizeof(int));
+	slots_make(cxt, &c->slot, &c->size, 1024, 0, code_number_hash, c);
+}
+
+/* the code's number, given on first sight (with its first membership in ms) */
+static int
+code_number(Codes *c, const char *code, int len, const Memberships *ms)
+{
+	uint32		h;
+	text	   *t;
+
+	for (h = code_key_hash(code, len) & (c->size - 1);; h = (h + 1) & (c->size - 1))
+	{
+		int			i = c->slot[h];
+
+		if (i < 0)
+			break;
+		if (VARSIZE(c->text[i]) - VARHDRSZ == len && codes_equal(VARDATA(c->text[i]), code, len))
+			return i;
+	}
+	if (c->n == c->cap)
+	{
+		c->cap *= 2;
+		c->text = repalloc_huge(c->text, (Size) c->cap * sizeof(text *));
+		c->membership = repalloc_huge(c->membership, (Size) c->cap * sizeof(int));
+	}
+	t = (text *) MemoryContextAlloc(c->cxt, VARHDRSZ + len);
+	SET_VARSIZE(t, VARHDRSZ + len);
+	memcpy(VARDATA(t), code, len);
+	c->text[c->n] = t;
+	c->membership[c->n] = member_find(ms, code, len);
+	c->slot[h] = c->n++;
+	if (2 * c->n > c->size)
+		slots_make(c->cxt, &c->slot, &c->size, 2 * c->size, c->n, code_number_hash, c);
+	return c->n - 1;
+}
+
+/* the code of a text datum, the last one's again without a lookup */
+static inline int
+code_of(Codes *c, Datum d, int *last, const Memberships *ms)
+{
+	const char *code = VARDATA_ANY(DatumGetPointer(d));
+	int			len = VARSIZE_ANY_EXHDR(DatumGetPointer(d));
+
+	if (*last < 0 || VARSIZE(c->text[*last]) - VARHDRSZ != len || !codes_equal(VARDATA(c->text[*last]), code, len))
+		*last = code_number(c, code, len, ms);
+	return *last;
+}
+
+/*
+ * A row of the result, a (year, country) or a (year, group), keeps its
+ * states in columns indexed by the product's number, in chunks of CELLS
+ * made on first use: the states of one country's products lie together, so
+ * a run of flows of one exporter (BACI's order) stays in the cache, and
+ * each flow reaches its state without a hash lookup.
+ */
+#define CELLS 256
+
+typedef struct Column
+{
+	int			nchunks;
+	char	  **chunk;			/* CELLS cells each, or NULL */
+} Column;
+
+typedef struct TotalsRow
+{
+	int32		year;
+	int			code;			/* the country's or group's number */
+	int			index;			/* in its Rows */
+	Column		imports;		/* TradeTotals */
+	Column		exports;		/* TradeTotals */
+	Column		inside;			/* a group's GroupCell */
+} TotalsRow;
+
+/* a group's flows in from members (the first member: a TradeTotals) */
+typedef struct GroupCell
+{
+	TradeTotals inside;			/* the members' imports from each other */
+	int64		member_flows;	/* the members' flows in, inside ones too */
+} GroupCell;
+
+/* the cell of product number pid, a new state on first sight */
+static inline void *
+column_cell(Column *col, int pid, Size size, MemoryContext cxt)
+{
+	int			k = pid / CELLS;
+	char	   *chunk;
+
+	if (k >= col->nchunks)
+	{
+		int			n = Max(Max(2 * col->nchunks, k + 1), 4);
+
+		if (col->chunk == NULL)
+			col->chunk = MemoryContextAlloc(cxt, n * sizeof(char *));
+		else
+			col->chunk = repalloc(col->chunk, n * sizeof(char *));
+		memset(col->chunk + col->nchunks, 0, (n - col->nchunks) * sizeof(char *));
+		col->nchunks = n;
+	}
+	chunk = col->chunk[k];
+	if (chunk == NULL)
+	{
+		int			i;
+
+		chunk = col->chunk[k] = MemoryContextAllocZero(cxt, CELLS * size);
+		for (i = 0; i < CELLS; i++)
+			((TradeTotals *) (chunk + i * size))->exact = true;
+	}
+	return chunk + (pid % CELLS) * size;
+}
+
+/* the cell if it was made, else NULL */
+static inline void *
+column_peek(const Column *col, int pid, Size size)
+{
+	int			k = pid / CELLS;
+
+	if (k >= col->nchunks || col->chunk[k] == NULL)
+		return NULL;
+	return col->chunk[k] + (pid % CELLS) * size;
+}
+
+/* the rows, found by (year, code) in an open-addressing table */
+typedef struct Rows
+{
+	int			n;
+	int			cap;
+	TotalsRow **row;
+	int			size;
+	int		   *slot;
+	MemoryContext cxt;
+} Rows;
+
+static inline uint32
+row_hash(int32 year, int code)
+{
+	return murmurhash32((uint32) year * 2654435761u ^ (uint32) code);
+}
+
+static uint32
+row_number_hash(const void *table, int i)
+{
+	const TotalsRow *row = ((const Rows *) table)->row[i];
+
+	return row_hash(row->year, row->code);
+}
+
+static void
+rows_init(Rows *r, MemoryContext cxt)
+{
+	memset(r, 0, sizeof(*r));
+	r->cxt = cxt;
+	r->cap = 64;
+	r->row = MemoryContextAlloc(cxt, r->cap * sizeof(TotalsRow *));
+	slots_make(cxt, &r->slot, &r->size, 128, 0, row_number_hash, r);
+}
+
+/* the row of (year, code), made on first sight */
+static TotalsRow *
+row_of(Rows *r, int32 year, int code)
+{
+	uint32		h;
+	TotalsRow  *row;
+
+	for (h = row_hash(year, code) & (r->size - 1);; h = (h + 1) & (r->size - 1))
+	{
+		int			i = r->slot[h];
+
+		if (i < 0)
+			break;
+		if (r->row[i]->year == year && r->row[i]->code == code)
+			return r->row[i];
+	}
+	if (r->n == r->cap)
+	{
+		r->cap *= 2;
+		r->row = repalloc_huge(r->row, (Size) r->cap * sizeof(TotalsRow *));
+	}
+	row = MemoryContextAllocZero(r->cxt, sizeof(TotalsRow));
+	row->year = year;
+	row->code = code;
+	row->index = r->n;
+	r->row[r->n] = row;
+	r->slot[h] = r->n++;
+	if (2 * r->n > r->size)
+		slots_make(r->cxt, &r->slot, &r->size, 2 * r->size, r->n, row_number_hash, r);
+	return row;
+}
+
+/*
+ * A group's imports of one product from one partner: (the group's row,
+ * the product's number, the partner's number) in a hash table of sums.
+ */
+typedef struct PartnerKey
+{
+	int32		row;
+	int32		product;
+	int32		partner;
+} PartnerKey;
+
+typedef struct PartnerEntry
+{
+	PartnerKey	key;
+	char		status;			/* simplehash's */
+	TradeTotals sum;
+} PartnerEntry;
+
+#define SH_PREFIX partners
+#define SH_ELEMENT_TYPE PartnerEntry
+#define SH_KEY_TYPE PartnerKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) murmurhash32((uint32) (k).row * 2654435761u ^ (uint32) (k).product * 2246822519u ^ (uint32) (k).partner * 3266489917u)
+#define SH_EQUAL(tb, a, b) ((a).row == (b).row && (a).product == (b).product && (a).partner == (b).partner)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/* what the scan builds */
+typedef struct TotalsScan
+{
+	MemoryContext cxt;			/* what the rows keep */
+	Codes		codes;
+	Rows		countries;
+	Rows		groups;
+	Memberships ms;
+	int		   *group_code;		/* each of ms's groups' code number */
+	partners_hash *partners;
+} TotalsScan;
+
+/* a flow's value, decoded once for every state it goes to */
+typedef struct FlowValue
+{
+	Datum		value;			/* the numeric */
+	bool		null;
+	bool		exact;			/* v, scale and dscale hold it */
+	int128		v;
+	int			scale;
+	int			dscale;
+} FlowValue;
+
+static inline void
+flow_add(MemoryContext cxt, TradeTotals *state, const FlowValue *fv, text *partner)
+{
+	state->flows++;
+	if (!fv->null)
+		tt_add_decoded(cxt, state, fv->value, fv->exact, fv->v, fv->scale, fv->dscale, partner, false);
+}
+
+/*
  * One flow into its importer's groups (per partner, or inside) and its
- * exporter's (exports to non-members).  The value is NULL for a flow
- * without one: it counts, and sums nothing.
+ * exporter's (exports to non-members).  A flow without a value counts,
+ * and sums nothing.
  */
 static void
-groups_add(const Memberships *ms, totals_hash *grows, partners_hash *pby, MemoryContext cxt,
-		   int32 year, Datum exporter, Datum importer, Datum product, Datum value, bool value_null)
+groups_add(TotalsScan *s, int32 year, int ex, int im, int pid, const FlowValue *fv)
 {
-	const char *ex = VARDATA_ANY(DatumGetPointer(exporter));
-	int			ex_len = VARSIZE_ANY_EXHDR(DatumGetPointer(exporter));
-	const char *im = VARDATA_ANY(DatumGetPointer(importer));
-	int			im_len = VARSIZE_ANY_EXHDR(DatumGetPointer(importer));
-	int			mi = member_find(ms, im, im_len);
-	int			me = member_find(ms, ex, ex_len);
+	const Memberships *ms = &s->ms;
+	int			mi = s->codes.membership[im];
+	int			me = s->codes.membership[ex];
 	int			i;
 
 	for (i = mi; i >= 0; i = ms->m[i].next)
 	{
 		const Membership *x = &ms->m[i];
-		TotalsEntry *row;
+		TotalsRow  *row;
+		GroupCell  *cell;
 
 		if (year < x->first || year > x->last)
 			continue;
-		row = totals_entry(grows, cxt, year, PointerGetDatum(ms->groups[x->group]), product);
-		row->member_flows++;
+		row = row_of(&s->groups, year, s->group_code[x->group]);
+		cell = column_cell(&row->inside, pid, sizeof(GroupCell), s->cxt);
+		cell->member_flows++;
 		if (member_of(ms, me, x->group, year))
-		{
-			if (row->inside == NULL)
-				row->inside = tt_new(cxt);
-			row->inside->flows++;
-			if (!value_null)
-				tt_add(cxt, row->inside, value, NULL);
-		}
-		else if (!value_null)
+			flow_add(s->cxt, &cell->inside, fv, NULL);
+		else if (!fv->null)
 		{
 			PartnerKey	key;
 			PartnerEntry *p;
 			bool		found;
 
-			key.year = year;
-			key.group = x->group;
-			key.product = row->key.product;
-			key.product_len = row->key.product_len;
+			key.row = row->index;
+			key.product = pid;
 			key.partner = ex;
-			key.partner_len = ex_len;
-			p = partners_insert(pby, key, &found);
+			p = partners_insert(s->partners, key, &found);
 			if (!found)
 			{
-				char	   *code = MemoryContextAlloc(cxt, ex_len + 1);
-
-				memcpy(code, ex, ex_len);
-				p->key.partner = code;
-				p->sum = tt_new(cxt);
+				memset(&p->sum, 0, sizeof(p->sum));
+				p->sum.exact = true;
 			}
-			p->sum->flows++;
-			tt_add(cxt, p->sum, value, NULL);
+			flow_add(s->cxt, &p->sum, fv, NULL);
 		}
 	}
 	for (i = me; i >= 0; i = ms->m[i].next)
 	{
 		const Membership *x = &ms->m[i];
-		TotalsEntry *row;
+		TotalsRow  *row;
 
 		if (year < x->first || year > x->last || member_of(ms, mi, x->group, year))
 			continue;
-		row = totals_entry(grows, cxt, year, PointerGetDatum(ms->groups[x->group]), product);
-		if (row->exports == NULL)
-			row->exports = tt_new(cxt);
-		row->exports->flows++;
-		if (!value_null)
-			tt_add(cxt, row->exports, value, NULL);
+		row = row_of(&s->groups, year, s->group_code[x->group]);
+		flow_add(s->cxt, column_cell(&row->exports, pid, sizeof(TradeTotals), s->cxt), fv, NULL);
 	}
 }
 
@@ -1176,82 +1403,161 @@ groups_add(const Memberships *ms, totals_hash *grows, partners_hash *pby, Memory
  * top partner as group_import_partner's rows give them.
  */
 static void
-groups_fold(const Memberships *ms, totals_hash *grows, partners_hash *pby, MemoryContext cxt)
+groups_fold(TotalsScan *s)
 {
 	partners_iterator iter;
 	PartnerEntry *p;
-	MemoryContext tmp = AllocSetContextCreate(cxt, "trade_totals_scan partners", ALLOCSET_DEFAULT_SIZES);
+	MemoryContext tmp = AllocSetContextCreate(s->cxt, "trade_totals_scan partners", ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(tmp);
 	uint64		n = 0;
 
-	partners_start_iterate(pby, &iter);
-	while ((p = partners_iterate(pby, &iter)) != NULL)
+	partners_start_iterate(s->partners, &iter);
+	while ((p = partners_iterate(s->partners, &iter)) != NULL)
 	{
-		TotalsKey	key;
-		TotalsEntry *row;
-		Datum		sum;
-		MemoryContext old;
+		TotalsRow  *row = s->groups.row[p->key.row];
+		TradeTotals *imports = column_cell(&row->imports, p->key.product, sizeof(TradeTotals), s->cxt);
+		FlowValue	fv;
 
 		CHECK_FOR_INTERRUPTS();
 		if (++n % 1024 == 0)
 			MemoryContextReset(tmp);
-		key.year = p->key.year;
-		key.country = VARDATA_ANY(ms->groups[p->key.group]);
-		key.country_len = VARSIZE_ANY_EXHDR(ms->groups[p->key.group]);
-		key.product = p->key.product;
-		key.product_len = p->key.product_len;
-		row = totals_lookup(grows, key);
-		if (row == NULL)
-			elog(ERROR, "trade_totals_scan lost a group's row");
-		if (row->imports == NULL)
-			row->imports = tt_new(cxt);
-		old = MemoryContextSwitchTo(tmp);
-		tt_sums(p->sum, &sum, NULL);
-		tt_add(cxt, row->imports, sum,
-			   cstring_to_text_with_len(p->key.partner, p->key.partner_len));
-		MemoryContextSwitchTo(old);
-		row->imports->flows++;
+		memset(&fv, 0, sizeof(fv));
+		if (p->sum.exact)
+		{
+			/* the sum as it is, its numeric made only if needed */
+			fv.exact = true;
+			fv.v = p->sum.sum;
+			fv.scale = p->sum.scale;
+			fv.dscale = p->sum.dscale;
+		}
+		else
+		{
+			fv.value = NumericGetDatum(p->sum.sum_num);
+			fv.exact = tt_decode(fv.value, &fv.v, &fv.scale, &fv.dscale);
+			if (!fv.exact)
+				fv.v = fv.scale = fv.dscale = 0;
+		}
+		flow_add(s->cxt, imports, &fv, s->codes.text[p->key.partner]);
 	}
+	MemoryContextSwitchTo(old);
 	MemoryContextDelete(tmp);
 }
 
-/*
- * The rows of a hash table in key order, (year, country, product), the codes
- * byte by byte as trade_country_total's primary key sorts them (COLLATE
- * "C"): inserted so, the key's index entries go to its rightmost page, which
- * costs less than inserts scattered over the index.
- */
+/* rows in key order: year, then the code byte by byte (COLLATE "C") */
 static int
-totals_key_cmp(const void *a, const void *b)
+codes_cmp(const text *a, const text *b)
 {
-	const TotalsKey *x = &(*(TotalsEntry *const *) a)->key;
-	const TotalsKey *y = &(*(TotalsEntry *const *) b)->key;
-	int			c;
+	int			la = VARSIZE(a) - VARHDRSZ;
+	int			lb = VARSIZE(b) - VARHDRSZ;
+	int			c = memcmp(VARDATA(a), VARDATA(b), Min(la, lb));
+
+	return c != 0 ? c : (la > lb) - (la < lb);
+}
+
+static int
+rows_cmp(const void *a, const void *b, void *arg)
+{
+	const TotalsRow *x = *(TotalsRow *const *) a;
+	const TotalsRow *y = *(TotalsRow *const *) b;
+	Codes	   *c = (Codes *) arg;
 
 	if (x->year != y->year)
 		return x->year < y->year ? -1 : 1;
-	c = memcmp(x->country, y->country, Min(x->country_len, y->country_len));
-	if (c != 0 || x->country_len != y->country_len)
-		return c != 0 ? c : (x->country_len < y->country_len ? -1 : 1);
-	c = memcmp(x->product, y->product, Min(x->product_len, y->product_len));
-	if (c != 0 || x->product_len != y->product_len)
-		return c != 0 ? c : (x->product_len < y->product_len ? -1 : 1);
-	return 0;
+	return codes_cmp(c->text[x->code], c->text[y->code]);
 }
 
-static TotalsEntry **
-totals_sorted(totals_hash *table, MemoryContext cxt, uint64 *n)
+static int
+numbers_by_code_cmp(const void *a, const void *b, void *arg)
 {
-	TotalsEntry **rows = MemoryContextAllocHuge(cxt, Max(table->members, 1) * sizeof(TotalsEntry *));
-	totals_iterator iter;
-	TotalsEntry *entry;
-	uint64		k = 0;
+	Codes	   *c = (Codes *) arg;
 
-	totals_start_iterate(table, &iter);
-	while ((entry = totals_iterate(table, &iter)) != NULL)
-		rows[k++] = entry;
-	qsort(rows, k, sizeof(TotalsEntry *), totals_key_cmp);
-	*n = k;
-	return rows;
+	return codes_cmp(c->text[*(const int *) a], c->text[*(const int *) b]);
+}
+
+static int
+numbers_by_rank_cmp(const void *a, const void *b, void *arg)
+{
+	const int  *rank = (const int *) arg;
+	int			x = rank[*(const int *) a];
+	int			y = rank[*(const int *) b];
+
+	return (x > y) - (x < y);
+}
+
+/* a column's number of chunks, 0 when it has none */
+#define COLUMN_CELLS(col) ((col).nchunks * CELLS)
+
+/*
+ * The rows of rows out into the result, each row's products in code order
+ * (rank: each code number's place in that order; pids: room for a row's
+ * products)
+ */
+static void
+totals_put(TotalsScan *s, Rows *rows, bool is_group, const int *rank, int *pids, ReturnSetInfo *rsinfo,
+		   MemoryContext tmp)
+{
+	TradeTotals none;
+	int			r;
+
+	memset(&none, 0, sizeof(none));
+	none.exact = true;
+	qsort_arg(rows->row, rows->n, sizeof(TotalsRow *), rows_cmp, &s->codes);
+	for (r = 0; r < rows->n; r++)
+	{
+		TotalsRow  *row = rows->row[r];
+		int			last = Max(Max(COLUMN_CELLS(row->imports), COLUMN_CELLS(row->exports)), COLUMN_CELLS(row->inside));
+		int			n = 0;
+		int			pid;
+		int			k;
+
+		for (pid = 0; pid < last && pid < s->codes.n; pid++)
+		{
+			TradeTotals *i = column_peek(&row->imports, pid, sizeof(TradeTotals));
+			TradeTotals *e = column_peek(&row->exports, pid, sizeof(TradeTotals));
+			GroupCell  *g = column_peek(&row->inside, pid, sizeof(GroupCell));
+
+			if ((i != NULL && i->flows > 0) || (e != NULL && e->flows > 0) || (g != NULL && g->member_flows > 0))
+				pids[n++] = pid;
+		}
+		qsort_arg(pids, n, sizeof(int), numbers_by_rank_cmp, (void *) rank);
+		for (k = 0; k < n; k++)
+		{
+			Datum		values[13];
+			bool		nulls[13] = {false};
+			TradeTotals *i = column_peek(&row->imports, pids[k], sizeof(TradeTotals));
+			TradeTotals *e = column_peek(&row->exports, pids[k], sizeof(TradeTotals));
+			GroupCell  *g = column_peek(&row->inside, pids[k], sizeof(GroupCell));
+			MemoryContext old;
+
+			CHECK_FOR_INTERRUPTS();
+			if (k % 1024 == 0)
+				MemoryContextReset(tmp);
+			old = MemoryContextSwitchTo(tmp);
+			if (i == NULL)
+				i = &none;
+			if (e == NULL)
+				e = &none;
+			values[0] = PointerGetDatum(s->codes.text[row->code]);
+			values[1] = PointerGetDatum(s->codes.text[pids[k]]);
+			values[2] = Int32GetDatum(row->year);
+			values[3] = tt_int4(is_group ? (g != NULL ? g->member_flows : 0) : i->flows);
+			tt_sums(i, &values[4], &values[5]);
+			values[6] = tt_int4(i->partners);
+			nulls[7] = !i->has_top;
+			values[7] = nulls[7] ? (Datum) 0 : tt_top(i);
+			nulls[8] = !i->has_top;
+			values[8] = nulls[8] ? (Datum) 0 : PointerGetDatum(i->top_partner);
+			values[9] = tt_int4(e->flows);
+			tt_sums(e, &values[10], NULL);
+			/* a group's imports from its members; NULL for a country */
+			nulls[11] = !is_group;
+			if (is_group)
+				tt_sums(g != NULL ? &g->inside : &none, &values[11], NULL);
+			values[12] = BoolGetDatum(is_group);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			MemoryContextSwitchTo(old);
+		}
+	}
 }
 
 Datum
@@ -1259,23 +1565,21 @@ trade_totals_scan(PG_FUNCTION_ARGS)
 {
 	Oid			relid;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext cxt;
+	TotalsScan	s;
 	Relation	rel;
 	AttrNumber	a_year, a_exporter, a_importer, a_product, a_value, last;
-	totals_hash *groups;
-	Memberships ms;
-	totals_hash *grows = NULL;
-	partners_hash *pby = NULL;
 	MemoryContext rowcxt;
 	MemoryContext old;
 	TableScanDesc scan;
 	TupleTableSlot *slot;
 	Size		limit = get_hash_memory_limit();
 	uint64		rows = 0;
-	TotalsEntry *entry;
-	TotalsEntry **out[2];
-	uint64		nout[2];
-	uint64		r;
+	int			last_ex = -1, last_im = -1, last_product = -1;
+	TotalsRow  *rex = NULL;
+	TotalsRow  *rim = NULL;
+	int		   *order;
+	int		   *rank;
+	int			k;
 	AclResult	acl;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -1303,27 +1607,32 @@ trade_totals_scan(PG_FUNCTION_ARGS)
 	a_value = totals_column(rel, "value", NUMERICOID);
 	last = Max(Max(Max(a_year, a_exporter), Max(a_importer, a_product)), a_value);
 
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "trade_totals_scan", ALLOCSET_DEFAULT_SIZES);
-	groups = totals_create(cxt, 1024, NULL);
-	members_load(&ms, cxt, fcinfo);
-	if (ms.n > 0)
-	{
-		grows = totals_create(cxt, 1024, NULL);
-		pby = partners_create(cxt, 1024, NULL);
-	}
+	tt_init_pow10();
+	memset(&s, 0, sizeof(s));
+	s.cxt = AllocSetContextCreate(CurrentMemoryContext, "trade_totals_scan", ALLOCSET_DEFAULT_SIZES);
+	members_load(&s.ms, s.cxt, fcinfo);
+	codes_init(&s.codes, s.cxt);
+	rows_init(&s.countries, s.cxt);
+	rows_init(&s.groups, s.cxt);
+	s.group_code = MemoryContextAlloc(s.cxt, Max(s.ms.ngroups, 1) * sizeof(int));
+	for (k = 0; k < s.ms.ngroups; k++)
+		s.group_code[k] = code_number(&s.codes, VARDATA_ANY(s.ms.groups[k]), VARSIZE_ANY_EXHDR(s.ms.groups[k]), &s.ms);
+	if (s.ms.n > 0)
+		s.partners = partners_create(s.cxt, 1024, NULL);
 
 	/*
 	 * the flows' passing allocations (detoasted codes, numeric arithmetic),
-	 * freed every 1,024 flows; what the rows keep goes to cxt
+	 * freed every 1,024 flows; what the rows keep goes to s.cxt
 	 */
-	rowcxt = AllocSetContextCreate(cxt, "trade_totals_scan flows", ALLOCSET_DEFAULT_SIZES);
+	rowcxt = AllocSetContextCreate(s.cxt, "trade_totals_scan flows", ALLOCSET_DEFAULT_SIZES);
 	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
 	slot = table_slot_create(rel, NULL);
 	old = MemoryContextSwitchTo(rowcxt);
 	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
 	{
-		Datum		year, exporter, importer, product, value;
-		bool		value_null;
+		Datum		year, exporter, importer, product;
+		FlowValue	fv;
+		int			ex, im, pid;
 		bool		isnull;
 
 		CHECK_FOR_INTERRUPTS();
@@ -1342,31 +1651,31 @@ trade_totals_scan(PG_FUNCTION_ARGS)
 		product = slot_getattr(slot, a_product, &isnull);
 		if (isnull)
 			goto null_key;
-		value = slot_getattr(slot, a_value, &value_null);
-		exporter = PointerGetDatum(PG_DETOAST_DATUM_PACKED(exporter));
-		importer = PointerGetDatum(PG_DETOAST_DATUM_PACKED(importer));
-		product = PointerGetDatum(PG_DETOAST_DATUM_PACKED(product));
-		if (!value_null)
-			value = PointerGetDatum(PG_DETOAST_DATUM_PACKED(value));
+		fv.value = slot_getattr(slot, a_value, &fv.null);
+		fv.exact = false;
+		fv.v = 0;
+		fv.scale = fv.dscale = 0;
+		if (!fv.null)
+		{
+			fv.value = PointerGetDatum(PG_DETOAST_DATUM_PACKED(fv.value));
+			fv.exact = tt_decode(fv.value, &fv.v, &fv.scale, &fv.dscale);
+			if (!fv.exact)
+				fv.v = fv.scale = fv.dscale = 0;
+		}
+		ex = code_of(&s.codes, PointerGetDatum(PG_DETOAST_DATUM_PACKED(exporter)), &last_ex, &s.ms);
+		im = code_of(&s.codes, PointerGetDatum(PG_DETOAST_DATUM_PACKED(importer)), &last_im, &s.ms);
+		pid = code_of(&s.codes, PointerGetDatum(PG_DETOAST_DATUM_PACKED(product)), &last_product, &s.ms);
+		if (rim == NULL || rim->code != im || rim->year != DatumGetInt32(year))
+			rim = row_of(&s.countries, DatumGetInt32(year), im);
+		if (rex == NULL || rex->code != ex || rex->year != DatumGetInt32(year))
+			rex = row_of(&s.countries, DatumGetInt32(year), ex);
 
-		entry = totals_entry(groups, cxt, DatumGetInt32(year), importer, product);
-		if (entry->imports == NULL)
-			entry->imports = tt_new(cxt);
-		entry->imports->flows++;
-		if (!value_null)
-			tt_add(cxt, entry->imports, value, (text *) DatumGetPointer(exporter));
+		flow_add(s.cxt, column_cell(&rim->imports, pid, sizeof(TradeTotals), s.cxt), &fv, s.codes.text[ex]);
+		flow_add(s.cxt, column_cell(&rex->exports, pid, sizeof(TradeTotals), s.cxt), &fv, NULL);
+		if (s.ms.n > 0)
+			groups_add(&s, DatumGetInt32(year), ex, im, pid, &fv);
 
-		entry = totals_entry(groups, cxt, DatumGetInt32(year), exporter, product);
-		if (entry->exports == NULL)
-			entry->exports = tt_new(cxt);
-		entry->exports->flows++;
-		if (!value_null)
-			tt_add(cxt, entry->exports, value, NULL);
-
-		if (grows != NULL)
-			groups_add(&ms, grows, pby, cxt, DatumGetInt32(year), exporter, importer, product, value, value_null);
-
-		if (++rows % 4096 == 0 && MemoryContextMemAllocated(cxt, true) > limit)
+		if (++rows % 4096 == 0 && MemoryContextMemAllocated(s.cxt, true) > limit)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("the totals of %s need more than the hash memory limit", RelationGetRelationName(rel)),
@@ -1382,56 +1691,20 @@ null_key:
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
 
-	/* the rows, as trade_country_totals() and trade_group_totals() give them */
-	if (grows != NULL)
-		groups_fold(&ms, grows, pby, cxt);
-	/* the countries' rows, then the groups', each in key order */
-	out[0] = totals_sorted(groups, cxt, &nout[0]);
-	out[1] = grows != NULL ? totals_sorted(grows, cxt, &nout[1]) : NULL;
-	if (grows == NULL)
-		nout[1] = 0;
-	for (r = 0; r < nout[0] + nout[1]; r++)
-	{
-		Datum		values[13];
-		bool		nulls[13] = {false};
-		bool		is_group = (r >= nout[0]);
-		TradeTotals *i;
-		TradeTotals *e;
+	/* the groups' imports, as trade_group_totals() gives them */
+	if (s.partners != NULL)
+		groups_fold(&s);
 
-		CHECK_FOR_INTERRUPTS();
-		entry = is_group ? out[1][r - nout[0]] : out[0][r];
-		i = entry->imports;
-		e = entry->exports;
-		old = MemoryContextSwitchTo(cxt);
-
-		values[0] = PointerGetDatum(cstring_to_text_with_len(entry->key.country, entry->key.country_len));
-		values[1] = PointerGetDatum(cstring_to_text_with_len(entry->key.product, entry->key.product_len));
-		values[2] = Int32GetDatum(entry->key.year);
-		if (i == NULL)
-			i = tt_new(cxt);
-		if (e == NULL)
-			e = tt_new(cxt);
-		values[3] = tt_int4(is_group ? entry->member_flows : i->flows);
-		tt_sums(i, &values[4], &values[5]);
-		values[6] = tt_int4(i->partners);
-		nulls[7] = i->top == NULL;
-		values[7] = nulls[7] ? (Datum) 0 : NumericGetDatum(i->top);
-		nulls[8] = i->top_partner == NULL;
-		values[8] = nulls[8] ? (Datum) 0 : PointerGetDatum(i->top_partner);
-		values[9] = tt_int4(e->flows);
-		tt_sums(e, &values[10], NULL);
-		/* a group's imports from its members; NULL for a country */
-		nulls[11] = !is_group;
-		if (is_group)
-		{
-			if (entry->inside == NULL)
-				entry->inside = tt_new(cxt);
-			tt_sums(entry->inside, &values[11], NULL);
-		}
-		values[12] = BoolGetDatum(is_group);
-		MemoryContextSwitchTo(old);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	MemoryContextDelete(cxt);
+	/* every code's place in byte order; the countries' rows, then the groups' */
+	order = MemoryContextAllocHuge(s.cxt, (Size) Max(s.codes.n, 1) * sizeof(int));
+	rank = MemoryContextAllocHuge(s.cxt, (Size) Max(s.codes.n, 1) * sizeof(int));
+	for (k = 0; k < s.codes.n; k++)
+		order[k] = k;
+	qsort_arg(order, s.codes.n, sizeof(int), numbers_by_code_cmp, &s.codes);
+	for (k = 0; k < s.codes.n; k++)
+		rank[order[k]] = k;
+	totals_put(&s, &s.countries, false, rank, order, rsinfo, rowcxt);
+	totals_put(&s, &s.groups, true, rank, order, rsinfo, rowcxt);
+	MemoryContextDelete(s.cxt);
 	return (Datum) 0;
 }
