@@ -476,6 +476,41 @@ $$;
 COMMENT ON FUNCTION @extschema@.trade_country_totals(regclass, text[], text[], integer[]) IS
     'internal: trade_country_total''s rows computed from the flows of a table, for the given keys (NULL: every key)';
 
+-- trade_recompute(target, code, fresh, columns, keys): the rows of the
+-- (code, product, year) keys in target (trade_country_total or
+-- trade_country_group_total, or a shard of either; code names its code
+-- column), whose rows the caller has locked, from fresh, a query of their
+-- recomputed rows ($1, $2, $3: the keys' codes, products and years): a key
+-- without a fresh row loses its row, the others take the fresh values of
+-- columns.  One statement, which sees what the writers before committed.
+CREATE FUNCTION @extschema@.trade_recompute(target regclass, code name, fresh text, columns name[],
+                                            codes text[], products text[], years integer[])
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    EXECUTE pg_catalog.format($q$
+        WITH fresh AS MATERIALIZED (%3$s),
+        gone AS (
+            DELETE FROM %1$s t
+            USING ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) k (code, product, year)
+            WHERE t.%2$I OPERATOR(pg_catalog.=) k.code AND t.product OPERATOR(pg_catalog.=) k.product
+              AND t.year OPERATOR(pg_catalog.=) k.year
+              AND NOT EXISTS (SELECT FROM fresh f WHERE f.%2$I OPERATOR(pg_catalog.=) k.code
+                                AND f.product OPERATOR(pg_catalog.=) k.product AND f.year OPERATOR(pg_catalog.=) k.year)
+        )
+        UPDATE %1$s t
+        SET %4$s
+        FROM fresh f
+        WHERE t.%2$I OPERATOR(pg_catalog.=) f.%2$I AND t.product OPERATOR(pg_catalog.=) f.product
+          AND t.year OPERATOR(pg_catalog.=) f.year
+    $q$, target, code, fresh,
+         (SELECT pg_catalog.string_agg(pg_catalog.format('%I = f.%I', c, c), ', ') FROM pg_catalog.unnest(columns) c))
+    USING codes, products, years;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.trade_recompute(regclass, name, text, name[], text[], text[], integer[]) IS
+    'internal: recomputes the locked rows of the given (code, product, year) keys of a trade totals table (or shard) from a query of their fresh rows: deletes those without one, updates the others';
+
 -- refresh_trade(beside, keys): the keys' rows of trade_country_total, from the
 -- flows, and the rows of trade_country_group_total of the groups each key's
 -- country belongs to that year.  The keys' rows are locked in key order
@@ -528,23 +563,10 @@ BEGIN
     -- the early warning's values before (44_watch.sql), of keys now locked
     before := @extschema@.watch_before(beside, '{import_dependency.top_share,import_dependency.hhi,import_dependency.dependent}',
                                        countries, products, NULL, years);
-    EXECUTE pg_catalog.format($q$
-        WITH fresh AS MATERIALIZED (SELECT * FROM @extschema@.trade_country_totals(%2$L, $1, $2, $3)),
-        gone AS (
-            DELETE FROM %1$s t
-            USING ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) k (country, product, year)
-            WHERE t.country OPERATOR(pg_catalog.=) k.country AND t.product OPERATOR(pg_catalog.=) k.product
-              AND t.year OPERATOR(pg_catalog.=) k.year
-              AND NOT EXISTS (SELECT FROM fresh f WHERE f.country OPERATOR(pg_catalog.=) k.country
-                                AND f.product OPERATOR(pg_catalog.=) k.product AND f.year OPERATOR(pg_catalog.=) k.year)
-        )
-        UPDATE %1$s t
-        SET import_flows = f.import_flows, imports = f.imports, squares = f.squares, partners = f.partners,
-            top_value = f.top_value, top_partner = f.top_partner, export_flows = f.export_flows, exports = f.exports
-        FROM fresh f
-        WHERE t.country OPERATOR(pg_catalog.=) f.country AND t.product OPERATOR(pg_catalog.=) f.product
-          AND t.year OPERATOR(pg_catalog.=) f.year
-    $q$, tot, flows) USING countries, products, years;
+    PERFORM @extschema@.trade_recompute(tot, 'country',
+        pg_catalog.format('SELECT * FROM @extschema@.trade_country_totals(%L, $1, $2, $3)', flows),
+        '{import_flows,imports,squares,partners,top_value,top_partner,export_flows,exports}',
+        countries, products, years);
     PERFORM @extschema@.refresh_trade_groups(beside, g.groups, g.products, g.years);
     IF before.measures IS NOT NULL THEN
         PERFORM @extschema@.watch_after(before, countries, products, NULL, years);
@@ -1049,24 +1071,10 @@ BEGIN
             USING groups;
         RETURN;
     END IF;
-    EXECUTE pg_catalog.format($q$
-        WITH fresh AS MATERIALIZED (SELECT * FROM @extschema@.trade_group_totals(%2$L, %3$L, $1, $2, $3)),
-        gone AS (
-            DELETE FROM %1$s t
-            USING ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) k (group_code, product, year)
-            WHERE t.group_code OPERATOR(pg_catalog.=) k.group_code AND t.product OPERATOR(pg_catalog.=) k.product
-              AND t.year OPERATOR(pg_catalog.=) k.year
-              AND NOT EXISTS (SELECT FROM fresh f WHERE f.group_code OPERATOR(pg_catalog.=) k.group_code
-                                AND f.product OPERATOR(pg_catalog.=) k.product AND f.year OPERATOR(pg_catalog.=) k.year)
-        )
-        UPDATE %1$s t
-        SET import_flows = f.import_flows, imports = f.imports, squares = f.squares, partners = f.partners,
-            top_value = f.top_value, top_partner = f.top_partner, inside_imports = f.inside_imports,
-            export_flows = f.export_flows, exports = f.exports
-        FROM fresh f
-        WHERE t.group_code OPERATOR(pg_catalog.=) f.group_code AND t.product OPERATOR(pg_catalog.=) f.product
-          AND t.year OPERATOR(pg_catalog.=) f.year
-    $q$, tot, flows, cg) USING groups, products, years;
+    PERFORM @extschema@.trade_recompute(tot, 'group_code',
+        pg_catalog.format('SELECT * FROM @extschema@.trade_group_totals(%L, %L, $1, $2, $3)', flows, cg),
+        '{import_flows,imports,squares,partners,top_value,top_partner,inside_imports,export_flows,exports}',
+        groups, products, years);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.refresh_trade_groups(regclass, text[], text[], integer[]) IS

@@ -78,6 +78,10 @@ INSERT INTO fn_sample VALUES
      $$'supplychain.trade_flow'::regclass, 'supplychain.country_group'::regclass, ARRAY['EU']::text[], ARRAY['850760']::text[], ARRAY[2021]::integer[]$$),
     ('supplychain.refresh_trade_groups(regclass,text[],text[],integer[])',
      $$'supplychain.trade_flow'::regclass, ARRAY['EU']::text[], ARRAY['850760']::text[], ARRAY[2021]::integer[]$$),
+    -- a key's row of trade_country_total recomputed from a query of its
+    -- fresh rows (the totals of trade_flow; the same write as refresh_trade's)
+    ('supplychain.trade_recompute(regclass,name,text,name[],text[],text[],integer[])',
+     $$'supplychain.trade_country_total'::regclass, 'country'::name, 'SELECT * FROM supplychain.trade_country_totals(''supplychain.trade_flow'', $1, $2, $3)'::text, '{imports,exports}'::name[], ARRAY['US']::text[], ARRAY['850760']::text[], ARRAY[2021]::integer[]$$),
     -- the loader's scan with a membership (of a table that is not flows:
     -- fn_error)
     ('supplychain.trade_totals_scan(regclass,text[],text[],integer[],integer[])',
@@ -162,6 +166,7 @@ INSERT INTO fn_write VALUES
     ('supplychain.refresh_weights(regclass)', 'supplychain.stage_state'),
     ('supplychain.refresh_trade(regclass,text[],text[],integer[])', 'supplychain.trade_country_total'),
     ('supplychain.refresh_trade_groups(regclass,text[],text[],integer[])', 'supplychain.trade_country_group_total'),
+    ('supplychain.trade_recompute(regclass,name,text,name[],text[],text[],integer[])', 'supplychain.trade_country_total'),
     -- (these need to own trade_flow: its writers are refused too)
     ('supplychain.trade_flow_year(integer)', 'supplychain.trade_flow'),
     ('supplychain.load_trade_flows(integer,regclass)', 'supplychain.trade_flow');
