@@ -513,9 +513,24 @@ ORDER BY stage, item, supplier, as_of;
 SELECT load_trade_dependencies(2020, 'US') AS written_2020;
 SELECT supplier, share, as_of, note FROM dependency WHERE source = 'trade-flow' AND item = '850760'
 ORDER BY as_of, supplier;
--- again: the same 13 rows for 2021 (12 and TW's 0)
+-- again: the same 13 rows for 2021 (12 and TW's 0), already there: none
+-- is written
 CREATE TEMP TABLE first_run AS SELECT * FROM dependency WHERE source = 'trade-flow';
 SELECT load_trade_dependencies(2021, 'US') AS written_2021_again;
+SELECT count(*) AS differences FROM (
+    (SELECT * FROM first_run EXCEPT SELECT * FROM dependency WHERE source = 'trade-flow')
+    UNION ALL
+    (SELECT * FROM dependency WHERE source = 'trade-flow' EXCEPT SELECT * FROM first_run)) d;
+-- a revision of the year's flows: without JP's 100 of 850760, CN's and
+-- KR's rows are updated (.6666666666, .3333333333) and JP's goes (it has no
+-- row at an earlier date: no share 0); TW's 0 stays: 2 rows written
+DELETE FROM trade_flow WHERE year = 2021 AND exporter = 'JP' AND importer = 'US' AND product = '850760';
+SELECT load_trade_dependencies(2021, 'US') AS written_revised;
+SELECT supplier, share, note FROM dependency WHERE source = 'trade-flow' AND item = '850760' AND as_of = '2021-12-31'
+ORDER BY supplier;
+-- and back: CN and KR updated, JP inserted (3 rows), the first run's rows
+INSERT INTO trade_flow (year, exporter, importer, product, value) VALUES (2021, 'JP', 'US', '850760', 100);
+SELECT load_trade_dependencies(2021, 'US') AS written_restored;
 SELECT count(*) AS differences FROM (
     (SELECT * FROM first_run EXCEPT SELECT * FROM dependency WHERE source = 'trade-flow')
     UNION ALL

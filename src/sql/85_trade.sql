@@ -1530,11 +1530,12 @@ COMMENT ON FUNCTION @extschema@.load_trade_flows(integer, regclass) IS
 -- item's products (for a group: from non-members), as_of = the year's last
 -- day, source 'trade-flow'.  Shares are truncated to 10 decimals, so the
 -- shares of one item never sum above 1.  The function owns the rows citing
--- 'trade-flow': it deletes those of the year (and importer) before writing,
--- and never touches other rows.  A partner that supplied the item in
--- another loaded year and not in this one gets share 0 (step 2).  Returns
--- the number of rows written.  Writes nothing (and needs no privilege) when
--- there is nothing to delete or write.
+-- 'trade-flow': it replaces those of the year (and importer), writing only
+-- the rows that change, and never touches other rows.  A partner that
+-- supplied the item in another loaded year and not in this one gets share 0
+-- (step 1).  Returns the number of rows written (inserted or changed).
+-- Writes nothing (and needs no privilege) when there are neither flows nor
+-- own rows of the year.
 CREATE FUNCTION @extschema@.load_trade_dependencies(year integer, importer text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -1546,6 +1547,9 @@ DECLARE
     as_of date;
     only_importer text := '';
     found_rows boolean;
+    own_rows boolean;
+    want record;
+    n bigint;
     written bigint := 0;
 BEGIN
     IF for_year IS NULL OR for_year NOT BETWEEN 1800 AND 2999 THEN
@@ -1565,25 +1569,19 @@ BEGIN
     -- them and then both insert
     PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplychain.load_trade_dependencies'));
 
-    -- 1. this year's own rows go
+    -- 1. the rows the year should hold: the partners' shares, and shares 0
+    -- (the share rule is checked after each statement): at each own date of
+    -- an item, a supplier with an own row at an earlier date and none at
+    -- that date gets share 0, so that its earlier share does not count
+    -- there (the rule counts each supplier's latest row).  Every own date
+    -- then lists every supplier seen before it, whichever year is loaded
+    -- first, and replacing one year's rows never brings an older share back.
+    -- The year's own rows (of the importer) are being replaced: they count
+    -- neither as seen nor as taken.
     EXECUTE pg_catalog.format($q$
         SELECT EXISTS (SELECT FROM @extschema@.dependency d
                        WHERE d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.as_of OPERATOR(pg_catalog.=) $1 %s)
-    $q$, pg_catalog.format(only_importer, 'd.country')) INTO found_rows USING as_of, for_year, for_importer;
-    IF found_rows THEN
-        EXECUTE pg_catalog.format($q$
-            DELETE FROM @extschema@.dependency d
-            WHERE d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.as_of OPERATOR(pg_catalog.=) $1 %s
-        $q$, pg_catalog.format(only_importer, 'd.country')) USING as_of, for_year, for_importer;
-    END IF;
-
-    -- 2. the partners' shares of the year, and shares 0 in one statement
-    -- (the share rule is checked after each): at each own date of an item,
-    -- a supplier with an own row at an earlier date and none at that date
-    -- gets share 0, so that its earlier share does not count there (the
-    -- rule counts each supplier's latest row).  Every own date then lists
-    -- every supplier seen before it, whichever year is loaded first, and
-    -- deleting one year's rows (step 1) never brings an older share back.
+    $q$, pg_catalog.format(only_importer, 'd.country')) INTO own_rows USING as_of, for_year, for_importer;
     EXECUTE pg_catalog.format($q$
         SELECT EXISTS (SELECT FROM @extschema@.import_partner p
                        JOIN @extschema@.product_stage ps ON ps.product OPERATOR(pg_catalog.=) p.product
@@ -1610,14 +1608,15 @@ BEGIN
                             GROUP BY p.importer, ps.stage, ps.item, p.partner) v) s
             ), own AS (
                 -- each item's own rows through its index range (OFFSET 0:
-                -- a probe per item, never a scan of dependency)
+                -- a probe per item, never a scan of dependency), but the
+                -- year's
                 SELECT d.stage, d.country, d.item, d.supplier, d.as_of
                 FROM (SELECT DISTINCT n.stage, n.country, n.item FROM new n) k
                 CROSS JOIN LATERAL (
                     SELECT d.stage, d.country, d.item, d.supplier, d.as_of FROM @extschema@.dependency d
                     WHERE d.country OPERATOR(pg_catalog.=) k.country AND d.stage OPERATOR(pg_catalog.=) k.stage
                       AND d.kind OPERATOR(pg_catalog.=) 'supply' AND d.item OPERATOR(pg_catalog.=) k.item
-                      AND d.source OPERATOR(pg_catalog.=) 'trade-flow'
+                      AND d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.as_of OPERATOR(pg_catalog.<>) $1
                     OFFSET 0) d
                 UNION ALL
                 SELECT n.stage, n.country, n.item, n.supplier, $1 FROM new n
@@ -1633,17 +1632,70 @@ BEGIN
                   AND NOT EXISTS (SELECT FROM @extschema@.dependency h
                                   WHERE h.stage OPERATOR(pg_catalog.=) t.stage AND h.country OPERATOR(pg_catalog.=) t.country
                                     AND h.kind OPERATOR(pg_catalog.=) 'supply' AND h.item OPERATOR(pg_catalog.=) t.item
-                                    AND h.supplier OPERATOR(pg_catalog.=) o.supplier AND h.as_of OPERATOR(pg_catalog.=) t.as_of)
+                                    AND h.supplier OPERATOR(pg_catalog.=) o.supplier AND h.as_of OPERATOR(pg_catalog.=) t.as_of
+                                    AND NOT (h.source OPERATOR(pg_catalog.=) 'trade-flow' AND h.as_of OPERATOR(pg_catalog.=) $1))
             )
-            INSERT INTO @extschema@.dependency (stage, country, supplier, kind, item, share, as_of, note, source)
-            SELECT n.stage, n.country, n.supplier, 'supply', n.item, n.share, $1, n.note, 'trade-flow' FROM new n
-            UNION ALL
-            SELECT z.stage, z.country, z.supplier, 'supply', z.item, 0, z.as_of,
-                   pg_catalog.format('trade_flow %%s: no imports from %%s', pg_catalog.date_part('year', z.as_of), z.supplier),
-                   'trade-flow'
-            FROM zero z
-        $q$, pg_catalog.format(only_importer, 'p.importer')) USING as_of, for_year, for_importer;
-        GET DIAGNOSTICS written = ROW_COUNT;
+            SELECT pg_catalog.array_agg(w.stage) AS stages, pg_catalog.array_agg(w.country) AS countries,
+                   pg_catalog.array_agg(w.supplier) AS suppliers, pg_catalog.array_agg(w.item) AS items,
+                   pg_catalog.array_agg(w.share) AS shares, pg_catalog.array_agg(w.as_of) AS as_ofs,
+                   pg_catalog.array_agg(w.note) AS notes
+            FROM (SELECT n.stage, n.country, n.supplier, n.item, n.share, $1 AS as_of, n.note FROM new n
+                  UNION ALL
+                  SELECT z.stage, z.country, z.supplier, z.item, 0, z.as_of,
+                         pg_catalog.format('trade_flow %%s: no imports from %%s', pg_catalog.date_part('year', z.as_of), z.supplier)
+                  FROM zero z) w
+        $q$, pg_catalog.format(only_importer, 'p.importer'))
+        INTO want USING as_of, for_year, for_importer;
+    ELSE
+        SELECT NULL::text[] AS stages, NULL::text[] AS countries, NULL::text[] AS suppliers, NULL::text[] AS items,
+               NULL::numeric[] AS shares, NULL::date[] AS as_ofs, NULL::text[] AS notes
+          INTO want;
+    END IF;
+
+    -- 2. the year's own rows that the flows no longer give go, those whose
+    -- share or note changed are updated, and the others are inserted, in
+    -- that order (after each step every sum the share rule checks is at
+    -- most what it is at the end); rows as they should be are not written
+    IF own_rows THEN
+        EXECUTE pg_catalog.format($q$
+            DELETE FROM @extschema@.dependency d
+            WHERE d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.as_of OPERATOR(pg_catalog.=) $1 %s
+              -- (NOT IN: one hash of the rows wanted, no NULLs in either)
+              AND (d.kind, d.stage, d.country, d.supplier, d.item) NOT IN (
+                  SELECT 'supply', w.stage, w.country, w.supplier, w.item
+                  FROM ROWS FROM (pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6),
+                                  pg_catalog.unnest($7), pg_catalog.unnest($8)) w (stage, country, supplier, item, as_of)
+                  WHERE w.as_of OPERATOR(pg_catalog.=) $1)
+        $q$, pg_catalog.format(only_importer, 'd.country'))
+        USING as_of, for_year, for_importer, want.stages, want.countries, want.suppliers, want.items, want.as_ofs;
+        IF want.stages IS NOT NULL THEN
+            UPDATE @extschema@.dependency d SET share = w.share, note = w.note
+            FROM ROWS FROM (pg_catalog.unnest(want.stages), pg_catalog.unnest(want.countries), pg_catalog.unnest(want.suppliers),
+                            pg_catalog.unnest(want.items), pg_catalog.unnest(want.shares), pg_catalog.unnest(want.as_ofs),
+                            pg_catalog.unnest(want.notes)) w (stage, country, supplier, item, share, as_of, note)
+            WHERE d.country OPERATOR(pg_catalog.=) w.country AND d.stage OPERATOR(pg_catalog.=) w.stage
+              AND d.kind OPERATOR(pg_catalog.=) 'supply' AND d.item OPERATOR(pg_catalog.=) w.item
+              AND d.supplier OPERATOR(pg_catalog.=) w.supplier AND d.as_of OPERATOR(pg_catalog.=) w.as_of
+              AND d.source OPERATOR(pg_catalog.=) 'trade-flow'
+              AND (d.share, d.note) IS DISTINCT FROM (w.share, w.note);
+            GET DIAGNOSTICS n = ROW_COUNT;
+            written := written + n;
+        END IF;
+    END IF;
+    IF want.stages IS NOT NULL THEN
+        INSERT INTO @extschema@.dependency (stage, country, supplier, kind, item, share, as_of, note, source)
+        SELECT w.stage, w.country, w.supplier, 'supply', w.item, w.share, w.as_of, w.note, 'trade-flow'
+        FROM ROWS FROM (pg_catalog.unnest(want.stages), pg_catalog.unnest(want.countries), pg_catalog.unnest(want.suppliers),
+                        pg_catalog.unnest(want.items), pg_catalog.unnest(want.shares), pg_catalog.unnest(want.as_ofs),
+                        pg_catalog.unnest(want.notes)) w (stage, country, supplier, item, share, as_of, note)
+        WHERE NOT (own_rows AND EXISTS (
+                  SELECT FROM @extschema@.dependency d
+                  WHERE d.country OPERATOR(pg_catalog.=) w.country AND d.stage OPERATOR(pg_catalog.=) w.stage
+                    AND d.kind OPERATOR(pg_catalog.=) 'supply' AND d.item OPERATOR(pg_catalog.=) w.item
+                    AND d.supplier OPERATOR(pg_catalog.=) w.supplier AND d.as_of OPERATOR(pg_catalog.=) w.as_of
+                    AND d.source OPERATOR(pg_catalog.=) 'trade-flow'));
+        GET DIAGNOSTICS n = ROW_COUNT;
+        written := written + n;
     END IF;
     RETURN written;
 END
