@@ -398,7 +398,8 @@ COMMENT ON COLUMN @extschema@.trade_country_total.exports IS 'the sum of their v
 
 -- trade_totals_scan(flows, memberships): every key's totals from a table of
 -- flows, in one pass over it in C (src/trade_totals.c), each flow to its
--- importer's and its exporter's row through a hash table; with memberships
+-- importer's and its exporter's row (each code numbered once, a country's
+-- totals in columns indexed by the product's number); with memberships
 -- (the parallel arrays groups, members, first_years and last_years, NULL:
 -- still a member), in the same pass every (group, product, year)'s row of
 -- trade_country_group_total, with is_group (a country's row has
