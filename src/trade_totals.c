@@ -388,14 +388,22 @@ tt_cmp_top(TradeTotals *state, Datum value, bool value_exact, int128 v, int scal
 	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, value, tt_top(state)));
 }
 
+/* a new state: nothing summed yet */
+static void
+tt_init(TradeTotals *state)
+{
+	memset(state, 0, sizeof(*state));
+	state->exact = true;
+}
+
 /* a group's state, in cxt */
 static TradeTotals *
 tt_new(MemoryContext cxt)
 {
-	TradeTotals *state = (TradeTotals *) MemoryContextAllocZero(cxt, sizeof(TradeTotals));
+	TradeTotals *state = (TradeTotals *) MemoryContextAlloc(cxt, sizeof(TradeTotals));
 
 	tt_init_pow10();
-	state->exact = true;
+	tt_init(state);
 	return state;
 }
 
@@ -1198,7 +1206,7 @@ column_cell(Column *col, int pid, Size size, MemoryContext cxt)
 
 		chunk = col->chunk[k] = MemoryContextAllocZero(cxt, CELLS * size);
 		for (i = 0; i < CELLS; i++)
-			((TradeTotals *) (chunk + i * size))->exact = true;
+			tt_init((TradeTotals *) (chunk + i * size));
 	}
 	return chunk + (pid % CELLS) * size;
 }
@@ -1379,8 +1387,7 @@ groups_add(TotalsScan *s, int32 year, int ex, int im, int pid, const FlowValue *
 			p = partners_insert(s->partners, key, &found);
 			if (!found)
 			{
-				memset(&p->sum, 0, sizeof(p->sum));
-				p->sum.exact = true;
+				tt_init(&p->sum);
 			}
 			flow_add(s->cxt, &p->sum, fv, NULL);
 		}
@@ -1499,8 +1506,7 @@ totals_put(TotalsScan *s, Rows *rows, bool is_group, const int *rank, int *pids,
 	TradeTotals none;
 	int			r;
 
-	memset(&none, 0, sizeof(none));
-	none.exact = true;
+	tt_init(&none);
 	qsort_arg(rows->row, rows->n, sizeof(TotalsRow *), rows_cmp, &s->codes);
 	for (r = 0; r < rows->n; r++)
 	{

@@ -1547,7 +1547,6 @@ DECLARE
     for_importer constant text := $2;
     as_of date;
     only_importer text := '';
-    found_rows boolean;
     own_rows boolean;
     want record;
     n bigint;
@@ -1583,75 +1582,64 @@ BEGIN
         SELECT EXISTS (SELECT FROM @extschema@.dependency d
                        WHERE d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.as_of OPERATOR(pg_catalog.=) $1 %s)
     $q$, pg_catalog.format(only_importer, 'd.country')) INTO own_rows USING as_of, for_year, for_importer;
+    -- (no flows: no rows, the arrays NULL)
     EXECUTE pg_catalog.format($q$
-        SELECT EXISTS (SELECT FROM @extschema@.import_partner p
-                       JOIN @extschema@.product_stage ps ON ps.product OPERATOR(pg_catalog.=) p.product
-                       WHERE p.year OPERATOR(pg_catalog.=) $2 AND NOT p.inside
-                         AND p.value OPERATOR(pg_catalog.>) 0 %s)
-    $q$, pg_catalog.format(only_importer, 'p.importer')) INTO found_rows USING as_of, for_year, for_importer;
-    IF found_rows THEN
-        EXECUTE pg_catalog.format($q$
-            WITH new AS (
-                -- (the codes in dependency's collation: its index serves the probes below)
-                SELECT s.stage, s.importer COLLATE pg_catalog."default" AS country,
-                       s.partner COLLATE pg_catalog."default" AS supplier, s.item,
-                       pg_catalog.trim_scale(pg_catalog.div(s.value OPERATOR(pg_catalog.*) 10000000000::numeric, s.total)
-                                             OPERATOR(pg_catalog./) 10000000000::numeric) AS share,
-                       pg_catalog.format('trade_flow %%s: %%s of %%s imported by %%s (products %%s)',
-                                         $2, s.value, s.total, s.importer, s.products) AS note
-                FROM (SELECT v.*, pg_catalog.sum(v.value) OVER (PARTITION BY v.importer, v.stage, v.item) AS total
-                      FROM (SELECT p.importer, ps.stage, ps.item, p.partner, pg_catalog.sum(p.value) AS value,
-                                   pg_catalog.string_agg(DISTINCT p.product, ' ' ORDER BY p.product) AS products
-                            FROM @extschema@.import_partner p
-                            JOIN @extschema@.product_stage ps ON ps.product OPERATOR(pg_catalog.=) p.product
-                            WHERE p.year OPERATOR(pg_catalog.=) $2 AND NOT p.inside
-                              AND p.value OPERATOR(pg_catalog.>) 0 %1$s
-                            GROUP BY p.importer, ps.stage, ps.item, p.partner) v) s
-            ), own AS (
-                -- each item's own rows through its index range (OFFSET 0:
-                -- a probe per item, never a scan of dependency), but the
-                -- year's
-                SELECT d.stage, d.country, d.item, d.supplier, d.as_of
-                FROM (SELECT DISTINCT n.stage, n.country, n.item FROM new n) k
-                CROSS JOIN LATERAL (
-                    SELECT d.stage, d.country, d.item, d.supplier, d.as_of FROM @extschema@.dependency d
-                    WHERE d.country OPERATOR(pg_catalog.=) k.country AND d.stage OPERATOR(pg_catalog.=) k.stage
-                      AND d.kind OPERATOR(pg_catalog.=) 'supply' AND d.item OPERATOR(pg_catalog.=) k.item
-                      AND d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.as_of OPERATOR(pg_catalog.<>) $1
-                    OFFSET 0) d
-                UNION ALL
-                SELECT n.stage, n.country, n.item, n.supplier, $1 FROM new n
-            ), zero AS (
-                SELECT DISTINCT t.stage, t.country, t.item, o.supplier, t.as_of
-                FROM (SELECT DISTINCT o.stage, o.country, o.item, o.as_of FROM own o) t
-                JOIN own o ON o.stage OPERATOR(pg_catalog.=) t.stage AND o.country OPERATOR(pg_catalog.=) t.country
-                          AND o.item OPERATOR(pg_catalog.=) t.item AND o.as_of OPERATOR(pg_catalog.<) t.as_of
-                WHERE NOT EXISTS (SELECT FROM own x
-                                  WHERE x.stage OPERATOR(pg_catalog.=) t.stage AND x.country OPERATOR(pg_catalog.=) t.country
-                                    AND x.item OPERATOR(pg_catalog.=) t.item AND x.supplier OPERATOR(pg_catalog.=) o.supplier
-                                    AND x.as_of OPERATOR(pg_catalog.=) t.as_of)
-                  AND NOT EXISTS (SELECT FROM @extschema@.dependency h
-                                  WHERE h.stage OPERATOR(pg_catalog.=) t.stage AND h.country OPERATOR(pg_catalog.=) t.country
-                                    AND h.kind OPERATOR(pg_catalog.=) 'supply' AND h.item OPERATOR(pg_catalog.=) t.item
-                                    AND h.supplier OPERATOR(pg_catalog.=) o.supplier AND h.as_of OPERATOR(pg_catalog.=) t.as_of
-                                    AND NOT (h.source OPERATOR(pg_catalog.=) 'trade-flow' AND h.as_of OPERATOR(pg_catalog.=) $1))
-            )
-            SELECT pg_catalog.array_agg(w.stage) AS stages, pg_catalog.array_agg(w.country) AS countries,
-                   pg_catalog.array_agg(w.supplier) AS suppliers, pg_catalog.array_agg(w.item) AS items,
-                   pg_catalog.array_agg(w.share) AS shares, pg_catalog.array_agg(w.as_of) AS as_ofs,
-                   pg_catalog.array_agg(w.note) AS notes
-            FROM (SELECT n.stage, n.country, n.supplier, n.item, n.share, $1 AS as_of, n.note FROM new n
-                  UNION ALL
-                  SELECT z.stage, z.country, z.supplier, z.item, 0, z.as_of,
-                         pg_catalog.format('trade_flow %%s: no imports from %%s', pg_catalog.date_part('year', z.as_of), z.supplier)
-                  FROM zero z) w
-        $q$, pg_catalog.format(only_importer, 'p.importer'))
-        INTO want USING as_of, for_year, for_importer;
-    ELSE
-        SELECT NULL::text[] AS stages, NULL::text[] AS countries, NULL::text[] AS suppliers, NULL::text[] AS items,
-               NULL::numeric[] AS shares, NULL::date[] AS as_ofs, NULL::text[] AS notes
-          INTO want;
-    END IF;
+        WITH new AS (
+            -- (the codes in dependency's collation: its index serves the probes below)
+            SELECT s.stage, s.importer COLLATE pg_catalog."default" AS country,
+                   s.partner COLLATE pg_catalog."default" AS supplier, s.item,
+                   pg_catalog.trim_scale(pg_catalog.div(s.value OPERATOR(pg_catalog.*) 10000000000::numeric, s.total)
+                                         OPERATOR(pg_catalog./) 10000000000::numeric) AS share,
+                   pg_catalog.format('trade_flow %%s: %%s of %%s imported by %%s (products %%s)',
+                                     $2, s.value, s.total, s.importer, s.products) AS note
+            FROM (SELECT v.*, pg_catalog.sum(v.value) OVER (PARTITION BY v.importer, v.stage, v.item) AS total
+                  FROM (SELECT p.importer, ps.stage, ps.item, p.partner, pg_catalog.sum(p.value) AS value,
+                               pg_catalog.string_agg(DISTINCT p.product, ' ' ORDER BY p.product) AS products
+                        FROM @extschema@.import_partner p
+                        JOIN @extschema@.product_stage ps ON ps.product OPERATOR(pg_catalog.=) p.product
+                        WHERE p.year OPERATOR(pg_catalog.=) $2 AND NOT p.inside
+                          AND p.value OPERATOR(pg_catalog.>) 0 %1$s
+                        GROUP BY p.importer, ps.stage, ps.item, p.partner) v) s
+        ), own AS (
+            -- each item's own rows through its index range (OFFSET 0:
+            -- a probe per item, never a scan of dependency), but the
+            -- year's
+            SELECT d.stage, d.country, d.item, d.supplier, d.as_of
+            FROM (SELECT DISTINCT n.stage, n.country, n.item FROM new n) k
+            CROSS JOIN LATERAL (
+                SELECT d.stage, d.country, d.item, d.supplier, d.as_of FROM @extschema@.dependency d
+                WHERE d.country OPERATOR(pg_catalog.=) k.country AND d.stage OPERATOR(pg_catalog.=) k.stage
+                  AND d.kind OPERATOR(pg_catalog.=) 'supply' AND d.item OPERATOR(pg_catalog.=) k.item
+                  AND d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.as_of OPERATOR(pg_catalog.<>) $1
+                OFFSET 0) d
+            UNION ALL
+            SELECT n.stage, n.country, n.item, n.supplier, $1 FROM new n
+        ), zero AS (
+            SELECT DISTINCT t.stage, t.country, t.item, o.supplier, t.as_of
+            FROM (SELECT DISTINCT o.stage, o.country, o.item, o.as_of FROM own o) t
+            JOIN own o ON o.stage OPERATOR(pg_catalog.=) t.stage AND o.country OPERATOR(pg_catalog.=) t.country
+                      AND o.item OPERATOR(pg_catalog.=) t.item AND o.as_of OPERATOR(pg_catalog.<) t.as_of
+            WHERE NOT EXISTS (SELECT FROM own x
+                              WHERE x.stage OPERATOR(pg_catalog.=) t.stage AND x.country OPERATOR(pg_catalog.=) t.country
+                                AND x.item OPERATOR(pg_catalog.=) t.item AND x.supplier OPERATOR(pg_catalog.=) o.supplier
+                                AND x.as_of OPERATOR(pg_catalog.=) t.as_of)
+              AND NOT EXISTS (SELECT FROM @extschema@.dependency h
+                              WHERE h.stage OPERATOR(pg_catalog.=) t.stage AND h.country OPERATOR(pg_catalog.=) t.country
+                                AND h.kind OPERATOR(pg_catalog.=) 'supply' AND h.item OPERATOR(pg_catalog.=) t.item
+                                AND h.supplier OPERATOR(pg_catalog.=) o.supplier AND h.as_of OPERATOR(pg_catalog.=) t.as_of
+                                AND NOT (h.source OPERATOR(pg_catalog.=) 'trade-flow' AND h.as_of OPERATOR(pg_catalog.=) $1))
+        )
+        SELECT pg_catalog.array_agg(w.stage) AS stages, pg_catalog.array_agg(w.country) AS countries,
+               pg_catalog.array_agg(w.supplier) AS suppliers, pg_catalog.array_agg(w.item) AS items,
+               pg_catalog.array_agg(w.share) AS shares, pg_catalog.array_agg(w.as_of) AS as_ofs,
+               pg_catalog.array_agg(w.note) AS notes
+        FROM (SELECT n.stage, n.country, n.supplier, n.item, n.share, $1 AS as_of, n.note FROM new n
+              UNION ALL
+              SELECT z.stage, z.country, z.supplier, z.item, 0, z.as_of,
+                     pg_catalog.format('trade_flow %%s: no imports from %%s', pg_catalog.date_part('year', z.as_of), z.supplier)
+              FROM zero z) w
+    $q$, pg_catalog.format(only_importer, 'p.importer'))
+    INTO want USING as_of, for_year, for_importer;
 
     -- 2. the year's own rows that the flows no longer give go, those whose
     -- share or note changed are updated, and the others are inserted, in
@@ -1672,8 +1660,9 @@ BEGIN
         IF want.stages IS NOT NULL THEN
             UPDATE @extschema@.dependency d SET share = w.share, note = w.note
             FROM ROWS FROM (pg_catalog.unnest(want.stages), pg_catalog.unnest(want.countries), pg_catalog.unnest(want.suppliers),
-                            pg_catalog.unnest(want.items), pg_catalog.unnest(want.shares), pg_catalog.unnest(want.as_ofs),
-                            pg_catalog.unnest(want.notes)) w (stage, country, supplier, item, share, as_of, note)
+                 pg_catalog.unnest(want.items), pg_catalog.unnest(want.shares), pg_catalog.unnest(want.as_ofs),
+                 pg_catalog.unnest(want.notes))
+                 w (stage, country, supplier, item, share, as_of, note)
             WHERE d.country OPERATOR(pg_catalog.=) w.country AND d.stage OPERATOR(pg_catalog.=) w.stage
               AND d.kind OPERATOR(pg_catalog.=) 'supply' AND d.item OPERATOR(pg_catalog.=) w.item
               AND d.supplier OPERATOR(pg_catalog.=) w.supplier AND d.as_of OPERATOR(pg_catalog.=) w.as_of
@@ -1687,8 +1676,9 @@ BEGIN
         INSERT INTO @extschema@.dependency (stage, country, supplier, kind, item, share, as_of, note, source)
         SELECT w.stage, w.country, w.supplier, 'supply', w.item, w.share, w.as_of, w.note, 'trade-flow'
         FROM ROWS FROM (pg_catalog.unnest(want.stages), pg_catalog.unnest(want.countries), pg_catalog.unnest(want.suppliers),
-                        pg_catalog.unnest(want.items), pg_catalog.unnest(want.shares), pg_catalog.unnest(want.as_ofs),
-                        pg_catalog.unnest(want.notes)) w (stage, country, supplier, item, share, as_of, note)
+                 pg_catalog.unnest(want.items), pg_catalog.unnest(want.shares), pg_catalog.unnest(want.as_ofs),
+                 pg_catalog.unnest(want.notes))
+             w (stage, country, supplier, item, share, as_of, note)
         WHERE NOT (own_rows AND EXISTS (
                   SELECT FROM @extschema@.dependency d
                   WHERE d.country OPERATOR(pg_catalog.=) w.country AND d.stage OPERATOR(pg_catalog.=) w.stage
