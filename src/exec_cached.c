@@ -93,13 +93,39 @@ exec_cached_lookup(const char *query)
 	return e;
 }
 
+/*
+ * sc_exec_cached_plan: the kept generic plan of a statement with four text[]
+ * parameters ($1..$4, any of them unused), prepared on first use.  The
+ * caller is connected to SPI.
+ */
+SPIPlanPtr
+sc_exec_cached_plan(const char *query)
+{
+	ExecCachedEntry *entry = exec_cached_lookup(query);
+
+	if (entry->plan == NULL)
+	{
+		Oid			argtypes[EXEC_CACHED_ARGS] = {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+		SPIPlanPtr	plan;
+
+		plan = SPI_prepare_cursor(query, EXEC_CACHED_ARGS, argtypes, CURSOR_OPT_GENERIC_PLAN);
+		if (plan == NULL)
+			elog(ERROR, "exec_cached: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "exec_cached: SPI_keepplan failed");
+		/* the text last: an error above leaves the entry free */
+		entry->query = MemoryContextStrdup(TopMemoryContext, query);
+		entry->plan = plan;
+	}
+	return entry->plan;
+}
+
 PG_FUNCTION_INFO_V1(sc_exec_cached);
 
 Datum
 sc_exec_cached(PG_FUNCTION_ARGS)
 {
 	char	   *query;
-	ExecCachedEntry *entry;
 	Datum		values[EXEC_CACHED_ARGS];
 	char		nulls[EXEC_CACHED_ARGS];
 	Datum		result[EXEC_CACHED_COLS];
@@ -143,23 +169,7 @@ sc_exec_cached(PG_FUNCTION_ARGS)
 		goto done;
 	}
 
-	entry = exec_cached_lookup(query);
-	if (entry->plan == NULL)
-	{
-		Oid			argtypes[EXEC_CACHED_ARGS] = {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
-		SPIPlanPtr	plan;
-
-		plan = SPI_prepare_cursor(query, EXEC_CACHED_ARGS, argtypes, CURSOR_OPT_GENERIC_PLAN);
-		if (plan == NULL)
-			elog(ERROR, "exec_cached: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "exec_cached: SPI_keepplan failed");
-		/* the text last: an error above leaves the entry free */
-		entry->query = MemoryContextStrdup(TopMemoryContext, query);
-		entry->plan = plan;
-	}
-
-	rc = SPI_execute_plan(entry->plan, values, nulls, false, 1);
+	rc = SPI_execute_plan(sc_exec_cached_plan(query), values, nulls, false, 1);
 done:
 	if (rc < 0)
 		elog(ERROR, "exec_cached: SPI_execute_plan failed: %s", SPI_result_code_string(rc));

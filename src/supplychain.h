@@ -80,4 +80,9 @@ extern Datum hhi_numeric_accum(PG_FUNCTION_ARGS);
 /* top_partner.c: is the partner a before the partner b, byte by byte? */
 extern bool sc_partner_before(text *a, text *b);
 
+/* exec_cached.c: the kept generic plan of a statement with four text[]
+ * parameters (an SPIPlanPtr; the caller is connected to SPI) */
+struct _SPI_plan;
+extern struct _SPI_plan *sc_exec_cached_plan(const char *query);
+
 #endif							/* SUPPLYCHAIN_H */
