@@ -54,6 +54,25 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE SUPPORT @extschema@.key_rows_support;
 COMMENT ON FUNCTION @extschema@.key_rows(text[], text[], text[], text[]) IS
     'internal: the rows of up to four parallel arrays (the triggers'' keys), with a row estimate for the planner';
 
+-- share_rule(supplier, as_of, share): over one key's rows, its total at the
+-- latest date, its HHI (each supplier's latest known share, suppliers in
+-- descending order), and the first date whose running total is above 1,
+-- with that total (src/share_rule.c)
+CREATE TYPE @extschema@.share_sums AS (total numeric, hhi double precision, bad_as_of date, bad_total numeric);
+COMMENT ON TYPE @extschema@.share_sums IS
+    'internal: what share_rule() gives of one dependency key: its total, its HHI, and the first date above 1 with its total';
+CREATE FUNCTION @extschema@.share_rule_accum(internal, text, date, numeric) RETURNS internal
+AS 'MODULE_PATHNAME', 'share_rule_accum' LANGUAGE C IMMUTABLE;
+COMMENT ON FUNCTION @extschema@.share_rule_accum(internal, text, date, numeric) IS 'share_rule() transition';
+CREATE FUNCTION @extschema@.share_rule_final(internal) RETURNS @extschema@.share_sums
+AS 'MODULE_PATHNAME', 'share_rule_final' LANGUAGE C IMMUTABLE;
+COMMENT ON FUNCTION @extschema@.share_rule_final(internal) IS 'share_rule() final';
+CREATE AGGREGATE @extschema@.share_rule(text, date, numeric) (
+    SFUNC = @extschema@.share_rule_accum, STYPE = internal, FINALFUNC = @extschema@.share_rule_final
+);
+COMMENT ON AGGREGATE @extschema@.share_rule(text, date, numeric) IS
+    'internal: the share rule over one dependency key''s rows (supplier, as_of, share): its total, HHI and first date above 1';
+
 CREATE FUNCTION @extschema@.dependency_share_check() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -109,39 +128,28 @@ BEGIN
     -- latest date's total is written to share_total with the key's HHI,
     -- summed over each supplier's latest row, suppliers in descending order:
     -- the order the maintained state sums them in (42_state.sql), so that a
-    -- float sum comes out the same to the last digit.  Each key's rows are
-    -- read through its index range (the lateral subquery, kept from being
-    -- flattened into a join by OFFSET 0), so that a statement costs its
-    -- keys' rows, never a scan and a sort of the whole table.
+    -- float sum comes out the same to the last digit.  share_rule() does it
+    -- per key in one pass over the key's rows (src/share_rule.c).  Each
+    -- key's rows are read through its index range (the lateral subquery,
+    -- kept from being flattened into a join by OFFSET 0), so that a
+    -- statement costs its keys' rows, never a scan and a sort of the whole
+    -- table.
     SELECT r1 INTO bad FROM @extschema@.exec_cached(pg_catalog.format($q$
-        WITH k AS (
-            SELECT * FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
-        ), r AS MATERIALIZED (
-            SELECT k.stage, k.country, k.kind, k.item, d.supplier, d.share, d.as_of,
-                   COALESCE(d.share, 0) - COALESCE(lag(d.share) OVER w, 0) AS delta,
-                   lead(d.as_of) OVER w IS NULL AS latest
-            FROM k CROSS JOIN LATERAL (
+        WITH s AS MATERIALIZED (
+            SELECT k.stage, k.country, k.kind, k.item, @extschema@.share_rule(d.supplier, d.as_of, d.share) AS s
+            FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
+            CROSS JOIN LATERAL (
                 SELECT d.supplier, d.share, d.as_of FROM %2$s d
                 WHERE d.country = k.country AND d.stage = k.stage AND d.kind = k.kind AND d.item = k.item
                 OFFSET 0) d
-            WINDOW w AS (PARTITION BY k.stage, k.country, k.kind, k.item, d.supplier ORDER BY d.as_of)
-        ), running AS MATERIALIZED (
-            SELECT stage, country, kind, item, as_of,
-                   sum(delta) OVER (PARTITION BY stage, country, kind, item ORDER BY as_of) AS total,
-                   row_number() OVER (PARTITION BY stage, country, kind, item ORDER BY as_of DESC) AS latest
-            FROM (SELECT stage, country, kind, item, as_of, sum(delta) AS delta
-                  FROM r GROUP BY stage, country, kind, item, as_of) per_date
+            GROUP BY k.stage, k.country, k.kind, k.item
         ), updated AS (
-            UPDATE %1$s t SET total = x.total, hhi = h.hhi
-            FROM running x
-            JOIN (SELECT stage, country, kind, item, @extschema@.hhi(share ORDER BY supplier DESC) AS hhi
-                  FROM r WHERE latest GROUP BY stage, country, kind, item) h
-              USING (stage, country, kind, item)
-            WHERE x.latest = 1
-              AND (t.stage, t.country, t.kind, t.item) = (x.stage, x.country, x.kind, x.item)
+            UPDATE %1$s t SET total = (x.s).total, hhi = (x.s).hhi
+            FROM s x
+            WHERE (t.stage, t.country, t.kind, t.item) = (x.stage, x.country, x.kind, x.item)
         )
-        SELECT ARRAY[stage, country, kind, item, as_of::text, total::text] FROM running
-        WHERE total > 1 ORDER BY stage, country, kind, item, as_of LIMIT 1
+        SELECT ARRAY[stage, country, kind, item, (s).bad_as_of::text, (s).bad_total::text] FROM s
+        WHERE (s).bad_as_of IS NOT NULL ORDER BY stage, country, kind, item LIMIT 1
     $q$, tot, dep), stages, countries, kinds, items);
 
     -- keys whose rows are all gone now hold nothing
