@@ -126,9 +126,56 @@ CALL bench.measure(ARRAY['c6.eu.import_dependency.' || :'tag', 'c6.eu.group_by.'
 -- last run's rows are deleted before it, not timed); then, for
 -- information, loads of the same year again, which find every row as it
 -- should be and write none.
-CALL bench.measure(ARRAY['c6.deps.us.' || :'tag'], ARRAY[$q$SELECT supplychain.load_trade_dependencies(2021, 'US')$q$],
-    'clock', :runs, :warmup, ARRAY[$q$DELETE FROM supplychain.dependency WHERE source = 'trade-flow'$q$]);
-SELECT count(*) AS c6_load_rows FROM supplychain.dependency WHERE source = 'trade-flow' \gset
+-- Against it, what PostgreSQL itself does with those rows: written by one
+-- INSERT into a table with dependency's primary key and checks and nothing
+-- else; and the same with the rows of the maintained state that the write
+-- makes (share_total, stage_state, supplier_state, country_state,
+-- country_total_state of the keys it touches), each written once by a plain
+-- INSERT into a table with the same indexes.  The rows are those of a load
+-- (untimed, before).
+SELECT supplychain.load_trade_dependencies(2021, 'US') AS c6_load_rows \gset
+CREATE TABLE bench.c6_want AS SELECT * FROM supplychain.dependency WHERE source = 'trade-flow';
+CREATE TABLE bench.c6_want_share AS SELECT t.* FROM supplychain.share_total t
+    WHERE (t.stage, t.country, t.kind, t.item) IN (SELECT stage, country, kind, item FROM bench.c6_want);
+CREATE TABLE bench.c6_want_stage AS SELECT t.* FROM supplychain.stage_state t
+    WHERE (t.country, t.stage) IN (SELECT country, stage FROM bench.c6_want);
+CREATE TABLE bench.c6_want_sup AS SELECT t.* FROM supplychain.supplier_state t
+    WHERE (t.country, t.stage, t.supplier) IN (SELECT country, stage, supplier FROM bench.c6_want);
+CREATE TABLE bench.c6_want_cs AS SELECT t.* FROM supplychain.country_state t
+    WHERE (t.country, t.sector, t.supplier) IN (SELECT country, sector, supplier FROM bench.c6_want_sup);
+CREATE TABLE bench.c6_want_ct AS SELECT t.* FROM supplychain.country_total_state t
+    WHERE (t.country, t.supplier) IN (SELECT country, supplier FROM bench.c6_want_sup);
+CREATE TABLE bench.c6_pkey (LIKE supplychain.dependency INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES);
+CREATE TABLE bench.c6_f_share (LIKE supplychain.share_total INCLUDING ALL);
+CREATE TABLE bench.c6_f_stage (LIKE supplychain.stage_state INCLUDING ALL) WITH (fillfactor = 70);
+CREATE TABLE bench.c6_f_sup (LIKE supplychain.supplier_state INCLUDING ALL) WITH (fillfactor = 70);
+CREATE TABLE bench.c6_f_cs (LIKE supplychain.country_state INCLUDING ALL) WITH (fillfactor = 70);
+CREATE TABLE bench.c6_f_ct (LIKE supplychain.country_total_state INCLUDING ALL) WITH (fillfactor = 70);
+SELECT (SELECT count(*) FROM bench.c6_want_share) AS c6_floor_share, (SELECT count(*) FROM bench.c6_want_stage) AS c6_floor_stage,
+       (SELECT count(*) FROM bench.c6_want_sup) AS c6_floor_sup, (SELECT count(*) FROM bench.c6_want_cs) AS c6_floor_cs,
+       (SELECT count(*) FROM bench.c6_want_ct) AS c6_floor_ct \gset
+CALL bench.measure(ARRAY['c6.deps.us.' || :'tag', 'c6.deps.pkey.' || :'tag', 'c6.deps.floor.' || :'tag'],
+    ARRAY[$q$SELECT supplychain.load_trade_dependencies(2021, 'US')$q$,
+          'INSERT INTO bench.c6_pkey SELECT * FROM bench.c6_want',
+          'INSERT INTO bench.c6_pkey SELECT * FROM bench.c6_want; '
+          'INSERT INTO bench.c6_f_share SELECT * FROM bench.c6_want_share; '
+          'INSERT INTO bench.c6_f_stage SELECT * FROM bench.c6_want_stage; '
+          'INSERT INTO bench.c6_f_sup SELECT * FROM bench.c6_want_sup; '
+          'INSERT INTO bench.c6_f_cs SELECT * FROM bench.c6_want_cs; '
+          'INSERT INTO bench.c6_f_ct SELECT * FROM bench.c6_want_ct'],
+    'clock', :runs, :warmup,
+    ARRAY[$q$DELETE FROM supplychain.dependency WHERE source = 'trade-flow'$q$,
+          'TRUNCATE bench.c6_pkey',
+          'TRUNCATE bench.c6_pkey, bench.c6_f_share, bench.c6_f_stage, bench.c6_f_sup, bench.c6_f_cs, bench.c6_f_ct']);
+-- (the timed loads wrote what the first one did)
+SELECT count(*) AS c6_load_again FROM supplychain.dependency WHERE source = 'trade-flow' \gset
+SELECT :c6_load_again = :c6_load_rows AS c6_load_same \gset
+\if :c6_load_same
+\else
+DO $$ BEGIN RAISE EXCEPTION 'case 6: the timed loads wrote other rows than the first'; END $$;
+\endif
+DROP TABLE bench.c6_want, bench.c6_want_share, bench.c6_want_stage, bench.c6_want_sup, bench.c6_want_cs, bench.c6_want_ct,
+    bench.c6_pkey, bench.c6_f_share, bench.c6_f_stage, bench.c6_f_sup, bench.c6_f_cs, bench.c6_f_ct;
 CALL bench.measure(ARRAY['c6.deps.again.' || :'tag'], ARRAY[$q$SELECT supplychain.load_trade_dependencies(2021, 'US')$q$],
     'clock', :runs, :warmup);
 
@@ -149,6 +196,17 @@ INSERT INTO bench.result ("case", name, rows, ours_ms, base_ms, target, note)
 SELECT '6', 'load_trade_dependencies(2021, ''US''), a first load: dependency rows written', :c6_load_rows, median_ms, NULL, NULL,
        format('%s rows per second (median of %s runs)', round(:c6_load_rows / (median_ms / 1000)), runs)
 FROM bench.stat WHERE label = 'c6.deps.us.' || :'tag';
+INSERT INTO bench.result ("case", name, rows, ours, base, target, note)
+SELECT '6', 'load_trade_dependencies(2021, ''US''), a first load, vs the same rows INSERTed into a table with dependency''s primary key alone',
+       :c6_load_rows, 'c6.deps.us.' || :'tag', 'c6.deps.pkey.' || :'tag', NULL,
+       format('for information: PostgreSQL''s own write of the rows, %s rows per second', round(:c6_load_rows / (median_ms / 1000)))
+FROM bench.stat WHERE label = 'c6.deps.pkey.' || :'tag';
+INSERT INTO bench.result ("case", name, rows, ours, base, target, note)
+SELECT '6', 'the same vs those rows and the state''s rows of their keys, each INSERTed once into a table with the same indexes',
+       :c6_load_rows, 'c6.deps.us.' || :'tag', 'c6.deps.floor.' || :'tag', NULL,
+       format('for information: the floor with the maintained state (share_total %s, stage_state %s, supplier_state %s, country_state %s, country_total_state %s rows), %s rows per second',
+              :c6_floor_share, :c6_floor_stage, :c6_floor_sup, :c6_floor_cs, :c6_floor_ct, round(:c6_load_rows / (median_ms / 1000)))
+FROM bench.stat WHERE label = 'c6.deps.floor.' || :'tag';
 INSERT INTO bench.result ("case", name, rows, ours_ms, base_ms, target, note)
 SELECT '6', 'load_trade_dependencies(2021, ''US'') again, the flows unchanged: rows found as they should be', :c6_load_rows,
        median_ms, NULL, NULL, format('for information: none written; %s rows per second (median of %s runs)',
