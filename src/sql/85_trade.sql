@@ -1600,10 +1600,9 @@ BEGIN
                         WHERE p.year OPERATOR(pg_catalog.=) $2 AND NOT p.inside
                           AND p.value OPERATOR(pg_catalog.>) 0 %1$s
                         GROUP BY p.importer, ps.stage, ps.item, p.partner) v) s
-        ), own AS (
-            -- each item's own rows through its index range (OFFSET 0:
-            -- a probe per item, never a scan of dependency), but the
-            -- year's
+        ), other AS MATERIALIZED (
+            -- each item's own rows of other years, through its index range
+            -- (OFFSET 0: a probe per item, never a scan of dependency)
             SELECT d.stage, d.country, d.item, d.supplier, d.as_of
             FROM (SELECT DISTINCT n.stage, n.country, n.item FROM new n) k
             CROSS JOIN LATERAL (
@@ -1612,11 +1611,19 @@ BEGIN
                   AND d.kind OPERATOR(pg_catalog.=) 'supply' AND d.item OPERATOR(pg_catalog.=) k.item
                   AND d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.as_of OPERATOR(pg_catalog.<>) $1
                 OFFSET 0) d
+        ), own AS (
+            -- an item's own rows: of other years, and the year's as wanted
+            SELECT * FROM other
             UNION ALL
             SELECT n.stage, n.country, n.item, n.supplier, $1 FROM new n
         ), zero AS (
+            -- (only an item with rows of other years can get a zero: a
+            -- first load of a single year computes none)
             SELECT DISTINCT t.stage, t.country, t.item, o.supplier, t.as_of
-            FROM (SELECT DISTINCT o.stage, o.country, o.item, o.as_of FROM own o) t
+            FROM (SELECT DISTINCT o.stage, o.country, o.item, o.as_of
+                  FROM (SELECT DISTINCT stage, country, item FROM other) i
+                  JOIN own o ON o.stage OPERATOR(pg_catalog.=) i.stage AND o.country OPERATOR(pg_catalog.=) i.country
+                            AND o.item OPERATOR(pg_catalog.=) i.item) t
             JOIN own o ON o.stage OPERATOR(pg_catalog.=) t.stage AND o.country OPERATOR(pg_catalog.=) t.country
                       AND o.item OPERATOR(pg_catalog.=) t.item AND o.as_of OPERATOR(pg_catalog.<) t.as_of
             WHERE NOT EXISTS (SELECT FROM own x
