@@ -17,8 +17,6 @@
  */
 #include "supplychain.h"
 
-#include <math.h>
-
 #include "access/htup_details.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
@@ -182,17 +180,10 @@ share_rule_final(PG_FUNCTION_ARGS)
 	{
 		ShareRow   *r = &state->rows[i];
 		bool		latest = i == state->n - 1 || supplier_cmp(state->rows[i + 1].supplier, r->supplier) != 0;
-		double		s;
 
 		if (!latest || r->share == NULL)
 			continue;
-		s = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(r->share)));
-		if (isnan(s) || s < 0.0 || s > 1.0)
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("share %g is out of range for hhi", s),
-					 errdetail("Shares are fractions between 0 and 1.")));
-		hhi = any_share ? hhi + s * s : s * s;
+		hhi = sc_hhi_step_numeric(hhi, !any_share, NumericGetDatum(r->share));
 		any_share = true;
 	}
 

@@ -447,16 +447,7 @@ sc_state_terms(PG_FUNCTION_ARGS)
 			}
 			if (k == KIND_SUPPLY && !share_null)
 			{
-				LOCAL_FCINFO(acc, 2);
-				Datum		d;
-
-				InitFunctionCallInfoData(*acc, NULL, 2, InvalidOid, NULL, NULL);
-				acc->args[0].value = Float8GetDatum(item_hhi);
-				acc->args[0].isnull = item_hhi_null;
-				acc->args[1].value = share;
-				acc->args[1].isnull = false;
-				d = hhi_numeric_accum(acc);
-				item_hhi = DatumGetFloat8(d);
+				item_hhi = sc_hhi_step_numeric(item_hhi, item_hhi_null, share);
 				item_hhi_null = false;
 			}
 

@@ -73,9 +73,10 @@ extern Datum sc_ord_send(FunctionCallInfo fcinfo, const sc_ordtype *t);
 extern Datum sc_ord_to_int4(FunctionCallInfo fcinfo, const sc_ordtype *t);
 extern Datum sc_ord_from_int4(FunctionCallInfo fcinfo, const sc_ordtype *t);
 
-/* hhi()'s transition over numeric shares, in hhi.c; state_terms.c sums
- * the same way */
-extern Datum hhi_numeric_accum(PG_FUNCTION_ARGS);
+/* one step of hhi() (sum + share^2; share^2 when empty), in hhi.c: what
+ * the aggregate and the C code that sums an HHI the same way call */
+extern double sc_hhi_step(double sum, bool empty, double share);
+extern double sc_hhi_step_numeric(double sum, bool empty, Datum share);
 
 /* top_partner.c: is the partner a before the partner b, byte by byte? */
 extern bool sc_partner_before(text *a, text *b);
