@@ -34,6 +34,7 @@
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
@@ -91,6 +92,40 @@ exec_cached_lookup(const char *query)
 		head->next = e;
 	}
 	return e;
+}
+
+/*
+ * sc_qualified_name: a relation's schema-qualified, quoted name, for the
+ * text of a statement (undefined_table when there is none).
+ */
+char *
+sc_qualified_name(Oid relid)
+{
+	char	   *nsp = get_namespace_name(get_rel_namespace(relid));
+	char	   *rel = get_rel_name(relid);
+
+	if (nsp == NULL || rel == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	return quote_qualified_identifier(nsp, rel);
+}
+
+/*
+ * sc_keep_plan: a statement prepared (SPI_prepare_cursor's options) and
+ * kept for the session; who names the caller in errors.  The caller is
+ * connected to SPI.
+ */
+SPIPlanPtr
+sc_keep_plan(const char *query, int nargs, Oid *argtypes, int options, const char *who)
+{
+	SPIPlanPtr	plan = SPI_prepare_cursor(query, nargs, argtypes, options);
+
+	if (plan == NULL)
+		elog(ERROR, "%s: SPI_prepare failed: %s", who, SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "%s: SPI_keepplan failed", who);
+	return plan;
 }
 
 /*

@@ -73,33 +73,6 @@ typedef struct PairPlan
 
 static PairPlan *pair_plans = NULL;
 
-static char *
-qualified_name(Oid relid)
-{
-	char	   *nsp = get_namespace_name(get_rel_namespace(relid));
-	char	   *rel = get_rel_name(relid);
-
-	if (nsp == NULL || rel == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("relation with OID %u does not exist", relid)));
-	return quote_qualified_identifier(nsp, rel);
-}
-
-/* a statement prepared and kept for the session (its text is freed) */
-static SPIPlanPtr
-keep_plan(StringInfo q, int nargs, Oid *argtypes, int options)
-{
-	SPIPlanPtr	plan = SPI_prepare_cursor(q->data, nargs, argtypes, options);
-
-	if (plan == NULL)
-		elog(ERROR, "state_terms: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "state_terms: SPI_keepplan failed");
-	pfree(q->data);
-	return plan;
-}
-
 static SPIPlanPtr
 pair_plan(Oid dep, Oid ass, bool one_supplier)
 {
@@ -125,13 +98,15 @@ pair_plan(Oid dep, Oid ass, bool one_supplier)
 					 " FROM %s d"
 					 " WHERE d.country OPERATOR(pg_catalog.=) $1 AND d.stage OPERATOR(pg_catalog.=) $2%s"
 					 " ORDER BY d.kind DESC, d.item DESC, d.supplier DESC, d.as_of DESC",
-					 qualified_name(ass), qualified_name(dep),
+					 sc_qualified_name(ass), sc_qualified_name(dep),
 					 one_supplier ? " AND d.supplier OPERATOR(pg_catalog.=) $3" : "");
 	/*
 	 * One generic plan, chosen for its first rows: the index read backward
 	 * (rows in the order wanted), never a bitmap scan and a sort of the pair
 	 */
-	plan = keep_plan(&q, one_supplier ? 3 : 2, argtypes, CURSOR_OPT_GENERIC_PLAN | CURSOR_OPT_FAST_PLAN);
+	plan = sc_keep_plan(q.data, one_supplier ? 3 : 2, argtypes, CURSOR_OPT_GENERIC_PLAN | CURSOR_OPT_FAST_PLAN,
+						"state_terms");
+	pfree(q.data);
 	p = MemoryContextAlloc(TopMemoryContext, sizeof(PairPlan));
 	p->dep = dep;
 	p->ass = ass;
@@ -176,8 +151,9 @@ read_weights(Oid wt, Weights *w)
 						 "SELECT name, value FROM %s"
 						 " WHERE name OPERATOR(pg_catalog.=) ANY ('{weakness.unassessed,weakness.very weak,"
 						 "weakness.weak,weakness.satisfactory,kind.supply,kind.market,kind.talent}')",
-						 qualified_name(wt));
-		plan = keep_plan(&q, 0, NULL, 0);
+						 sc_qualified_name(wt));
+		plan = sc_keep_plan(q.data, 0, NULL, 0, "state_terms");
+		pfree(q.data);
 		p = MemoryContextAlloc(TopMemoryContext, sizeof(WeightPlan));
 		p->wt = wt;
 		p->plan = plan;
@@ -191,7 +167,7 @@ read_weights(Oid wt, Weights *w)
 		SPI_gettypeid(SPI_tuptable->tupdesc, 2) != NUMERICOID)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("state_terms: %s is not a weight table (name text, value numeric)", qualified_name(wt))));
+				 errmsg("state_terms: %s is not a weight table (name text, value numeric)", sc_qualified_name(wt))));
 	for (i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
@@ -399,7 +375,7 @@ sc_state_terms(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("state_terms: %s is not a dependency table (kind, item and supplier text, share numeric)",
-							qualified_name(dep))));
+							sc_qualified_name(dep))));
 		outer = MemoryContextSwitchTo(pair_cxt);
 
 		for (r = 0; r < SPI_processed; r++)
@@ -422,7 +398,7 @@ sc_state_terms(PG_FUNCTION_ARGS)
 				!text_column(tup, desc, 3, &supplier))
 				ereport(ERROR,
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("state_terms: a row of %s has no kind, item or supplier", qualified_name(dep))));
+						 errmsg("state_terms: a row of %s has no kind, item or supplier", sc_qualified_name(dep))));
 			k = kind_index(kind.p, kind.len);
 			code = code_index(supplier.p, supplier.len);
 

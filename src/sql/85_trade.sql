@@ -1524,6 +1524,21 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.load_trade_flows(integer, regclass) IS
     'loads a year of trade flows from a staging table or view with trade_flow''s columns, replacing the year''s flows, as a partition built on its own and attached; all or nothing; returns the flows loaded';
 
+-- trade_shares(import_partner, product_stage, year, importer): the rows a
+-- year of flows gives, one per importer (NULL: every one with flows that
+-- year), (stage, item) of product_stage and partner with imports above 0:
+-- share = the partner's share of the importer's imports of the item's
+-- products (outside the importer, for a group), truncated to 10 decimals;
+-- a note with the figures and the products.  In one pass over the flows
+-- (src/trade_shares.c); sql/trade_shares.sql compares it with the formula
+-- in SQL.
+CREATE FUNCTION @extschema@.trade_shares(import_partner regclass, product_stage regclass, year integer, importer text)
+RETURNS TABLE (stage text, country text, supplier text, item text, share numeric, note text)
+AS 'MODULE_PATHNAME', 'sc_trade_shares'
+LANGUAGE C STABLE;
+COMMENT ON FUNCTION @extschema@.trade_shares(regclass, regclass, integer, text) IS
+    'internal: the dependency rows a year of trade flows gives (load_trade_dependencies()), in one pass over the flows';
+
 -- load_trade_dependencies: a year of trade flows as dependency rows.  For
 -- each importer (a country or a group; NULL: every one with flows that year),
 -- each (stage, item) of product_stage and each partner, one row: kind
@@ -1583,23 +1598,12 @@ BEGIN
                        WHERE d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.as_of OPERATOR(pg_catalog.=) $1 %s)
     $q$, pg_catalog.format(only_importer, 'd.country')) INTO own_rows USING as_of, for_year, for_importer;
     -- (no flows: no rows, the arrays NULL)
-    EXECUTE pg_catalog.format($q$
+    EXECUTE $q$
         WITH new AS (
-            -- (the codes in dependency's collation: its index serves the probes below)
-            SELECT s.stage, s.importer COLLATE pg_catalog."default" AS country,
-                   s.partner COLLATE pg_catalog."default" AS supplier, s.item,
-                   pg_catalog.trim_scale(pg_catalog.div(s.value OPERATOR(pg_catalog.*) 10000000000::numeric, s.total)
-                                         OPERATOR(pg_catalog./) 10000000000::numeric) AS share,
-                   pg_catalog.format('trade_flow %%s: %%s of %%s imported by %%s (products %%s)',
-                                     $2, s.value, s.total, s.importer, s.products) AS note
-            FROM (SELECT v.*, pg_catalog.sum(v.value) OVER (PARTITION BY v.importer, v.stage, v.item) AS total
-                  FROM (SELECT p.importer, ps.stage, ps.item, p.partner, pg_catalog.sum(p.value) AS value,
-                               pg_catalog.string_agg(DISTINCT p.product, ' ' ORDER BY p.product) AS products
-                        FROM @extschema@.import_partner p
-                        JOIN @extschema@.product_stage ps ON ps.product OPERATOR(pg_catalog.=) p.product
-                        WHERE p.year OPERATOR(pg_catalog.=) $2 AND NOT p.inside
-                          AND p.value OPERATOR(pg_catalog.>) 0 %1$s
-                        GROUP BY p.importer, ps.stage, ps.item, p.partner) v) s
+            -- (codes in the default collation, dependency's: its index
+            -- serves the probes below)
+            SELECT t.stage, t.country, t.supplier, t.item, t.share, t.note
+            FROM @extschema@.trade_shares('@extschema@.import_partner', '@extschema@.product_stage', $2, $3) t
         ), other AS MATERIALIZED (
             -- each item's own rows of other years, through its index range
             -- (OFFSET 0: a probe per item, never a scan of dependency)
@@ -1643,10 +1647,9 @@ BEGIN
         FROM (SELECT n.stage, n.country, n.supplier, n.item, n.share, $1 AS as_of, n.note FROM new n
               UNION ALL
               SELECT z.stage, z.country, z.supplier, z.item, 0, z.as_of,
-                     pg_catalog.format('trade_flow %%s: no imports from %%s', pg_catalog.date_part('year', z.as_of), z.supplier)
+                     pg_catalog.format('trade_flow %s: no imports from %s', pg_catalog.date_part('year', z.as_of), z.supplier)
               FROM zero z) w
-    $q$, pg_catalog.format(only_importer, 'p.importer'))
-    INTO want USING as_of, for_year, for_importer;
+    $q$ INTO want USING as_of, for_year, for_importer;
 
     -- 2. the year's own rows that the flows no longer give go, those whose
     -- share or note changed are updated, and the others are inserted, in
