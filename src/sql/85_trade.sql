@@ -1563,6 +1563,7 @@ DECLARE
     as_of date;
     only_importer text := '';
     own_rows boolean;
+    wanted text;
     want record;
     n bigint;
     written bigint := 0;
@@ -1597,8 +1598,8 @@ BEGIN
         SELECT EXISTS (SELECT FROM @extschema@.dependency d
                        WHERE d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.as_of OPERATOR(pg_catalog.=) $1 %s)
     $q$, pg_catalog.format(only_importer, 'd.country')) INTO own_rows USING as_of, for_year, for_importer;
-    -- (no flows: no rows, the arrays NULL)
-    EXECUTE $q$
+    -- (no flows: no rows)
+    wanted := $q$
         WITH new AS (
             -- (codes in the default collation, dependency's: its index
             -- serves the probes below)
@@ -1639,16 +1640,33 @@ BEGIN
                                 AND h.kind OPERATOR(pg_catalog.=) 'supply' AND h.item OPERATOR(pg_catalog.=) t.item
                                 AND h.supplier OPERATOR(pg_catalog.=) o.supplier AND h.as_of OPERATOR(pg_catalog.=) t.as_of
                                 AND NOT (h.source OPERATOR(pg_catalog.=) 'trade-flow' AND h.as_of OPERATOR(pg_catalog.=) $1))
+        ), w (stage, country, supplier, item, share, as_of, note) AS (
+            -- (the zeros first: computed before a row is inserted, their
+            -- probes of dependency do not read the statement's new rows)
+            SELECT z.stage, z.country, z.supplier, z.item, 0, z.as_of,
+                   pg_catalog.format('trade_flow %s: no imports from %s', pg_catalog.date_part('year', z.as_of), z.supplier)
+            FROM zero z
+            UNION ALL
+            SELECT n.stage, n.country, n.supplier, n.item, n.share, $1 AS as_of, n.note FROM new n
         )
+    $q$;
+    IF NOT own_rows AND pg_catalog.has_table_privilege('@extschema@.dependency', 'INSERT') THEN
+        -- a first load of the year (and importer): the rows inserted as
+        -- they are computed (by a writer: without the privilege, the
+        -- statement below finds whether there is anything to write)
+        EXECUTE wanted || $q$
+            INSERT INTO @extschema@.dependency (stage, country, supplier, kind, item, share, as_of, note, source)
+            SELECT w.stage, w.country, w.supplier, 'supply', w.item, w.share, w.as_of, w.note, 'trade-flow' FROM w
+        $q$ USING as_of, for_year, for_importer;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        RETURN n;
+    END IF;
+    EXECUTE wanted || $q$
         SELECT pg_catalog.array_agg(w.stage) AS stages, pg_catalog.array_agg(w.country) AS countries,
                pg_catalog.array_agg(w.supplier) AS suppliers, pg_catalog.array_agg(w.item) AS items,
                pg_catalog.array_agg(w.share) AS shares, pg_catalog.array_agg(w.as_of) AS as_ofs,
                pg_catalog.array_agg(w.note) AS notes
-        FROM (SELECT n.stage, n.country, n.supplier, n.item, n.share, $1 AS as_of, n.note FROM new n
-              UNION ALL
-              SELECT z.stage, z.country, z.supplier, z.item, 0, z.as_of,
-                     pg_catalog.format('trade_flow %s: no imports from %s', pg_catalog.date_part('year', z.as_of), z.supplier)
-              FROM zero z) w
+        FROM w
     $q$ INTO want USING as_of, for_year, for_importer;
 
     -- 2. the year's own rows that the flows no longer give go, those whose

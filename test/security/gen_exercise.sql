@@ -62,6 +62,9 @@ INSERT INTO fn_sample VALUES
     ('supplychain.wgi_scaled(double precision)', '-0.5::double precision'),
     -- a year and a country: with no trade flows loaded it writes nothing
     ('supplychain.load_trade_dependencies(integer,text)', $$2021, 'US'::text$$),
+    -- the rows it computes (reads import_partner and product_stage)
+    ('supplychain.trade_shares(regclass,regclass,integer,text)',
+     $$'supplychain.import_partner'::regclass, 'supplychain.product_stage'::regclass, 2021, 'US'::text$$),
     -- a year: its partition (empty); the year 2024 reloaded from trade_flow
     -- itself (no flows, or dml.sql's of 2024)
     ('supplychain.trade_flow_year(integer)', '2023'),
