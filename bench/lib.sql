@@ -113,6 +113,26 @@ BEGIN
 END
 $$;
 
+-- One timed execution of sql, recorded under label when round >= 1 (a round
+-- below 1 is a warm-up), and committed: for measures whose untimed step
+-- before each run cannot run in a procedure (VACUUM), the script issues
+-- the rounds itself, alternating the sides as bench.measure() does.
+CREATE PROCEDURE bench.measure_once(label text, round integer, sql text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    t0 timestamptz;
+    ms double precision;
+BEGIN
+    t0 := clock_timestamp();
+    EXECUTE sql;
+    ms := 1000 * extract(epoch FROM clock_timestamp() - t0);
+    IF round >= 1 THEN
+        INSERT INTO bench.timing VALUES (label, round, ms, NULL);
+    END IF;
+    COMMIT;
+END
+$$;
+
 -- Median (and spread) of each label.
 CREATE VIEW bench.stat AS
 SELECT label,
