@@ -112,47 +112,42 @@ sc_qualified_name(Oid relid)
 }
 
 /*
- * sc_keep_plan: a statement prepared (SPI_prepare_cursor's options) and
- * kept for the session; who names the caller in errors.  The caller is
- * connected to SPI.
+ * sc_cached_plan: the plan of a statement, prepared (SPI_prepare_cursor's
+ * options) on the first use of its text and kept for the session; who names
+ * the caller in errors.  A text is prepared with the parameter types of its
+ * first use: each caller's texts are its own, with the same types each time.
+ * The caller is connected to SPI.
  */
 SPIPlanPtr
-sc_keep_plan(const char *query, int nargs, Oid *argtypes, int options, const char *who)
-{
-	SPIPlanPtr	plan = SPI_prepare_cursor(query, nargs, argtypes, options);
-
-	if (plan == NULL)
-		elog(ERROR, "%s: SPI_prepare failed: %s", who, SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "%s: SPI_keepplan failed", who);
-	return plan;
-}
-
-/*
- * sc_exec_cached_plan: the kept generic plan of a statement with four text[]
- * parameters ($1..$4, any of them unused), prepared on first use.  The
- * caller is connected to SPI.
- */
-SPIPlanPtr
-sc_exec_cached_plan(const char *query)
+sc_cached_plan(const char *query, int nargs, Oid *argtypes, int options, const char *who)
 {
 	ExecCachedEntry *entry = exec_cached_lookup(query);
 
 	if (entry->plan == NULL)
 	{
-		Oid			argtypes[EXEC_CACHED_ARGS] = {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
-		SPIPlanPtr	plan;
+		SPIPlanPtr	plan = SPI_prepare_cursor(query, nargs, argtypes, options);
 
-		plan = SPI_prepare_cursor(query, EXEC_CACHED_ARGS, argtypes, CURSOR_OPT_GENERIC_PLAN);
 		if (plan == NULL)
-			elog(ERROR, "exec_cached: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+			elog(ERROR, "%s: SPI_prepare failed: %s", who, SPI_result_code_string(SPI_result));
 		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "exec_cached: SPI_keepplan failed");
+			elog(ERROR, "%s: SPI_keepplan failed", who);
 		/* the text last: an error above leaves the entry free */
 		entry->query = MemoryContextStrdup(TopMemoryContext, query);
 		entry->plan = plan;
 	}
 	return entry->plan;
+}
+
+/*
+ * sc_exec_cached_plan: the kept generic plan of a statement with four text[]
+ * parameters ($1..$4, any of them unused).  The caller is connected to SPI.
+ */
+SPIPlanPtr
+sc_exec_cached_plan(const char *query)
+{
+	Oid			argtypes[EXEC_CACHED_ARGS] = {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+
+	return sc_cached_plan(query, EXEC_CACHED_ARGS, argtypes, CURSOR_OPT_GENERIC_PLAN, "exec_cached");
 }
 
 PG_FUNCTION_INFO_V1(sc_exec_cached);

@@ -61,29 +61,14 @@ typedef struct Weights
 	bool		kind_null[N_KINDS];
 } Weights;
 
-/* the per-pair query, prepared once per backend per (dependency, assessment) */
-typedef struct PairPlan
-{
-	Oid			dep;
-	Oid			ass;
-	bool		one_supplier;	/* the rows of one supplier in the pair ($3) */
-	SPIPlanPtr	plan;
-	struct PairPlan *next;
-} PairPlan;
-
-static PairPlan *pair_plans = NULL;
-
+/* the per-pair query (its plan kept per text: per dependency and
+ * assessment table) */
 static SPIPlanPtr
 pair_plan(Oid dep, Oid ass, bool one_supplier)
 {
-	PairPlan   *p;
 	StringInfoData q;
 	Oid			argtypes[3] = {TEXTOID, TEXTOID, TEXTOID};
 	SPIPlanPtr	plan;
-
-	for (p = pair_plans; p != NULL; p = p->next)
-		if (p->dep == dep && p->ass == ass && p->one_supplier == one_supplier)
-			return p->plan;
 
 	/*
 	 * Each key's rows newest first, keys in the index's order (backward: no
@@ -104,33 +89,18 @@ pair_plan(Oid dep, Oid ass, bool one_supplier)
 	 * One generic plan, chosen for its first rows: the index read backward
 	 * (rows in the order wanted), never a bitmap scan and a sort of the pair
 	 */
-	plan = sc_keep_plan(q.data, one_supplier ? 3 : 2, argtypes, CURSOR_OPT_GENERIC_PLAN | CURSOR_OPT_FAST_PLAN,
-						"state_terms");
+	plan = sc_cached_plan(q.data, one_supplier ? 3 : 2, argtypes, CURSOR_OPT_GENERIC_PLAN | CURSOR_OPT_FAST_PLAN,
+						  "state_terms");
 	pfree(q.data);
-	p = MemoryContextAlloc(TopMemoryContext, sizeof(PairPlan));
-	p->dep = dep;
-	p->ass = ass;
-	p->one_supplier = one_supplier;
-	p->plan = plan;
-	p->next = pair_plans;
-	pair_plans = p;
 	return plan;
 }
 
-/* the weights query, prepared once per backend per weight table */
-typedef struct WeightPlan
-{
-	Oid			wt;
-	SPIPlanPtr	plan;
-	struct WeightPlan *next;
-} WeightPlan;
-
-static WeightPlan *weight_plans = NULL;
-
+/* the weights the terms use (the query's plan kept per weight table) */
 static void
 read_weights(Oid wt, Weights *w)
 {
-	WeightPlan *p;
+	StringInfoData q;
+	SPIPlanPtr	plan;
 	uint64		i;
 	int			k;
 
@@ -138,29 +108,15 @@ read_weights(Oid wt, Weights *w)
 		w->weakness_null[k] = true;
 	for (k = 0; k < N_KINDS; k++)
 		w->kind_null[k] = true;
-	for (p = weight_plans; p != NULL; p = p->next)
-		if (p->wt == wt)
-			break;
-	if (p == NULL)
-	{
-		StringInfoData q;
-		SPIPlanPtr	plan;
-
-		initStringInfo(&q);
-		appendStringInfo(&q,
-						 "SELECT name, value FROM %s"
-						 " WHERE name OPERATOR(pg_catalog.=) ANY ('{weakness.unassessed,weakness.very weak,"
-						 "weakness.weak,weakness.satisfactory,kind.supply,kind.market,kind.talent}')",
-						 sc_qualified_name(wt));
-		plan = sc_keep_plan(q.data, 0, NULL, 0, "state_terms");
-		pfree(q.data);
-		p = MemoryContextAlloc(TopMemoryContext, sizeof(WeightPlan));
-		p->wt = wt;
-		p->plan = plan;
-		p->next = weight_plans;
-		weight_plans = p;
-	}
-	if (SPI_execute_plan(p->plan, NULL, NULL, true, 0) != SPI_OK_SELECT)
+	initStringInfo(&q);
+	appendStringInfo(&q,
+					 "SELECT name, value FROM %s"
+					 " WHERE name OPERATOR(pg_catalog.=) ANY ('{weakness.unassessed,weakness.very weak,"
+					 "weakness.weak,weakness.satisfactory,kind.supply,kind.market,kind.talent}')",
+					 sc_qualified_name(wt));
+	plan = sc_cached_plan(q.data, 0, NULL, 0, "state_terms");
+	pfree(q.data);
+	if (SPI_execute_plan(plan, NULL, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "state_terms: reading the weights failed");
 	/* the table given may be anyone's: trust no column's type */
 	if (SPI_gettypeid(SPI_tuptable->tupdesc, 1) != TEXTOID ||

@@ -85,8 +85,9 @@ extern bool sc_partner_before(text *a, text *b);
  * parameters (an SPIPlanPtr; the caller is connected to SPI) */
 struct _SPI_plan;
 extern struct _SPI_plan *sc_exec_cached_plan(const char *query);
-/* a relation's quoted, qualified name; a statement prepared and kept (SPI) */
+/* a relation's quoted, qualified name; a statement's plan, prepared on the
+ * first use of its text and kept for the session (SPI) */
 extern char *sc_qualified_name(Oid relid);
-extern struct _SPI_plan *sc_keep_plan(const char *query, int nargs, Oid *argtypes, int options, const char *who);
+extern struct _SPI_plan *sc_cached_plan(const char *query, int nargs, Oid *argtypes, int options, const char *who);
 
 #endif							/* SUPPLYCHAIN_H */

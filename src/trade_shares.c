@@ -32,29 +32,14 @@
 /* rows fetched from the cursor at a time */
 #define FETCH_ROWS 1000
 
-/* the query over (import_partner, product_stage), prepared once per backend
+/* the query over (import_partner, product_stage), its plan kept per text:
  * per pair of relations and per form (one importer or all) */
-typedef struct SharesPlan
-{
-	Oid			partners;
-	Oid			stages;
-	bool		one_importer;
-	SPIPlanPtr	plan;
-	struct SharesPlan *next;
-} SharesPlan;
-
-static SharesPlan *shares_plans = NULL;
-
 static SPIPlanPtr
 shares_plan(Oid partners, Oid stages, bool one_importer)
 {
-	SharesPlan *p;
 	StringInfoData q;
 	Oid			argtypes[2] = {INT4OID, TEXTOID};
-
-	for (p = shares_plans; p != NULL; p = p->next)
-		if (p->partners == partners && p->stages == stages && p->one_importer == one_importer)
-			return p->plan;
+	SPIPlanPtr	plan;
 
 	/*
 	 * The flows in the order of the groups: importer, stage, item, partner,
@@ -71,15 +56,9 @@ shares_plan(Oid partners, Oid stages, bool one_importer)
 					 " ORDER BY p.importer, ps.stage, ps.item, p.partner, p.product",
 					 sc_qualified_name(partners), sc_qualified_name(stages),
 					 one_importer ? " AND p.importer OPERATOR(pg_catalog.=) $2" : "");
-	p = MemoryContextAlloc(TopMemoryContext, sizeof(SharesPlan));
-	p->partners = partners;
-	p->stages = stages;
-	p->one_importer = one_importer;
-	p->plan = sc_keep_plan(q.data, one_importer ? 2 : 1, argtypes, 0, "trade_shares");
+	plan = sc_cached_plan(q.data, one_importer ? 2 : 1, argtypes, 0, "trade_shares");
 	pfree(q.data);
-	p->next = shares_plans;
-	shares_plans = p;
-	return p->plan;
+	return plan;
 }
 
 /* one partner of the item being read */
