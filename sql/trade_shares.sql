@@ -33,6 +33,14 @@ FROM unnest('{DE,FR,IT,NL,PL,US,JP,KR}'::text[]) i
 CROSS JOIN unnest('{CN,US,JP,KR,DE,FR,TW,MX,CA,BR}'::text[]) e
 CROSS JOIN generate_series(1, 24) p
 WHERE e <> i AND random() < 0.8;
+-- flows of the EU's own, beside its members': in import_partner a product
+-- then comes twice for one partner (the group's row and its own), summed
+-- and listed once
+INSERT INTO trade_flow (year, exporter, importer, product, value) VALUES
+    (2019, 'CN', 'EU', 'ts-1', 7.5), (2019, 'CN', 'EU', 'ts-6', 2), (2019, 'US', 'EU', 'ts-11', 0.25);
+SELECT count(*) AS products_twice FROM (
+    SELECT importer, partner, product FROM import_partner WHERE year = 2019 AND NOT inside AND value > 0
+    GROUP BY importer, partner, product HAVING count(*) > 1) d;
 
 -- the formula in SQL
 CREATE TEMP TABLE by_sql AS
@@ -63,12 +71,21 @@ SELECT count(*) AS differences FROM (
      EXCEPT ALL
      SELECT stage, country, supplier, item, share::text, note FROM by_sql)) d;
 -- one importer, and a group, alone: the rows of theirs above
+CREATE TEMP TABLE by_c_one AS
+SELECT * FROM trade_shares('import_partner', 'product_stage', 2019, 'DE')
+UNION ALL
+SELECT * FROM trade_shares('import_partner', 'product_stage', 2019, 'EU');
+SELECT count(*) AS rows_one_importer, count(*) FILTER (WHERE country = 'EU') AS eu_rows FROM by_c_one;
 SELECT count(*) AS differences_one_importer FROM (
-    SELECT stage, country, supplier, item, share::text, note FROM trade_shares('import_partner', 'product_stage', 2019, 'DE')
-    EXCEPT ALL
-    SELECT stage, country, supplier, item, share::text, note FROM by_c WHERE country = 'DE') d;
-SELECT (SELECT count(*) FROM trade_shares('import_partner', 'product_stage', 2019, 'EU'))
-     = (SELECT count(*) FROM by_c WHERE country = 'EU') AS same_eu_rows;
+    (SELECT stage, country, supplier, item, share::text, note FROM by_c_one
+     EXCEPT ALL
+     SELECT stage, country, supplier, item, share::text, note FROM by_c WHERE country IN ('DE', 'EU'))
+    UNION ALL
+    (SELECT stage, country, supplier, item, share::text, note FROM by_c WHERE country IN ('DE', 'EU')
+     EXCEPT ALL
+     SELECT stage, country, supplier, item, share::text, note FROM by_c_one)) d;
+-- the EU's own flow of ts-1 from CN, summed with its members' and listed once
+SELECT note FROM by_c WHERE country = 'EU' AND supplier = 'CN' AND item = 'ts-cells-1';
 -- a row by hand: the shares of one item sum to at most 1, each truncated
 SELECT stage, item, count(*) AS partners, sum(share) <= 1 AS at_most_1, max(scale(share)) <= 10 AS truncated
 FROM by_c WHERE country = 'US' AND item = 'ts-cells-0' GROUP BY stage, item;
@@ -79,6 +96,47 @@ SELECT count(*) AS no_flows FROM trade_shares('import_partner', 'product_stage',
 SELECT count(*) AS no_importer FROM trade_shares('import_partner', 'product_stage', 2019, 'ZZ');
 -- NULL tables or year: no rows, as a strict function
 SELECT count(*) AS null_year FROM trade_shares('import_partner', 'product_stage', NULL, 'US');
--- relations that are not the two it reads: an error, not a crash
-SELECT * FROM trade_shares('product_stage', 'import_partner', 2019, 'US');
 ROLLBACK;
+
+-- the SQLSTATE of a statement that fails (the server's own messages differ
+-- between versions)
+CREATE FUNCTION pg_temp.sqlstate_of(statement text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE statement;
+    RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE;
+END
+$$;
+
+-- relations that are not the two it reads: an error, not a crash (the
+-- columns missing: 42703; a column of another type)
+SELECT pg_temp.sqlstate_of($$SELECT * FROM trade_shares('product_stage', 'import_partner', 2019, 'US')$$) AS missing_columns;
+BEGIN;
+CREATE TABLE public.ts_partner (importer text, partner text, product text, year integer, value integer, inside boolean);
+CREATE TABLE public.ts_stage (product text, stage text, item text);
+INSERT INTO public.ts_partner VALUES ('US', 'CN', 'p', 2019, 5, false);
+INSERT INTO public.ts_stage VALUES ('p', 'batteries.cells', 'p');
+SELECT * FROM trade_shares('public.ts_partner', 'public.ts_stage', 2019, 'US');
+ROLLBACK;
+
+-- The plans of the C code are kept by their text, with the types of their
+-- parameters: exec_cached(), anyone's to call, preparing the very text
+-- trade_shares() runs, with parameters of other types (text[]), does not
+-- hand trade_shares() a plan that reads its integer as an array (the
+-- backend would crash): trade_shares() gets a plan of its own, here an
+-- error (42883: no operator compares an array with its integer), as its
+-- relations' columns are arrays.
+BEGIN;
+CREATE TABLE public.ts_partner (importer text[], partner text[], product text[], year text[], value numeric, inside boolean);
+CREATE TABLE public.ts_stage (product text[], stage text[], item text[]);
+SELECT * FROM exec_cached('SELECT p.importer COLLATE pg_catalog."default", ps.stage, ps.item,'
+    ' p.partner COLLATE pg_catalog."default", p.product::pg_catalog.text, p.value'
+    ' FROM public.ts_partner p JOIN public.ts_stage ps ON ps.product OPERATOR(pg_catalog.=) p.product'
+    ' WHERE p.year OPERATOR(pg_catalog.=) $1 AND NOT p.inside AND p.value OPERATOR(pg_catalog.>) 0'
+    ' AND p.importer OPERATOR(pg_catalog.=) $2'
+    ' ORDER BY p.importer, ps.stage, ps.item, p.partner, p.product', '{}', '{}');
+SELECT pg_temp.sqlstate_of($$SELECT * FROM trade_shares('public.ts_partner', 'public.ts_stage', 2019, 'US')$$) AS arrays;
+ROLLBACK;
+SELECT 1 AS still_connected;

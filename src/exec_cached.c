@@ -43,10 +43,22 @@
 #define EXEC_CACHED_ONE_SHOT 100	/* more keys: a plan for these values */
 #define KEY_ROWS_GENERIC 1.0	/* key_rows() rows of a parameter array */
 
+#define CACHED_MAX_ARGS 4		/* parameters of a kept plan, at most */
+
+/*
+ * A kept plan is found by its text and by how it was prepared: its
+ * parameters' types and the cursor options.  exec_cached() is anyone's to
+ * call, with any text: a text that another caller prepares with other
+ * parameters gets a plan of its own, never one whose parameters differ from
+ * the values it passes.
+ */
 typedef struct ExecCachedEntry
 {
 	uint32		hash;			/* of the text: the hash table's key */
 	char	   *query;			/* the text, in TopMemoryContext */
+	int			nargs;
+	Oid			argtypes[CACHED_MAX_ARGS];
+	int			options;
 	SPIPlanPtr	plan;			/* kept (SPI_keepplan) */
 	struct ExecCachedEntry *next;	/* texts of the same hash */
 } ExecCachedEntry;
@@ -54,7 +66,7 @@ typedef struct ExecCachedEntry
 static HTAB *exec_cached_plans = NULL;
 
 static ExecCachedEntry *
-exec_cached_lookup(const char *query)
+exec_cached_lookup(const char *query, int nargs, const Oid *argtypes, int options)
 {
 	uint32		hash = DatumGetUInt32(hash_any((const unsigned char *) query, strlen(query)));
 	ExecCachedEntry *head;
@@ -79,7 +91,8 @@ exec_cached_lookup(const char *query)
 		head->next = NULL;
 	}
 	for (e = head; e != NULL; e = e->next)
-		if (e->query != NULL && strcmp(e->query, query) == 0)
+		if (e->query != NULL && strcmp(e->query, query) == 0 && e->nargs == nargs && e->options == options &&
+			(nargs == 0 || memcmp(e->argtypes, argtypes, sizeof(Oid) * nargs) == 0))
 			return e;
 	/* a new text: the head if free, else a link of its chain */
 	if (head->query == NULL)
@@ -121,8 +134,11 @@ sc_qualified_name(Oid relid)
 SPIPlanPtr
 sc_cached_plan(const char *query, int nargs, Oid *argtypes, int options, const char *who)
 {
-	ExecCachedEntry *entry = exec_cached_lookup(query);
+	ExecCachedEntry *entry;
 
+	if (nargs < 0 || nargs > CACHED_MAX_ARGS)
+		elog(ERROR, "%s: %d parameters, more than a kept plan takes", who, nargs);
+	entry = exec_cached_lookup(query, nargs, argtypes, options);
 	if (entry->plan == NULL)
 	{
 		SPIPlanPtr	plan = SPI_prepare_cursor(query, nargs, argtypes, options);
@@ -131,6 +147,10 @@ sc_cached_plan(const char *query, int nargs, Oid *argtypes, int options, const c
 			elog(ERROR, "%s: SPI_prepare failed: %s", who, SPI_result_code_string(SPI_result));
 		if (SPI_keepplan(plan) != 0)
 			elog(ERROR, "%s: SPI_keepplan failed", who);
+		entry->nargs = nargs;
+		if (nargs > 0)
+			memcpy(entry->argtypes, argtypes, sizeof(Oid) * nargs);
+		entry->options = options;
 		/* the text last: an error above leaves the entry free */
 		entry->query = MemoryContextStrdup(TopMemoryContext, query);
 		entry->plan = plan;

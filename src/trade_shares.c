@@ -56,7 +56,8 @@ shares_plan(Oid partners, Oid stages, bool one_importer)
 					 " ORDER BY p.importer, ps.stage, ps.item, p.partner, p.product",
 					 sc_qualified_name(partners), sc_qualified_name(stages),
 					 one_importer ? " AND p.importer OPERATOR(pg_catalog.=) $2" : "");
-	plan = sc_cached_plan(q.data, one_importer ? 2 : 1, argtypes, 0, "trade_shares");
+	/* (read forward once: the sort need not keep its result for a rescan) */
+	plan = sc_cached_plan(q.data, one_importer ? 2 : 1, argtypes, CURSOR_OPT_NO_SCROLL, "trade_shares");
 	pfree(q.data);
 	return plan;
 }
@@ -160,6 +161,10 @@ sc_trade_shares(PG_FUNCTION_ARGS)
 	bool		checked = false;
 
 	InitMaterializedSRF(fcinfo, 0);
+	if (rsinfo->setDesc->natts != 6)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("trade_shares: the result must have 6 columns, not %d", rsinfo->setDesc->natts)));
 	/* as a strict function, but for the importer: no rows */
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return (Datum) 0;

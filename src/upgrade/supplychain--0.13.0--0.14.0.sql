@@ -14,7 +14,9 @@
 CREATE FUNCTION @extschema@.trade_shares(import_partner regclass, product_stage regclass, year integer, importer text)
 RETURNS TABLE (stage text, country text, supplier text, item text, share numeric, note text)
 AS 'MODULE_PATHNAME', 'sc_trade_shares'
-LANGUAGE C STABLE;
+-- (one importer's rows, about: the planner joins them to dependency's rows
+-- by hash rather than by nested loops, as it did the grouping's estimate)
+LANGUAGE C STABLE ROWS 10000;
 COMMENT ON FUNCTION @extschema@.trade_shares(regclass, regclass, integer, text) IS
     'internal: the dependency rows a year of trade flows gives (load_trade_dependencies()), in one pass over the flows';
 
@@ -129,10 +131,12 @@ BEGIN
             SELECT n.stage, n.country, n.supplier, n.item, n.share, $1 AS as_of, n.note FROM new n
         )
     $q$;
-    IF NOT own_rows AND pg_catalog.has_table_privilege('@extschema@.dependency', 'INSERT') THEN
+    IF NOT own_rows AND pg_catalog.has_table_privilege('@extschema@.dependency', 'INSERT')
+       AND NOT pg_catalog.current_setting('transaction_read_only')::boolean THEN
         -- a first load of the year (and importer): the rows inserted as
-        -- they are computed (by a writer: without the privilege, the
-        -- statement below finds whether there is anything to write)
+        -- they are computed (by a writer in a transaction that may write:
+        -- otherwise the statement below finds whether there is anything to
+        -- write, and nothing is written when there is not)
         EXECUTE wanted || $q$
             INSERT INTO @extschema@.dependency (stage, country, supplier, kind, item, share, as_of, note, source)
             SELECT w.stage, w.country, w.supplier, 'supply', w.item, w.share, w.as_of, w.note, 'trade-flow' FROM w
