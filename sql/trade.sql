@@ -561,6 +561,14 @@ ORDER BY country, item, supplier;
 SELECT pg_temp.try($$SELECT load_trade_dependencies(NULL)$$) AS no_year;
 SELECT pg_temp.try($$SELECT load_trade_dependencies(2021, 'QQ')$$) AS unknown_importer;
 SELECT load_trade_dependencies(1999, 'US') AS nothing_to_write;
+-- nothing to write, in a read-only transaction: nothing written, no error
+BEGIN READ ONLY;
+SELECT load_trade_dependencies(1999, 'US') AS read_only_nothing_to_write;
+COMMIT;
+-- and something to write there: the read-only transaction's error
+BEGIN READ ONLY;
+SELECT pg_temp.try($$SELECT load_trade_dependencies(2021, 'DE')$$) AS read_only_first_load;
+COMMIT;
 
 -- The US battery chain from the trade rows (latest: 2022 for 850760).
 -- cells: items 'battery cells' (shipped, CN .75), 'pouch cells' (KR .4) and
