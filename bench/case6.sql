@@ -160,32 +160,31 @@ SELECT (SELECT count(*) FROM bench.c6_want_share) AS c6_floor_share, (SELECT cou
 -- no side finds the dead rows of the last run under its keys (a first load
 -- of a year meets none).  VACUUM cannot run in a procedure: the rounds are
 -- issued from here, the sides alternating as bench.measure() does.
+WITH f (writes, clear) AS (
+    -- the floor: the load's rows and the state's rows, each INSERTed once
+    SELECT 'INSERT INTO bench.c6_pkey SELECT * FROM bench.c6_want; '
+           'INSERT INTO bench.c6_f_share SELECT * FROM bench.c6_want_share; '
+           'INSERT INTO bench.c6_f_stage SELECT * FROM bench.c6_want_stage; '
+           'INSERT INTO bench.c6_f_sup SELECT * FROM bench.c6_want_sup; '
+           'INSERT INTO bench.c6_f_cs SELECT * FROM bench.c6_want_cs; '
+           'INSERT INTO bench.c6_f_ct SELECT * FROM bench.c6_want_ct',
+           'TRUNCATE bench.c6_pkey, bench.c6_f_share, bench.c6_f_stage, bench.c6_f_sup, bench.c6_f_cs, bench.c6_f_ct'
+)
 SELECT x.stmt
 FROM generate_series(1 - :warmup, :runs) r
-CROSS JOIN (VALUES
+CROSS JOIN f
+CROSS JOIN LATERAL (VALUES
     (1, 'c6.deps.us.' || :'tag', $q$SELECT supplychain.load_trade_dependencies(2021, 'US')$q$,
      $q$DELETE FROM supplychain.dependency WHERE source = 'trade-flow'$q$),
     (2, 'c6.deps.pkey.' || :'tag', 'INSERT INTO bench.c6_pkey SELECT * FROM bench.c6_want', 'TRUNCATE bench.c6_pkey'),
-    (3, 'c6.deps.floor.' || :'tag',
-     'INSERT INTO bench.c6_pkey SELECT * FROM bench.c6_want; '
-     'INSERT INTO bench.c6_f_share SELECT * FROM bench.c6_want_share; '
-     'INSERT INTO bench.c6_f_stage SELECT * FROM bench.c6_want_stage; '
-     'INSERT INTO bench.c6_f_sup SELECT * FROM bench.c6_want_sup; '
-     'INSERT INTO bench.c6_f_cs SELECT * FROM bench.c6_want_cs; '
-     'INSERT INTO bench.c6_f_ct SELECT * FROM bench.c6_want_ct',
-     'TRUNCATE bench.c6_pkey, bench.c6_f_share, bench.c6_f_stage, bench.c6_f_sup, bench.c6_f_cs, bench.c6_f_ct'),
+    (3, 'c6.deps.floor.' || :'tag', f.writes, f.clear),
+    -- and the importer's flows read once, summed as the load needs them
     (4, 'c6.deps.floor_read.' || :'tag',
-     'INSERT INTO bench.c6_pkey SELECT * FROM bench.c6_want; '
-     'INSERT INTO bench.c6_f_share SELECT * FROM bench.c6_want_share; '
-     'INSERT INTO bench.c6_f_stage SELECT * FROM bench.c6_want_stage; '
-     'INSERT INTO bench.c6_f_sup SELECT * FROM bench.c6_want_sup; '
-     'INSERT INTO bench.c6_f_cs SELECT * FROM bench.c6_want_cs; '
-     'INSERT INTO bench.c6_f_ct SELECT * FROM bench.c6_want_ct; '
-     'SELECT count(*) FROM (SELECT p.importer, ps.stage, ps.item, p.partner, sum(p.value) '
+     f.writes || '; SELECT count(*) FROM (SELECT p.importer, ps.stage, ps.item, p.partner, sum(p.value) '
      'FROM supplychain.import_partner p JOIN supplychain.product_stage ps ON ps.product = p.product '
      'WHERE p.year = 2021 AND NOT p.inside AND p.value > 0 AND p.importer = ''US'' '
      'GROUP BY p.importer, ps.stage, ps.item, p.partner) s',
-     'TRUNCATE bench.c6_pkey, bench.c6_f_share, bench.c6_f_stage, bench.c6_f_sup, bench.c6_f_cs, bench.c6_f_ct')
+     f.clear)
 ) s (k, label, sql, before)
 CROSS JOIN LATERAL (VALUES
     (1, s.before),

@@ -126,10 +126,9 @@ sc_qualified_name(Oid relid)
 
 /*
  * sc_cached_plan: the plan of a statement, prepared (SPI_prepare_cursor's
- * options) on the first use of its text and kept for the session; who names
- * the caller in errors.  A text is prepared with the parameter types of its
- * first use: each caller's texts are its own, with the same types each time.
- * The caller is connected to SPI.
+ * options) on the first use of its text with these parameter types and
+ * options, and kept for the session; who names the caller in errors.  The
+ * caller is connected to SPI.
  */
 SPIPlanPtr
 sc_cached_plan(const char *query, int nargs, Oid *argtypes, int options, const char *who)
