@@ -74,7 +74,7 @@ COMMENT ON AGGREGATE @extschema@.share_rule(text, date, numeric) IS
     'internal: the share rule over one dependency key''s rows (supplier, as_of, share): its total, HHI and first date above 1';
 
 CREATE FUNCTION @extschema@.dependency_share_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 DECLARE
     stages text[];
     countries text[];
@@ -114,13 +114,14 @@ BEGIN
         RETURN NULL;
     END IF;
 
-    -- lock the keys, in that fixed order, so that writers never deadlock
+    -- lock the keys, in that fixed order, so that writers never deadlock (a
+    -- key's row is inserted, or locked and not rewritten: WHERE false)
     PERFORM @extschema@.exec_cached(pg_catalog.format($q$
         INSERT INTO %s AS t (stage, country, kind, item, total)
         SELECT stage, country, kind, item, 0
         FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
         ORDER BY stage, country, kind, item
-        ON CONFLICT (stage, country, kind, item) DO UPDATE SET total = t.total
+        ON CONFLICT (stage, country, kind, item) DO UPDATE SET total = t.total WHERE false
     $q$, tot), stages, countries, kinds, items);
 
     -- each row adds its share minus the same supplier's previous share from

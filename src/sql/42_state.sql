@@ -133,19 +133,22 @@ LANGUAGE C STABLE PARALLEL UNSAFE SUPPORT @extschema@.key_rows_support;
 COMMENT ON FUNCTION @extschema@.state_terms(regclass, regclass, regclass, text[], text[], text[]) IS
     'internal: the maintained state''s terms of (country, stage) pairs, or of suppliers in pairs, computed from their current dependency rows';
 
--- country_sums(sup, al, wt): the statement part that computes country
--- rows from the suppliers' stage terms, for the keys of the parameters $1..$3
--- (country, sector, supplier; sector NULL: the all-sectors row only): a CTE
--- "sums" with one row per key, sector NULL for the all-sectors rows (every
--- (country, supplier) of the keys has one).  Each (country, supplier)'s
--- terms are read once, through its index range, and summed by sector; the
--- all-sectors row sums the sector sums (the same exact numbers).  A key
--- without terms has stages 0.
-CREATE FUNCTION @extschema@.country_sums(sup regclass, al regclass, wt regclass) RETURNS text
+-- country_sums(sup, al, wt [, keys]): the statement part that computes
+-- country rows from the suppliers' stage terms, for the keys of the
+-- parameters $1..$3 (country, sector, supplier; sector NULL: the all-sectors
+-- row only), or of the query keys (its columns country, sector, supplier): a
+-- CTE "sums" with one row per key, sector NULL for the all-sectors rows
+-- (every (country, supplier) of the keys has one).  Each (country,
+-- supplier)'s terms are read once, through its index range, and summed by
+-- sector; the all-sectors row sums the sector sums (the same exact numbers).
+-- A key without terms has stages 0.
+CREATE FUNCTION @extschema@.country_sums(sup regclass, al regclass, wt regclass,
+                                         keys text DEFAULT 'SELECT * FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)')
+RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     SELECT pg_catalog.format($q$
         k AS (
-            SELECT DISTINCT country, sector, supplier FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)
+            SELECT DISTINCT country, sector, supplier FROM (%4$s) k
         ), pairs AS (
             SELECT DISTINCT country, supplier FROM k
         ), terms AS MATERIALIZED (
@@ -184,18 +187,23 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
             FROM x
             LEFT JOIN %2$s al ON al.country OPERATOR(pg_catalog.=) x.country AND al.partner OPERATOR(pg_catalog.=) x.supplier
             LEFT JOIN %3$s wa ON wa.name OPERATOR(pg_catalog.=) ('alignment.' OPERATOR(pg_catalog.||) COALESCE(al.relation, 'unknown'))
-        )$q$, sup, al, wt)
+        )$q$, sup, al, wt, keys)
 $$;
-COMMENT ON FUNCTION @extschema@.country_sums(regclass, regclass, regclass) IS
+COMMENT ON FUNCTION @extschema@.country_sums(regclass, regclass, regclass, text) IS
     'internal: the statement part of the state''s triggers that computes country_state and country_total_state rows from supplier_state';
 
 -- refresh_country(beside, countries, sectors, suppliers): recompute the
 -- country rows of these keys (sector NULL: the all-sectors row only) from
--- supplier_state: the rows locked in order (an upsert: writers of a row
--- serialize here), then recomputed.
+-- supplier_state.  Every key's row goes through one upsert, in key order:
+-- writers of a row serialize there.  A key without a row (in the
+-- statement's snapshot) is computed first and inserted with its values; a
+-- row that exists, or that a writer in flight inserts, is locked and not
+-- written (DO UPDATE ... WHERE false), and then recomputed by a statement
+-- of its own (a new snapshot: a writer we waited for is seen), as is a key
+-- without terms.  So a new key's row is written once.
 CREATE FUNCTION @extschema@.refresh_country(beside regclass, countries text[], sectors text[], suppliers text[])
 RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 DECLARE
     -- shard_of() is a call per name: skipped where there is no Citus
     citus constant boolean := pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL;
@@ -205,67 +213,107 @@ DECLARE
     al constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.alignment', beside) ELSE '@extschema@.alignment' END;
     wt constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.weight', beside) ELSE '@extschema@.weight' END;
     sums constant text := @extschema@.country_sums(sup, al, wt);
+    rest record;
     before @extschema@.watch_snapshot;
 BEGIN
     IF countries IS NULL OR pg_catalog.cardinality(countries) = 0 THEN
         RETURN;
     END IF;
-    -- lock the rows, in order; a new key's row is a placeholder until the
-    -- next statement computes it
-    PERFORM @extschema@.exec_cached(pg_catalog.format($q$
-        WITH k AS (SELECT DISTINCT country, sector, supplier
-                   FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)),
-        by_sector AS (
-            INSERT INTO %1$s AS t (country, sector, supplier, stages, dependencies, unknown_shares)
-            SELECT country, sector, supplier, 0, 0, 0 FROM k WHERE sector IS NOT NULL
-            ORDER BY country, sector, supplier
-            ON CONFLICT (country, supplier, sector) DO UPDATE SET stages = t.stages
-        ), all_sectors AS (
-            INSERT INTO %2$s AS t (country, supplier, stages, dependencies, unknown_shares)
-            SELECT DISTINCT country, supplier, 0, 0, 0 FROM k
-            ORDER BY country, supplier
-            ON CONFLICT (country, supplier) DO UPDATE SET stages = t.stages
-        )
-        SELECT NULL::text[]
-    $q$, cs, ct), countries, sectors, suppliers);
-
-    -- the early warning's values before (44_watch.sql), of rows now locked
-    before := @extschema@.watch_before(beside, '{country_risk.risk}', countries, sectors, suppliers);
-
-    -- recompute them (a new snapshot: a writer we waited for is seen) and
-    -- write the ones that differ (numbers compared as text: 0.5 and 0.50
-    -- print differently); a key without terms goes
-    PERFORM @extschema@.exec_cached(pg_catalog.format($q$
+    -- the new keys' rows computed and inserted, the others locked, in
+    -- order; the keys left to recompute come back: those not written with
+    -- terms (stages above 0), and the all-sectors rows (sector NULL) of
+    -- their (country, supplier)
+    SELECT * INTO rest FROM @extschema@.exec_cached(pg_catalog.format($q$
         WITH %3$s,
-        sector_kept AS (
-            UPDATE %1$s t
-            SET relation = r.relation, stages = r.stages, dependencies = r.dependencies,
-                unknown_shares = r.unknown_shares, known_share = r.known_share, weighted = r.weighted, risk = r.risk
-            FROM sums r
-            WHERE r.sector IS NOT NULL AND r.stages OPERATOR(pg_catalog.>) 0
-              AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
-              AND t.sector OPERATOR(pg_catalog.=) r.sector
-              AND (t.relation, t.stages, t.dependencies, t.unknown_shares, t.known_share::text, t.weighted::text, t.risk::text)
-                  IS DISTINCT FROM (r.relation, r.stages, r.dependencies, r.unknown_shares, r.known_share::text, r.weighted::text, r.risk::text)
-        ), sector_gone AS (
-            DELETE FROM %1$s t USING sums r
-            WHERE r.sector IS NOT NULL AND r.stages OPERATOR(pg_catalog.=) 0
-              AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
-              AND t.sector OPERATOR(pg_catalog.=) r.sector
-        ), total_kept AS (
-            UPDATE %2$s t
-            SET relation = r.relation, stages = r.stages, dependencies = r.dependencies,
-                unknown_shares = r.unknown_shares, known_share = r.known_share, weighted = r.weighted, risk = r.risk
-            FROM sums r
-            WHERE r.sector IS NULL AND r.stages OPERATOR(pg_catalog.>) 0
-              AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
-              AND (t.relation, t.stages, t.dependencies, t.unknown_shares, t.known_share::text, t.weighted::text, t.risk::text)
-                  IS DISTINCT FROM (r.relation, r.stages, r.dependencies, r.unknown_shares, r.known_share::text, r.weighted::text, r.risk::text)
+        keys AS (
+            SELECT DISTINCT country, sector, supplier FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)
+        ), by_sector AS (
+            INSERT INTO %1$s AS t (country, sector, supplier, relation, stages, dependencies, unknown_shares,
+                                   known_share, weighted, risk)
+            SELECT k.country, k.sector, k.supplier, r.relation, COALESCE(r.stages, 0), COALESCE(r.dependencies, 0),
+                   COALESCE(r.unknown_shares, 0), r.known_share, r.weighted, r.risk
+            FROM keys k
+            LEFT JOIN sums r ON r.country OPERATOR(pg_catalog.=) k.country AND r.sector OPERATOR(pg_catalog.=) k.sector
+                            AND r.supplier OPERATOR(pg_catalog.=) k.supplier
+            WHERE k.sector IS NOT NULL
+            ORDER BY k.country, k.sector, k.supplier
+            ON CONFLICT (country, supplier, sector) DO UPDATE SET stages = t.stages WHERE false
+            RETURNING t.country, t.sector, t.supplier, t.stages
+        ), all_sectors AS (
+            INSERT INTO %2$s AS t (country, supplier, relation, stages, dependencies, unknown_shares,
+                                   known_share, weighted, risk)
+            SELECT p.country, p.supplier, r.relation, COALESCE(r.stages, 0), COALESCE(r.dependencies, 0),
+                   COALESCE(r.unknown_shares, 0), r.known_share, r.weighted, r.risk
+            FROM (SELECT DISTINCT country, supplier FROM keys) p
+            LEFT JOIN sums r ON r.sector IS NULL AND r.country OPERATOR(pg_catalog.=) p.country
+                            AND r.supplier OPERATOR(pg_catalog.=) p.supplier
+                            AND NOT EXISTS (SELECT FROM %2$s o WHERE o.country OPERATOR(pg_catalog.=) p.country
+                                              AND o.supplier OPERATOR(pg_catalog.=) p.supplier)
+            ORDER BY p.country, p.supplier
+            ON CONFLICT (country, supplier) DO UPDATE SET stages = t.stages WHERE false
+            RETURNING t.country, t.supplier, t.stages
+        ), left_over AS (
+            SELECT k.country, k.sector, k.supplier FROM keys k
+            WHERE k.sector IS NOT NULL
+              AND NOT EXISTS (SELECT FROM by_sector w
+                              WHERE w.country OPERATOR(pg_catalog.=) k.country AND w.sector OPERATOR(pg_catalog.=) k.sector
+                                AND w.supplier OPERATOR(pg_catalog.=) k.supplier AND w.stages OPERATOR(pg_catalog.>) 0)
+            UNION ALL
+            SELECT p.country, NULL, p.supplier FROM (SELECT DISTINCT country, supplier FROM keys) p
+            WHERE NOT EXISTS (SELECT FROM all_sectors w
+                              WHERE w.country OPERATOR(pg_catalog.=) p.country AND w.supplier OPERATOR(pg_catalog.=) p.supplier
+                                AND w.stages OPERATOR(pg_catalog.>) 0)
         )
-        DELETE FROM %2$s t USING sums r
-        WHERE r.sector IS NULL AND r.stages OPERATOR(pg_catalog.=) 0
-          AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
-    $q$, cs, ct, sums), countries, sectors, suppliers);
+        SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(sector), pg_catalog.array_agg(supplier) FROM left_over
+    $q$, cs, ct, @extschema@.country_sums(sup, al, wt, pg_catalog.format($k$
+        SELECT k.country, k.sector, k.supplier FROM @extschema@.key_rows($1, $2, $3) k (country, sector, supplier)
+        WHERE CASE WHEN k.sector IS NULL
+                   THEN NOT EXISTS (SELECT FROM %2$s o WHERE o.country OPERATOR(pg_catalog.=) k.country
+                                      AND o.supplier OPERATOR(pg_catalog.=) k.supplier)
+                   ELSE NOT EXISTS (SELECT FROM %1$s o WHERE o.country OPERATOR(pg_catalog.=) k.country
+                                      AND o.supplier OPERATOR(pg_catalog.=) k.supplier
+                                      AND o.sector OPERATOR(pg_catalog.=) k.sector) END$k$, cs, ct))),
+        countries, sectors, suppliers);
+    -- the early warning's values before (44_watch.sql), of the rows locked:
+    -- a new key had none
+    before := @extschema@.watch_before(beside, '{country_risk.risk}', COALESCE(rest.r1, '{}'),
+                                       COALESCE(rest.r2, '{}'), COALESCE(rest.r3, '{}'));
+    IF rest.r1 IS NOT NULL THEN
+        -- recompute them (a new snapshot: a writer we waited for is seen) and
+        -- write the ones that differ (numbers compared as text: 0.5 and 0.50
+        -- print differently); a key without terms goes
+        PERFORM @extschema@.exec_cached(pg_catalog.format($q$
+            WITH %3$s,
+            sector_kept AS (
+                UPDATE %1$s t
+                SET relation = r.relation, stages = r.stages, dependencies = r.dependencies,
+                    unknown_shares = r.unknown_shares, known_share = r.known_share, weighted = r.weighted, risk = r.risk
+                FROM sums r
+                WHERE r.sector IS NOT NULL AND r.stages OPERATOR(pg_catalog.>) 0
+                  AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
+                  AND t.sector OPERATOR(pg_catalog.=) r.sector
+                  AND (t.relation, t.stages, t.dependencies, t.unknown_shares, t.known_share::text, t.weighted::text, t.risk::text)
+                      IS DISTINCT FROM (r.relation, r.stages, r.dependencies, r.unknown_shares, r.known_share::text, r.weighted::text, r.risk::text)
+            ), sector_gone AS (
+                DELETE FROM %1$s t USING sums r
+                WHERE r.sector IS NOT NULL AND r.stages OPERATOR(pg_catalog.=) 0
+                  AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
+                  AND t.sector OPERATOR(pg_catalog.=) r.sector
+            ), total_kept AS (
+                UPDATE %2$s t
+                SET relation = r.relation, stages = r.stages, dependencies = r.dependencies,
+                    unknown_shares = r.unknown_shares, known_share = r.known_share, weighted = r.weighted, risk = r.risk
+                FROM sums r
+                WHERE r.sector IS NULL AND r.stages OPERATOR(pg_catalog.>) 0
+                  AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
+                  AND (t.relation, t.stages, t.dependencies, t.unknown_shares, t.known_share::text, t.weighted::text, t.risk::text)
+                      IS DISTINCT FROM (r.relation, r.stages, r.dependencies, r.unknown_shares, r.known_share::text, r.weighted::text, r.risk::text)
+            )
+            DELETE FROM %2$s t USING sums r
+            WHERE r.sector IS NULL AND r.stages OPERATOR(pg_catalog.=) 0
+              AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
+        $q$, cs, ct, sums), rest.r1, rest.r2, rest.r3);
+    END IF;
     IF before.measures IS NOT NULL THEN
         PERFORM @extschema@.watch_after(before, countries, sectors, suppliers);
     END IF;
@@ -289,7 +337,7 @@ COMMENT ON FUNCTION @extschema@.refresh_country(regclass, text[], text[], text[]
 -- refreshed (refresh_country()).
 CREATE FUNCTION @extschema@.refresh_state(beside regclass, countries text[], stages text[], suppliers text[] DEFAULT NULL)
 RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 DECLARE
     -- shard_of() is a call per name: skipped where there is no Citus
     citus constant boolean := pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NOT NULL;
@@ -315,14 +363,15 @@ BEGIN
         by_supplier := false;
     END IF;
 
-    -- lock the pairs, in order: writers of a pair serialize here
+    -- lock the pairs, in order: writers of a pair serialize here (a pair's
+    -- row is inserted, or locked and not rewritten: WHERE false)
     PERFORM @extschema@.exec_cached(pg_catalog.format($q$
         INSERT INTO %1$s AS t (country, stage, sector, rows, suppliers, unknown_shares)
         SELECT p.country, p.stage, s.sector, 0, 0, 0
         FROM (SELECT DISTINCT country, stage FROM @extschema@.key_rows($1, $2) p (country, stage)) p
         JOIN %2$s s ON s.id OPERATOR(pg_catalog.=) p.stage
         ORDER BY p.country, p.stage
-        ON CONFLICT (country, stage) DO UPDATE SET rows = t.rows
+        ON CONFLICT (country, stage) DO UPDATE SET rows = t.rows WHERE false
     $q$, ss, stg), countries, stages);
     -- the early warning's values before (44_watch.sql), of pairs now locked
     before := @extschema@.watch_before(beside, '{stage_risk.hhi,stage_risk.risk}', countries, stages);
@@ -529,36 +578,56 @@ COMMENT ON FUNCTION @extschema@.state_track() IS
 
 -- state_track_dependency(): the statement triggers on dependency's rows:
 -- the (country, stage, supplier) keys the statement touched, sorted, are
--- refreshed (a TRUNCATE goes through state_track()).
+-- refreshed (a TRUNCATE goes through state_track()).  Above a hundred keys
+-- refresh_state() reads whole pairs: a statement of more keys names its
+-- (country, stage) pairs only, and never gathers its keys.
 CREATE FUNCTION @extschema@.state_track_dependency() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     countries text[];
     stages text[];
     suppliers text[];
+    many boolean;
 BEGIN
     IF pg_catalog.current_setting('supplychain.copying', true) = 'on' THEN
         RETURN NULL;            -- distribute() or undistribute() moves the state with the rows
     END IF;
     IF TG_OP = 'INSERT' THEN
-        SELECT pg_catalog.array_agg(country),
-               pg_catalog.array_agg(stage),
-               pg_catalog.array_agg(supplier)
-          INTO countries, stages, suppliers
-          FROM (SELECT DISTINCT country, stage, supplier FROM new_rows ORDER BY country, stage, supplier) k;
+        SELECT pg_catalog.count(*) > 100 INTO many
+          FROM (SELECT DISTINCT country, stage, supplier FROM new_rows LIMIT 101) k;
+        IF many THEN
+            SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage) INTO countries, stages
+              FROM (SELECT DISTINCT country, stage FROM new_rows ORDER BY country, stage) k;
+        ELSE
+            SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage), pg_catalog.array_agg(supplier)
+              INTO countries, stages, suppliers
+              FROM (SELECT DISTINCT country, stage, supplier FROM new_rows ORDER BY country, stage, supplier) k;
+        END IF;
     ELSIF TG_OP = 'DELETE' THEN
-        SELECT pg_catalog.array_agg(country),
-               pg_catalog.array_agg(stage),
-               pg_catalog.array_agg(supplier)
-          INTO countries, stages, suppliers
-          FROM (SELECT DISTINCT country, stage, supplier FROM old_rows ORDER BY country, stage, supplier) k;
+        SELECT pg_catalog.count(*) > 100 INTO many
+          FROM (SELECT DISTINCT country, stage, supplier FROM old_rows LIMIT 101) k;
+        IF many THEN
+            SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage) INTO countries, stages
+              FROM (SELECT DISTINCT country, stage FROM old_rows ORDER BY country, stage) k;
+        ELSE
+            SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage), pg_catalog.array_agg(supplier)
+              INTO countries, stages, suppliers
+              FROM (SELECT DISTINCT country, stage, supplier FROM old_rows ORDER BY country, stage, supplier) k;
+        END IF;
     ELSE
-        SELECT pg_catalog.array_agg(country),
-               pg_catalog.array_agg(stage),
-               pg_catalog.array_agg(supplier)
-          INTO countries, stages, suppliers
+        SELECT pg_catalog.count(*) > 100 INTO many
           FROM (SELECT country, stage, supplier FROM new_rows
-                UNION SELECT country, stage, supplier FROM old_rows ORDER BY country, stage, supplier) k;
+                UNION SELECT country, stage, supplier FROM old_rows LIMIT 101) k;
+        IF many THEN
+            SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage) INTO countries, stages
+              FROM (SELECT country, stage FROM new_rows
+                    UNION SELECT country, stage FROM old_rows ORDER BY country, stage) k;
+        ELSE
+            SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage), pg_catalog.array_agg(supplier)
+              INTO countries, stages, suppliers
+              FROM (SELECT country, stage, supplier FROM new_rows
+                    UNION SELECT country, stage, supplier FROM old_rows ORDER BY country, stage, supplier) k;
+        END IF;
     END IF;
     PERFORM @extschema@.refresh_state(TG_RELID::regclass, countries, stages, suppliers);
     RETURN NULL;
