@@ -392,6 +392,7 @@ DECLARE
     kinds text[];
     items text[];
     bad text[];
+    locked text[];
     -- the table the trigger fires on, and share_total beside it: on a Citus
     -- worker, a shard and its colocated shard (45_citus.sql)
     dep constant regclass := TG_RELID::regclass;
@@ -408,12 +409,16 @@ BEGIN
         SELECT pg_catalog.array_agg(stage), pg_catalog.array_agg(country),
                pg_catalog.array_agg(kind), pg_catalog.array_agg(item)
           INTO stages, countries, kinds, items
-          FROM (SELECT DISTINCT stage, country, kind, item FROM new_rows ORDER BY stage, country, kind, item) k;
+          -- (hashed, then the distinct keys sorted: a statement's rows are
+          -- many more than its keys)
+          FROM (SELECT stage, country, kind, item FROM new_rows GROUP BY stage, country, kind, item
+                ORDER BY stage, country, kind, item) k;
     ELSIF TG_OP = 'DELETE' THEN
         SELECT pg_catalog.array_agg(stage), pg_catalog.array_agg(country),
                pg_catalog.array_agg(kind), pg_catalog.array_agg(item)
           INTO stages, countries, kinds, items
-          FROM (SELECT DISTINCT stage, country, kind, item FROM old_rows ORDER BY stage, country, kind, item) k;
+          FROM (SELECT stage, country, kind, item FROM old_rows GROUP BY stage, country, kind, item
+                ORDER BY stage, country, kind, item) k;
     ELSE
         SELECT pg_catalog.array_agg(stage), pg_catalog.array_agg(country),
                pg_catalog.array_agg(kind), pg_catalog.array_agg(item)
@@ -425,44 +430,71 @@ BEGIN
         RETURN NULL;
     END IF;
 
-    -- lock the keys, in that fixed order, so that writers never deadlock (a
-    -- key's row is inserted, or locked and not rewritten: WHERE false)
-    PERFORM @extschema@.exec_cached(pg_catalog.format($q$
-        INSERT INTO %s AS t (stage, country, kind, item, total)
-        SELECT stage, country, kind, item, 0
-        FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
-        ORDER BY stage, country, kind, item
-        ON CONFLICT (stage, country, kind, item) DO UPDATE SET total = t.total WHERE false
-    $q$, tot), stages, countries, kinds, items);
-
     -- each row adds its share minus the same supplier's previous share from
     -- its date on; the running sum is the key's total at each date, and the
     -- latest date's total is written to share_total with the key's HHI,
     -- summed over each supplier's latest row, suppliers in descending order:
     -- the order the maintained state sums them in (42_state.sql), so that a
     -- float sum comes out the same to the last digit.  share_rule() does it
-    -- per key in one pass over the key's rows (src/share_rule.c).  Each
-    -- key's rows are read through its index range (the lateral subquery,
-    -- kept from being flattened into a join by OFFSET 0), so that a
+    -- per key in one pass over the key's rows (src/share_rule.c), read
+    -- through the key's index range (a subquery per key), so that a
     -- statement costs its keys' rows, never a scan and a sort of the whole
     -- table.
-    SELECT r1 INTO bad FROM @extschema@.exec_cached(pg_catalog.format($q$
+    --
+    -- The keys are locked in that fixed order, so that writers never
+    -- deadlock: a key's row in share_total is inserted, or locked and not
+    -- rewritten (WHERE false).  A key without a row (in the statement's
+    -- snapshot) is checked first and inserted with its sums: a writer of the
+    -- key in flight waits for that row, and checks the key again after.  A
+    -- key whose row exists, or that a writer in flight inserts, is checked by
+    -- the next statement (a new snapshot: a writer we waited for is seen).
+    SELECT r1, r2 INTO bad, locked FROM @extschema@.exec_cached(pg_catalog.format($q$
         WITH s AS MATERIALIZED (
-            SELECT k.stage, k.country, k.kind, k.item, @extschema@.share_rule(d.supplier, d.as_of, d.share) AS s
+            SELECT k.stage, k.country, k.kind, k.item, f.fresh,
+                   CASE WHEN f.fresh
+                        THEN (SELECT @extschema@.share_rule(d.supplier, d.as_of, d.share) FROM %2$s d
+                              WHERE d.country = k.country AND d.stage = k.stage AND d.kind = k.kind AND d.item = k.item)
+                   END AS s
             FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
-            CROSS JOIN LATERAL (
-                SELECT d.supplier, d.share, d.as_of FROM %2$s d
-                WHERE d.country = k.country AND d.stage = k.stage AND d.kind = k.kind AND d.item = k.item
-                OFFSET 0) d
-            GROUP BY k.stage, k.country, k.kind, k.item
-        ), updated AS (
-            UPDATE %1$s t SET total = (x.s).total, hhi = (x.s).hhi
-            FROM s x
-            WHERE (t.stage, t.country, t.kind, t.item) = (x.stage, x.country, x.kind, x.item)
+            CROSS JOIN LATERAL (SELECT NOT EXISTS (SELECT FROM %1$s t
+                                                   WHERE t.stage = k.stage AND t.country = k.country
+                                                     AND t.kind = k.kind AND t.item = k.item) AS fresh) f
+        ), written AS (
+            INSERT INTO %1$s AS t (stage, country, kind, item, total, hhi)
+            SELECT stage, country, kind, item, COALESCE((s).total, 0), (s).hhi FROM s
+            ORDER BY stage, country, kind, item
+            ON CONFLICT (stage, country, kind, item) DO UPDATE SET total = t.total WHERE false
+            RETURNING t.stage, t.country, t.kind, t.item
         )
-        SELECT ARRAY[stage, country, kind, item, (s).bad_as_of::text, (s).bad_total::text] FROM s
-        WHERE (s).bad_as_of IS NOT NULL ORDER BY stage, country, kind, item LIMIT 1
+        -- the first key above 1 (of those inserted here), and how many keys
+        -- were locked instead
+        SELECT (SELECT ARRAY[stage, country, kind, item, (s).bad_as_of::text, (s).bad_total::text] FROM s
+                WHERE (s).bad_as_of IS NOT NULL ORDER BY stage, country, kind, item LIMIT 1),
+               ARRAY[(SELECT pg_catalog.count(*) FROM s
+                      WHERE NOT s.fresh
+                         OR NOT EXISTS (SELECT FROM written w
+                                        WHERE w.stage = s.stage AND w.country = s.country
+                                          AND w.kind = s.kind AND w.item = s.item))::text]
     $q$, tot, dep), stages, countries, kinds, items);
+
+    -- the keys locked (not inserted here, or without rows): checked now
+    IF locked[1]::bigint > 0 THEN
+        SELECT r1 INTO bad FROM @extschema@.exec_cached(pg_catalog.format($q$
+            WITH s AS MATERIALIZED (
+                SELECT k.stage, k.country, k.kind, k.item,
+                       (SELECT @extschema@.share_rule(d.supplier, d.as_of, d.share) FROM %2$s d
+                        WHERE d.country = k.country AND d.stage = k.stage AND d.kind = k.kind AND d.item = k.item) AS s
+                FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
+            ), updated AS (
+                UPDATE %1$s t SET total = (x.s).total, hhi = (x.s).hhi
+                FROM s x
+                WHERE (x.s).total IS NOT NULL
+                  AND (t.stage, t.country, t.kind, t.item) = (x.stage, x.country, x.kind, x.item)
+            )
+            SELECT ARRAY[stage, country, kind, item, (s).bad_as_of::text, (s).bad_total::text] FROM s
+            WHERE (s).bad_as_of IS NOT NULL ORDER BY stage, country, kind, item LIMIT 1
+        $q$, tot, dep), stages, countries, kinds, items);
+    END IF;
 
     -- keys whose rows are all gone now hold nothing
     IF TG_OP <> 'INSERT' THEN
