@@ -17,6 +17,7 @@
  */
 #include "supplychain.h"
 
+#include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -45,7 +46,9 @@ shares_plan(Oid partners, Oid stages, bool one_importer)
 	 * The flows in the order of the groups: importer, stage, item, partner,
 	 * and the products in the order the note lists them.  The codes in the
 	 * default collation, as load_trade_dependencies() writes them (stage and
-	 * item are product_stage's, in it already).
+	 * item are product_stage's, in it already); stage and item sorted byte
+	 * by byte (any order that keeps a group's rows together will do, and
+	 * that one costs a memcmp), the products in the order of the note.
 	 */
 	initStringInfo(&q);
 	appendStringInfo(&q,
@@ -53,7 +56,7 @@ shares_plan(Oid partners, Oid stages, bool one_importer)
 					 " p.partner COLLATE pg_catalog.\"default\", p.product::pg_catalog.text, p.value"
 					 " FROM %s p JOIN %s ps ON ps.product OPERATOR(pg_catalog.=) p.product"
 					 " WHERE p.year OPERATOR(pg_catalog.=) $1 AND NOT p.inside AND p.value OPERATOR(pg_catalog.>) 0%s"
-					 " ORDER BY p.importer, ps.stage, ps.item, p.partner, p.product",
+					 " ORDER BY p.importer, ps.stage COLLATE \"C\", ps.item COLLATE \"C\", p.partner, p.product",
 					 sc_qualified_name(partners), sc_qualified_name(stages),
 					 one_importer ? " AND p.importer OPERATOR(pg_catalog.=) $2" : "");
 	/* (read forward once: the sort need not keep its result for a rescan) */
@@ -94,6 +97,7 @@ emit_item(ShareItem *it, int32 year, Datum scale, Tuplestorestate *ts, TupleDesc
 {
 	Datum		total;
 	char	   *total_text;
+	StringInfoData note;
 	int			i;
 
 	if (it->n == 0)
@@ -102,6 +106,7 @@ emit_item(ShareItem *it, int32 year, Datum scale, Tuplestorestate *ts, TupleDesc
 	for (i = 1; i < it->n; i++)
 		total = DirectFunctionCall2(numeric_add, total, it->partners[i].value);
 	total_text = DatumGetCString(DirectFunctionCall1(numeric_out, total));
+	initStringInfo(&note);
 
 	for (i = 0; i < it->n; i++)
 	{
@@ -109,14 +114,13 @@ emit_item(ShareItem *it, int32 year, Datum scale, Tuplestorestate *ts, TupleDesc
 		Datum		values[6];
 		bool		nulls[6] = {false, false, false, false, false, false};
 		Datum		share;
-		StringInfoData note;
 
 		share = DirectFunctionCall2(numeric_mul, pt->value, scale);
 		share = DirectFunctionCall2(numeric_div_trunc, share, total);
 		share = DirectFunctionCall2(numeric_div, share, scale);
 		share = DirectFunctionCall1(numeric_trim_scale, share);
 
-		initStringInfo(&note);
+		resetStringInfo(&note);
 		appendStringInfo(&note, "trade_flow %d: %s of %s imported by %s (products %s)",
 						 year, DatumGetCString(DirectFunctionCall1(numeric_out, pt->value)),
 						 total_text, it->importer, pt->products.data);
@@ -196,7 +200,7 @@ sc_trade_shares(PG_FUNCTION_ARGS)
 			TupleDesc	d = SPI_tuptable->tupdesc;
 
 			/* the relations given may be anyone's: trust no column's type */
-			if (SPI_gettypeid(d, 1) != TEXTOID || SPI_gettypeid(d, 2) != TEXTOID ||
+			if (d->natts != 6 || SPI_gettypeid(d, 1) != TEXTOID || SPI_gettypeid(d, 2) != TEXTOID ||
 				SPI_gettypeid(d, 3) != TEXTOID || SPI_gettypeid(d, 4) != TEXTOID ||
 				SPI_gettypeid(d, 5) != TEXTOID || SPI_gettypeid(d, 6) != NUMERICOID)
 				ereport(ERROR,
@@ -219,9 +223,10 @@ sc_trade_shares(PG_FUNCTION_ARGS)
 			Partner    *pt;
 			int			k;
 
+			/* (the row's six columns at once: the query has no others) */
+			heap_deform_tuple(tup, desc, d, isnull);
 			for (k = 0; k < 6; k++)
 			{
-				d[k] = SPI_getbinval(tup, desc, k + 1, &isnull[k]);
 				/* (the view's columns are keys, and value > 0: never NULL) */
 				if (isnull[k])
 					elog(ERROR, "trade_shares: a flow with a NULL key or value");
@@ -262,7 +267,11 @@ sc_trade_shares(PG_FUNCTION_ARGS)
 				pt = &it.partners[it.n++];
 				pt->code = pstrdup(partner);
 				pt->value = datumCopy(d[5], false, -1);
-				initStringInfo(&pt->products);
+				/* (most partners list a few products: a small buffer, that
+				 * appendStringInfo enlarges as needed) */
+				pt->products.maxlen = 64;
+				pt->products.data = palloc(pt->products.maxlen);
+				resetStringInfo(&pt->products);
 				appendStringInfoString(&pt->products, product);
 				pt->last_product = pt->products.len - strlen(product);
 			}
