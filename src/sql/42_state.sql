@@ -584,6 +584,10 @@ COMMENT ON FUNCTION @extschema@.state_track() IS
 CREATE FUNCTION @extschema@.state_track_dependency() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
+    -- the statement's rows: its transition tables (which EXECUTE sees too)
+    touched constant text := CASE TG_OP WHEN 'INSERT' THEN 'new_rows' WHEN 'DELETE' THEN 'old_rows'
+                             ELSE '(SELECT country, stage, supplier FROM new_rows
+                                    UNION ALL SELECT country, stage, supplier FROM old_rows)' END;
     countries text[];
     stages text[];
     suppliers text[];
@@ -592,42 +596,18 @@ BEGIN
     IF pg_catalog.current_setting('supplychain.copying', true) = 'on' THEN
         RETURN NULL;            -- distribute() or undistribute() moves the state with the rows
     END IF;
-    IF TG_OP = 'INSERT' THEN
-        SELECT pg_catalog.count(*) > 100 INTO many
-          FROM (SELECT DISTINCT country, stage, supplier FROM new_rows LIMIT 101) k;
-        IF many THEN
-            SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage) INTO countries, stages
-              FROM (SELECT DISTINCT country, stage FROM new_rows ORDER BY country, stage) k;
-        ELSE
-            SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage), pg_catalog.array_agg(supplier)
-              INTO countries, stages, suppliers
-              FROM (SELECT DISTINCT country, stage, supplier FROM new_rows ORDER BY country, stage, supplier) k;
-        END IF;
-    ELSIF TG_OP = 'DELETE' THEN
-        SELECT pg_catalog.count(*) > 100 INTO many
-          FROM (SELECT DISTINCT country, stage, supplier FROM old_rows LIMIT 101) k;
-        IF many THEN
-            SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage) INTO countries, stages
-              FROM (SELECT DISTINCT country, stage FROM old_rows ORDER BY country, stage) k;
-        ELSE
-            SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage), pg_catalog.array_agg(supplier)
-              INTO countries, stages, suppliers
-              FROM (SELECT DISTINCT country, stage, supplier FROM old_rows ORDER BY country, stage, supplier) k;
-        END IF;
+    EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) > 100 FROM (SELECT DISTINCT country, stage, supplier FROM %s k LIMIT 101) k',
+                              touched) INTO many;
+    IF many THEN
+        EXECUTE pg_catalog.format($q$
+            SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage)
+            FROM (SELECT DISTINCT country, stage FROM %s k ORDER BY country, stage) k
+        $q$, touched) INTO countries, stages;
     ELSE
-        SELECT pg_catalog.count(*) > 100 INTO many
-          FROM (SELECT country, stage, supplier FROM new_rows
-                UNION SELECT country, stage, supplier FROM old_rows LIMIT 101) k;
-        IF many THEN
-            SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage) INTO countries, stages
-              FROM (SELECT country, stage FROM new_rows
-                    UNION SELECT country, stage FROM old_rows ORDER BY country, stage) k;
-        ELSE
+        EXECUTE pg_catalog.format($q$
             SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage), pg_catalog.array_agg(supplier)
-              INTO countries, stages, suppliers
-              FROM (SELECT country, stage, supplier FROM new_rows
-                    UNION SELECT country, stage, supplier FROM old_rows ORDER BY country, stage, supplier) k;
-        END IF;
+            FROM (SELECT DISTINCT country, stage, supplier FROM %s k ORDER BY country, stage, supplier) k
+        $q$, touched) INTO countries, stages, suppliers;
     END IF;
     PERFORM @extschema@.refresh_state(TG_RELID::regclass, countries, stages, suppliers);
     RETURN NULL;
