@@ -6,19 +6,23 @@
  * with imports above 0: the partner's share of the importer's imports of
  * the item's products, and a note with the figures.  SQL computes this with
  * a grouping by (importer, stage, item, partner), an ordered string_agg()
- * of the products per group and a window sum per item; here the flows are
- * read once in that order and each item's partners are kept until the item
- * ends, when its total is known.
+ * of the products per group and a window sum per item; here an importer's
+ * flows are read once, in any order, into a hash table of its items (each
+ * with its partners and their products), and its rows are emitted when its
+ * flows end, items and partners in byte order (dependency's key order, in
+ * which its index takes them cheapest).  Only the importers are sorted (one
+ * importer: nothing is).
  *
- * The numbers are SQL's: numeric sums through numeric_add, and
- * share = trim_scale(div(value * 10^10, total) / 10^10) through the same
- * functions, so that values and display scales are the ones the formula in
- * SQL gives (sql/trade_shares.sql compares the two).
+ * The numbers are SQL's: numeric sums through numeric_add (exact, in any
+ * order), and share = trim_scale(div(value * 10^10, total) / 10^10) through
+ * the same functions, so that values and display scales are the ones the
+ * formula in SQL gives (sql/trade_shares.sql compares the two).
  */
 #include "supplychain.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -26,7 +30,7 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/fmgrprotos.h"
-#include "utils/lsyscache.h"
+#include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
@@ -43,96 +47,255 @@ shares_plan(Oid partners, Oid stages, bool one_importer)
 	SPIPlanPtr	plan;
 
 	/*
-	 * The flows in the order of the groups: importer, stage, item, partner,
-	 * and the products in the order the note lists them.  The codes in the
-	 * default collation, as load_trade_dependencies() writes them (stage and
-	 * item are product_stage's, in it already); stage and item sorted byte
-	 * by byte (any order that keeps a group's rows together will do, and
-	 * that one costs a memcmp), the products in the order of the note.
+	 * The flows, in the default collation, as load_trade_dependencies()
+	 * writes them (stage and item are product_stage's, in it already); all
+	 * importers: sorted by importer alone (its rows are grouped here), one
+	 * importer: not sorted at all.
 	 */
 	initStringInfo(&q);
 	appendStringInfo(&q,
 					 "SELECT p.importer COLLATE pg_catalog.\"default\", ps.stage, ps.item,"
 					 " p.partner COLLATE pg_catalog.\"default\", p.product::pg_catalog.text, p.value"
 					 " FROM %s p JOIN %s ps ON ps.product OPERATOR(pg_catalog.=) p.product"
-					 " WHERE p.year OPERATOR(pg_catalog.=) $1 AND NOT p.inside AND p.value OPERATOR(pg_catalog.>) 0%s"
-					 " ORDER BY p.importer, ps.stage COLLATE \"C\", ps.item COLLATE \"C\", p.partner, p.product",
+					 " WHERE p.year OPERATOR(pg_catalog.=) $1 AND NOT p.inside AND p.value OPERATOR(pg_catalog.>) 0%s",
 					 sc_qualified_name(partners), sc_qualified_name(stages),
-					 one_importer ? " AND p.importer OPERATOR(pg_catalog.=) $2" : "");
-	/* (read forward once: the sort need not keep its result for a rescan) */
+					 one_importer ? " AND p.importer OPERATOR(pg_catalog.=) $2"
+					 : " ORDER BY p.importer COLLATE \"C\"");
+	/* (read forward once: a sort need not keep its result for a rescan) */
 	plan = sc_cached_plan(q.data, one_importer ? 2 : 1, argtypes, CURSOR_OPT_NO_SCROLL, "trade_shares");
 	pfree(q.data);
 	return plan;
 }
 
-/* one partner of the item being read */
+/* one partner of an item */
 typedef struct Partner
 {
 	char	   *code;
 	Datum		value;			/* numeric, the sum of its flows */
-	StringInfoData products;	/* the products, space-separated */
-	int			last_product;	/* where the last one starts in products */
+	char	  **products;		/* as read (sorted and made distinct at the end) */
+	int			n;
+	int			size;
 } Partner;
 
-/* the item being read: its key and its partners so far */
+/* an item (the hash key: its stage and item, first) and its partners */
+typedef struct ShareKey
+{
+	const char *stage;
+	const char *item;
+} ShareKey;
+
 typedef struct ShareItem
 {
-	char	   *importer;
-	char	   *stage;
-	char	   *item;
+	ShareKey	key;
 	Partner    *partners;
 	int			n;
 	int			size;
 } ShareItem;
 
-static bool
-same(const char *a, const char *b)
+static uint32
+item_hash(const void *key, Size keysize)
 {
-	return strcmp(a, b) == 0;
+	const ShareKey *k = key;
+
+	return hash_combine(hash_bytes((const unsigned char *) k->stage, strlen(k->stage)),
+						hash_bytes((const unsigned char *) k->item, strlen(k->item)));
 }
 
-/* the item's rows, once all its partners are read */
-static void
-emit_item(ShareItem *it, int32 year, Datum scale, Tuplestorestate *ts, TupleDesc desc)
+static int
+item_match(const void *a, const void *b, Size keysize)
 {
-	Datum		total;
-	char	   *total_text;
-	StringInfoData note;
+	const ShareKey *x = a;
+	const ShareKey *y = b;
+
+	return strcmp(x->stage, y->stage) != 0 || strcmp(x->item, y->item) != 0;
+}
+
+/* qsort comparators: items by (stage, item), partners by code, strings */
+static int
+item_cmp(const void *a, const void *b)
+{
+	const ShareItem *x = *(ShareItem *const *) a;
+	const ShareItem *y = *(ShareItem *const *) b;
+	int			c = strcmp(x->key.stage, y->key.stage);
+
+	return c != 0 ? c : strcmp(x->key.item, y->key.item);
+}
+
+static int
+partner_cmp(const void *a, const void *b)
+{
+	return strcmp(((const Partner *) a)->code, ((const Partner *) b)->code);
+}
+
+static int
+string_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* the importer being read: its items, in a hash table of its own context */
+typedef struct Importer
+{
+	char	   *code;			/* NULL: none yet */
+	HTAB	   *items;
+	MemoryContext cxt;			/* reset for each importer */
+} Importer;
+
+static void
+importer_start(Importer *im, const char *code)
+{
+	HASHCTL		ctl;
+
+	MemoryContextReset(im->cxt);
+	im->code = MemoryContextStrdup(im->cxt, code);
+	ctl.keysize = sizeof(ShareKey);
+	ctl.entrysize = sizeof(ShareItem);
+	ctl.hash = item_hash;
+	ctl.match = item_match;
+	ctl.hcxt = im->cxt;
+	im->items = hash_create("trade_shares items", 1024, &ctl,
+							HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+}
+
+/* a flow of the importer: its item's partner gets its value and product */
+static void
+importer_add(Importer *im, const char *stage, const char *item, const char *partner,
+			 const char *product, Datum value)
+{
+	ShareKey	key = {stage, item};
+	ShareItem  *it;
+	Partner    *pt = NULL;
+	bool		found;
 	int			i;
+	MemoryContext outer = MemoryContextSwitchTo(im->cxt);
 
-	if (it->n == 0)
-		return;
-	total = it->partners[0].value;
-	for (i = 1; i < it->n; i++)
-		total = DirectFunctionCall2(numeric_add, total, it->partners[i].value);
-	total_text = DatumGetCString(DirectFunctionCall1(numeric_out, total));
-	initStringInfo(&note);
-
-	for (i = 0; i < it->n; i++)
+	it = hash_search(im->items, &key, HASH_ENTER, &found);
+	if (!found)
 	{
-		Partner    *pt = &it->partners[i];
-		Datum		values[6];
-		bool		nulls[6] = {false, false, false, false, false, false};
-		Datum		share;
-
-		share = DirectFunctionCall2(numeric_mul, pt->value, scale);
-		share = DirectFunctionCall2(numeric_div_trunc, share, total);
-		share = DirectFunctionCall2(numeric_div, share, scale);
-		share = DirectFunctionCall1(numeric_trim_scale, share);
-
-		resetStringInfo(&note);
-		appendStringInfo(&note, "trade_flow %d: %s of %s imported by %s (products %s)",
-						 year, DatumGetCString(DirectFunctionCall1(numeric_out, pt->value)),
-						 total_text, it->importer, pt->products.data);
-
-		values[0] = CStringGetTextDatum(it->stage);
-		values[1] = CStringGetTextDatum(it->importer);
-		values[2] = CStringGetTextDatum(pt->code);
-		values[3] = CStringGetTextDatum(it->item);
-		values[4] = share;
-		values[5] = CStringGetTextDatum(note.data);
-		tuplestore_putvalues(ts, desc, values, nulls);
+		/* (the key pointed at the row's strings: the entry keeps copies) */
+		it->key.stage = pstrdup(stage);
+		it->key.item = pstrdup(item);
+		it->size = 16;
+		it->n = 0;
+		it->partners = palloc(sizeof(Partner) * it->size);
 	}
+	/* (an item has a few partners, the last one most often the same) */
+	for (i = it->n - 1; i >= 0; i--)
+	{
+		if (strcmp(it->partners[i].code, partner) == 0)
+		{
+			pt = &it->partners[i];
+			break;
+		}
+	}
+	if (pt == NULL)
+	{
+		if (it->n == it->size)
+		{
+			it->size *= 2;
+			it->partners = repalloc(it->partners, sizeof(Partner) * it->size);
+		}
+		pt = &it->partners[it->n++];
+		pt->code = pstrdup(partner);
+		pt->value = datumCopy(value, false, -1);
+		pt->size = 4;
+		pt->n = 0;
+		pt->products = palloc(sizeof(char *) * pt->size);
+	}
+	else
+		pt->value = DirectFunctionCall2(numeric_add, pt->value, value);
+	if (pt->n == pt->size)
+	{
+		pt->size *= 2;
+		pt->products = repalloc(pt->products, sizeof(char *) * pt->size);
+	}
+	pt->products[pt->n++] = pstrdup(product);
+	MemoryContextSwitchTo(outer);
+}
+
+/* the importer's rows, once all its flows are read: items and partners in
+ * byte order, each partner's products sorted and listed once (as
+ * string_agg(DISTINCT ...) lists them) */
+static void
+importer_emit(Importer *im, int32 year, Datum scale, Tuplestorestate *ts, TupleDesc desc)
+{
+	ShareItem **items;
+	ShareItem  *it;
+	HASH_SEQ_STATUS seq;
+	long		n_items = hash_get_num_entries(im->items);
+	long		k = 0;
+	MemoryContext row_cxt;
+	MemoryContext outer;
+
+	if (n_items == 0)
+		return;
+	outer = MemoryContextSwitchTo(im->cxt);
+	items = palloc(sizeof(ShareItem *) * n_items);
+	hash_seq_init(&seq, im->items);
+	while ((it = hash_seq_search(&seq)) != NULL)
+		items[k++] = it;
+	qsort(items, n_items, sizeof(ShareItem *), item_cmp);
+	row_cxt = AllocSetContextCreate(im->cxt, "trade_shares item", ALLOCSET_DEFAULT_SIZES);
+
+	for (k = 0; k < n_items; k++)
+	{
+		Datum		total;
+		char	   *total_text;
+		StringInfoData note;
+		StringInfoData products;
+		int			i;
+
+		it = items[k];
+		MemoryContextSwitchTo(row_cxt);
+		qsort(it->partners, it->n, sizeof(Partner), partner_cmp);
+		total = it->partners[0].value;
+		for (i = 1; i < it->n; i++)
+			total = DirectFunctionCall2(numeric_add, total, it->partners[i].value);
+		total_text = DatumGetCString(DirectFunctionCall1(numeric_out, total));
+		initStringInfo(&note);
+		initStringInfo(&products);
+
+		for (i = 0; i < it->n; i++)
+		{
+			Partner    *pt = &it->partners[i];
+			Datum		values[6];
+			bool		nulls[6] = {false, false, false, false, false, false};
+			Datum		share;
+			int			j;
+
+			CHECK_FOR_INTERRUPTS();
+			qsort(pt->products, pt->n, sizeof(char *), string_cmp);
+			resetStringInfo(&products);
+			for (j = 0; j < pt->n; j++)
+			{
+				if (j > 0 && strcmp(pt->products[j], pt->products[j - 1]) == 0)
+					continue;
+				if (products.len > 0)
+					appendStringInfoChar(&products, ' ');
+				appendStringInfoString(&products, pt->products[j]);
+			}
+
+			share = DirectFunctionCall2(numeric_mul, pt->value, scale);
+			share = DirectFunctionCall2(numeric_div_trunc, share, total);
+			share = DirectFunctionCall2(numeric_div, share, scale);
+			share = DirectFunctionCall1(numeric_trim_scale, share);
+
+			resetStringInfo(&note);
+			appendStringInfo(&note, "trade_flow %d: %s of %s imported by %s (products %s)",
+							 year, DatumGetCString(DirectFunctionCall1(numeric_out, pt->value)),
+							 total_text, im->code, products.data);
+
+			values[0] = CStringGetTextDatum(it->key.stage);
+			values[1] = CStringGetTextDatum(im->code);
+			values[2] = CStringGetTextDatum(pt->code);
+			values[3] = CStringGetTextDatum(it->key.item);
+			values[4] = share;
+			values[5] = CStringGetTextDatum(note.data);
+			tuplestore_putvalues(ts, desc, values, nulls);
+		}
+		MemoryContextReset(row_cxt);
+	}
+	MemoryContextSwitchTo(outer);
 }
 
 /*
@@ -157,11 +320,10 @@ sc_trade_shares(PG_FUNCTION_ARGS)
 	bool		one_importer;
 	Datum		args[2];
 	Portal		portal;
-	MemoryContext item_cxt;
 	MemoryContext row_cxt;
 	MemoryContext outer;
 	Datum		scale;			/* 10^10, numeric */
-	ShareItem		it = {NULL, NULL, NULL, NULL, 0, 0};
+	Importer	im = {NULL, NULL, NULL};
 	bool		checked = false;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -182,7 +344,7 @@ sc_trade_shares(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "trade_shares: SPI_connect failed");
 	portal = SPI_cursor_open(NULL, shares_plan(partners, stages, one_importer), args, NULL, true);
-	item_cxt = AllocSetContextCreate(CurrentMemoryContext, "trade_shares item", ALLOCSET_DEFAULT_SIZES);
+	im.cxt = AllocSetContextCreate(CurrentMemoryContext, "trade_shares importer", ALLOCSET_DEFAULT_SIZES);
 	row_cxt = AllocSetContextCreate(CurrentMemoryContext, "trade_shares row", ALLOCSET_SMALL_SIZES);
 	scale = DirectFunctionCall3(numeric_in, CStringGetDatum("10000000000"),
 								ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
@@ -211,20 +373,13 @@ sc_trade_shares(PG_FUNCTION_ARGS)
 		}
 		for (r = 0; r < SPI_processed; r++)
 		{
-			HeapTuple	tup = SPI_tuptable->vals[r];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
 			Datum		d[6];
 			bool		isnull[6];
 			char	   *importer;
-			char	   *stage;
-			char	   *item;
-			char	   *partner;
-			char	   *product;
-			Partner    *pt;
 			int			k;
 
 			/* (the row's six columns at once: the query has no others) */
-			heap_deform_tuple(tup, desc, d, isnull);
+			heap_deform_tuple(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, d, isnull);
 			for (k = 0; k < 6; k++)
 			{
 				/* (the view's columns are keys, and value > 0: never NULL) */
@@ -235,69 +390,23 @@ sc_trade_shares(PG_FUNCTION_ARGS)
 			MemoryContextReset(row_cxt);
 			outer = MemoryContextSwitchTo(row_cxt);
 			importer = TextDatumGetCString(d[0]);
-			stage = TextDatumGetCString(d[1]);
-			item = TextDatumGetCString(d[2]);
-			partner = TextDatumGetCString(d[3]);
-			product = TextDatumGetCString(d[4]);
-
-			if (it.importer == NULL || !same(importer, it.importer) || !same(stage, it.stage) || !same(item, it.item))
+			if (im.code == NULL || strcmp(importer, im.code) != 0)
 			{
-				/* a new item: the last one's rows, then a fresh one */
-				MemoryContextSwitchTo(item_cxt);
-				if (it.importer != NULL)
-					emit_item(&it, year, scale, rsinfo->setResult, rsinfo->setDesc);
-				MemoryContextReset(item_cxt);
-				it.importer = pstrdup(importer);
-				it.stage = pstrdup(stage);
-				it.item = pstrdup(item);
-				it.size = 16;
-				it.n = 0;
-				it.partners = palloc(sizeof(Partner) * it.size);
+				/* a new importer: the last one's rows, then a fresh one */
+				if (im.code != NULL)
+					importer_emit(&im, year, scale, rsinfo->setResult, rsinfo->setDesc);
+				importer_start(&im, importer);
 			}
-
-			MemoryContextSwitchTo(item_cxt);
-			pt = it.n > 0 ? &it.partners[it.n - 1] : NULL;
-			if (pt == NULL || !same(partner, pt->code))
-			{
-				if (it.n == it.size)
-				{
-					it.size *= 2;
-					it.partners = repalloc(it.partners, sizeof(Partner) * it.size);
-				}
-				pt = &it.partners[it.n++];
-				pt->code = pstrdup(partner);
-				pt->value = datumCopy(d[5], false, -1);
-				/* (most partners list a few products: a small buffer, that
-				 * appendStringInfo enlarges as needed) */
-				pt->products.maxlen = 64;
-				pt->products.data = palloc(pt->products.maxlen);
-				resetStringInfo(&pt->products);
-				appendStringInfoString(&pt->products, product);
-				pt->last_product = pt->products.len - strlen(product);
-			}
-			else
-			{
-				pt->value = DirectFunctionCall2(numeric_add, pt->value, d[5]);
-				/* each product once, as string_agg(DISTINCT ...) lists them */
-				if (!same(pt->products.data + pt->last_product, product))
-				{
-					appendStringInfoChar(&pt->products, ' ');
-					pt->last_product = pt->products.len;
-					appendStringInfoString(&pt->products, product);
-				}
-			}
+			importer_add(&im, TextDatumGetCString(d[1]), TextDatumGetCString(d[2]),
+						 TextDatumGetCString(d[3]), TextDatumGetCString(d[4]), d[5]);
 			MemoryContextSwitchTo(outer);
 		}
 		SPI_freetuptable(SPI_tuptable);
 	}
-	if (it.importer != NULL)
-	{
-		outer = MemoryContextSwitchTo(item_cxt);
-		emit_item(&it, year, scale, rsinfo->setResult, rsinfo->setDesc);
-		MemoryContextSwitchTo(outer);
-	}
+	if (im.code != NULL)
+		importer_emit(&im, year, scale, rsinfo->setResult, rsinfo->setDesc);
 	SPI_cursor_close(portal);
-	MemoryContextDelete(item_cxt);
+	MemoryContextDelete(im.cxt);
 	MemoryContextDelete(row_cxt);
 	SPI_finish();
 	return (Datum) 0;

@@ -185,11 +185,12 @@ BEGIN
         $q$, tot, dep), stages, countries, kinds, items);
     END IF;
 
-    -- keys whose rows are all gone now hold nothing
+    -- a key whose rows are all gone has no row, as a key never written
+    -- (locked above, deleted here: its next writer inserts it again)
     IF TG_OP <> 'INSERT' THEN
         PERFORM @extschema@.exec_cached(pg_catalog.format($q$
-            UPDATE %1$s t SET total = 0, hhi = NULL
-            FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
+            DELETE FROM %1$s t
+            USING @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
             WHERE (t.stage, t.country, t.kind, t.item) = (k.stage, k.country, k.kind, k.item)
               AND NOT EXISTS (SELECT FROM %2$s d
                               WHERE (d.stage, d.country, d.kind, d.item) = (k.stage, k.country, k.kind, k.item))

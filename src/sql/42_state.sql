@@ -591,24 +591,17 @@ DECLARE
     countries text[];
     stages text[];
     suppliers text[];
-    many boolean;
 BEGIN
     IF pg_catalog.current_setting('supplychain.copying', true) = 'on' THEN
         RETURN NULL;            -- distribute() or undistribute() moves the state with the rows
     END IF;
-    EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) > 100 FROM (SELECT DISTINCT country, stage, supplier FROM %s k LIMIT 101) k',
-                              touched) INTO many;
-    IF many THEN
-        EXECUTE pg_catalog.format($q$
-            SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage)
-            FROM (SELECT DISTINCT country, stage FROM %s k ORDER BY country, stage) k
-        $q$, touched) INTO countries, stages;
-    ELSE
-        EXECUTE pg_catalog.format($q$
-            SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage), pg_catalog.array_agg(supplier)
-            FROM (SELECT DISTINCT country, stage, supplier FROM %s k ORDER BY country, stage, supplier) k
-        $q$, touched) INTO countries, stages, suppliers;
-    END IF;
+    -- its keys, in order (hashed: its rows are many more than its keys);
+    -- refresh_state() takes more than 100 keys as their pairs
+    EXECUTE pg_catalog.format($q$
+        SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage), pg_catalog.array_agg(supplier)
+        FROM (SELECT country, stage, supplier FROM %s k GROUP BY country, stage, supplier
+              ORDER BY country, stage, supplier) k
+    $q$, touched) INTO countries, stages, suppliers;
     PERFORM @extschema@.refresh_state(TG_RELID::regclass, countries, stages, suppliers);
     RETURN NULL;
 END

@@ -1,6 +1,10 @@
 -- supplychain 0.14.0 -> 0.15.0: a new country row is written once, with its
 -- values (refresh_country()); the state's locks write nothing (ON CONFLICT
--- ... DO UPDATE ... WHERE false).  No table changes, no rows written.
+-- ... DO UPDATE ... WHERE false); a key whose rows are all gone loses its
+-- share_total row; load_trade_dependencies() looks for zero shares only
+-- where the importer has rows of other years.  No table changes, no rows
+-- written (the share_total rows at 0 of keys without rows that earlier
+-- versions kept stay, harmless, until rebuild_state()).
 \echo Use "ALTER EXTENSION supplychain UPDATE TO '0.15.0'" to load this file. \quit
 
 -- country_sums() takes the query of its keys (a fourth argument)
@@ -496,11 +500,12 @@ BEGIN
         $q$, tot, dep), stages, countries, kinds, items);
     END IF;
 
-    -- keys whose rows are all gone now hold nothing
+    -- a key whose rows are all gone has no row, as a key never written
+    -- (locked above, deleted here: its next writer inserts it again)
     IF TG_OP <> 'INSERT' THEN
         PERFORM @extschema@.exec_cached(pg_catalog.format($q$
-            UPDATE %1$s t SET total = 0, hhi = NULL
-            FROM @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
+            DELETE FROM %1$s t
+            USING @extschema@.key_rows($1, $2, $3, $4) k (stage, country, kind, item)
             WHERE (t.stage, t.country, t.kind, t.item) = (k.stage, k.country, k.kind, k.item)
               AND NOT EXISTS (SELECT FROM %2$s d
                               WHERE (d.stage, d.country, d.kind, d.item) = (k.stage, k.country, k.kind, k.item))
@@ -600,27 +605,210 @@ DECLARE
     countries text[];
     stages text[];
     suppliers text[];
-    many boolean;
 BEGIN
     IF pg_catalog.current_setting('supplychain.copying', true) = 'on' THEN
         RETURN NULL;            -- distribute() or undistribute() moves the state with the rows
     END IF;
-    EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) > 100 FROM (SELECT DISTINCT country, stage, supplier FROM %s k LIMIT 101) k',
-                              touched) INTO many;
-    IF many THEN
-        EXECUTE pg_catalog.format($q$
-            SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage)
-            FROM (SELECT DISTINCT country, stage FROM %s k ORDER BY country, stage) k
-        $q$, touched) INTO countries, stages;
-    ELSE
-        EXECUTE pg_catalog.format($q$
-            SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage), pg_catalog.array_agg(supplier)
-            FROM (SELECT DISTINCT country, stage, supplier FROM %s k ORDER BY country, stage, supplier) k
-        $q$, touched) INTO countries, stages, suppliers;
-    END IF;
+    -- its keys, in order (hashed: its rows are many more than its keys);
+    -- refresh_state() takes more than 100 keys as their pairs
+    EXECUTE pg_catalog.format($q$
+        SELECT pg_catalog.array_agg(country), pg_catalog.array_agg(stage), pg_catalog.array_agg(supplier)
+        FROM (SELECT country, stage, supplier FROM %s k GROUP BY country, stage, supplier
+              ORDER BY country, stage, supplier) k
+    $q$, touched) INTO countries, stages, suppliers;
     PERFORM @extschema@.refresh_state(TG_RELID::regclass, countries, stages, suppliers);
     RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.state_track_dependency() IS
     'trigger: refreshes the maintained state of the (country, stage, supplier) keys a statement on dependency touched';
+
+-- load_trade_dependencies(): no zeros looked for where the importer has no
+-- own rows of other years
+CREATE OR REPLACE FUNCTION @extschema@.load_trade_dependencies(year integer, importer text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    for_year constant integer := $1;
+    for_importer constant text := $2;
+    as_of date;
+    only_importer text := '';
+    own_rows boolean;
+    other_years boolean := true;
+    wanted text;
+    want record;
+    n bigint;
+    written bigint := 0;
+BEGIN
+    IF for_year IS NULL OR for_year NOT BETWEEN 1800 AND 2999 THEN
+        RAISE EXCEPTION 'year must be between 1800 and 2999, not %', COALESCE(for_year::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF for_importer IS NOT NULL THEN
+        IF NOT EXISTS (SELECT FROM @extschema@.country k WHERE k.code OPERATOR(pg_catalog.=) for_importer) THEN
+            RAISE EXCEPTION 'unknown importer: %', pg_catalog.quote_literal(for_importer)
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Give a code of supplychain.country (a country or a group such as ''EU''), or NULL for every importer.';
+        END IF;
+        only_importer := ' AND %1$s OPERATOR(pg_catalog.=) $3';
+    END IF;
+    as_of := pg_catalog.make_date(for_year, 12, 31);
+    -- one load at a time: two loads of the same rows would both delete
+    -- them and then both insert
+    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('supplychain.load_trade_dependencies'));
+
+    -- 1. the rows the year should hold: the partners' shares, and shares 0
+    -- (the share rule is checked after each statement): at each own date of
+    -- an item, a supplier with an own row at an earlier date and none at
+    -- that date gets share 0, so that its earlier share does not count
+    -- there (the rule counts each supplier's latest row).  Every own date
+    -- then lists every supplier seen before it, whichever year is loaded
+    -- first, and replacing one year's rows never brings an older share back.
+    -- The year's own rows (of the importer) are being replaced: they count
+    -- neither as seen nor as taken.
+    EXECUTE pg_catalog.format($q$
+        SELECT EXISTS (SELECT FROM @extschema@.dependency d
+                       WHERE d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.as_of OPERATOR(pg_catalog.=) $1 %s)
+    $q$, pg_catalog.format(only_importer, 'd.country')) INTO own_rows USING as_of, for_year, for_importer;
+    -- and of other years (of all importers: looked for per item below)
+    IF for_importer IS NOT NULL THEN
+        SELECT EXISTS (SELECT FROM @extschema@.dependency d
+                       WHERE d.country OPERATOR(pg_catalog.=) for_importer AND d.source OPERATOR(pg_catalog.=) 'trade-flow'
+                         AND d.as_of OPERATOR(pg_catalog.<>) pg_catalog.make_date(for_year, 12, 31)) INTO other_years;
+    END IF;
+    -- (no flows: no rows; no own rows of other years: no zeros)
+    IF NOT other_years THEN
+        wanted := $q$
+            WITH w (stage, country, supplier, item, share, as_of, note) AS (
+                SELECT t.stage, t.country, t.supplier, t.item, t.share, $1, t.note
+                FROM @extschema@.trade_shares('@extschema@.import_partner', '@extschema@.product_stage', $2, $3) t
+            )
+        $q$;
+    ELSE
+        wanted := $q$
+            WITH new AS (
+                -- (codes in the default collation, dependency's: its index
+                -- serves the probes below)
+                SELECT t.stage, t.country, t.supplier, t.item, t.share, t.note
+                FROM @extschema@.trade_shares('@extschema@.import_partner', '@extschema@.product_stage', $2, $3) t
+            ), other AS MATERIALIZED (
+                -- each item's own rows of other years, through its index range
+                -- (OFFSET 0: a probe per item, never a scan of dependency)
+                SELECT d.stage, d.country, d.item, d.supplier, d.as_of
+                FROM (SELECT DISTINCT n.stage, n.country, n.item FROM new n) k
+                CROSS JOIN LATERAL (
+                    SELECT d.stage, d.country, d.item, d.supplier, d.as_of FROM @extschema@.dependency d
+                    WHERE d.country OPERATOR(pg_catalog.=) k.country AND d.stage OPERATOR(pg_catalog.=) k.stage
+                      AND d.kind OPERATOR(pg_catalog.=) 'supply' AND d.item OPERATOR(pg_catalog.=) k.item
+                      AND d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.as_of OPERATOR(pg_catalog.<>) $1
+                    OFFSET 0) d
+            ), own AS (
+                -- an item's own rows: of other years, and the year's as wanted
+                SELECT * FROM other
+                UNION ALL
+                SELECT n.stage, n.country, n.item, n.supplier, $1 FROM new n
+            ), zero AS (
+                -- (only an item with rows of other years can get a zero: a
+                -- first load of a single year computes none)
+                SELECT DISTINCT t.stage, t.country, t.item, o.supplier, t.as_of
+                FROM (SELECT DISTINCT o.stage, o.country, o.item, o.as_of
+                      FROM (SELECT DISTINCT stage, country, item FROM other) i
+                      JOIN own o ON o.stage OPERATOR(pg_catalog.=) i.stage AND o.country OPERATOR(pg_catalog.=) i.country
+                                AND o.item OPERATOR(pg_catalog.=) i.item) t
+                JOIN own o ON o.stage OPERATOR(pg_catalog.=) t.stage AND o.country OPERATOR(pg_catalog.=) t.country
+                          AND o.item OPERATOR(pg_catalog.=) t.item AND o.as_of OPERATOR(pg_catalog.<) t.as_of
+                WHERE NOT EXISTS (SELECT FROM own x
+                                  WHERE x.stage OPERATOR(pg_catalog.=) t.stage AND x.country OPERATOR(pg_catalog.=) t.country
+                                    AND x.item OPERATOR(pg_catalog.=) t.item AND x.supplier OPERATOR(pg_catalog.=) o.supplier
+                                    AND x.as_of OPERATOR(pg_catalog.=) t.as_of)
+                  AND NOT EXISTS (SELECT FROM @extschema@.dependency h
+                                  WHERE h.stage OPERATOR(pg_catalog.=) t.stage AND h.country OPERATOR(pg_catalog.=) t.country
+                                    AND h.kind OPERATOR(pg_catalog.=) 'supply' AND h.item OPERATOR(pg_catalog.=) t.item
+                                    AND h.supplier OPERATOR(pg_catalog.=) o.supplier AND h.as_of OPERATOR(pg_catalog.=) t.as_of
+                                    AND NOT (h.source OPERATOR(pg_catalog.=) 'trade-flow' AND h.as_of OPERATOR(pg_catalog.=) $1))
+            ), w (stage, country, supplier, item, share, as_of, note) AS (
+                -- (the zeros first: computed before a row is inserted, their
+                -- probes of dependency do not read the statement's new rows)
+                SELECT z.stage, z.country, z.supplier, z.item, 0, z.as_of,
+                       pg_catalog.format('trade_flow %s: no imports from %s', pg_catalog.date_part('year', z.as_of), z.supplier)
+                FROM zero z
+                UNION ALL
+                SELECT n.stage, n.country, n.supplier, n.item, n.share, $1 AS as_of, n.note FROM new n
+            )
+        $q$;
+    END IF;
+    IF NOT own_rows AND pg_catalog.has_table_privilege('@extschema@.dependency', 'INSERT')
+       AND NOT pg_catalog.current_setting('transaction_read_only')::boolean THEN
+        -- a first load of the year (and importer): the rows inserted as
+        -- they are computed (by a writer in a transaction that may write:
+        -- otherwise the statement below finds whether there is anything to
+        -- write, and nothing is written when there is not)
+        EXECUTE wanted || $q$
+            INSERT INTO @extschema@.dependency (stage, country, supplier, kind, item, share, as_of, note, source)
+            SELECT w.stage, w.country, w.supplier, 'supply', w.item, w.share, w.as_of, w.note, 'trade-flow' FROM w
+        $q$ USING as_of, for_year, for_importer;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        RETURN n;
+    END IF;
+    EXECUTE wanted || $q$
+        SELECT pg_catalog.array_agg(w.stage) AS stages, pg_catalog.array_agg(w.country) AS countries,
+               pg_catalog.array_agg(w.supplier) AS suppliers, pg_catalog.array_agg(w.item) AS items,
+               pg_catalog.array_agg(w.share) AS shares, pg_catalog.array_agg(w.as_of) AS as_ofs,
+               pg_catalog.array_agg(w.note) AS notes
+        FROM w
+    $q$ INTO want USING as_of, for_year, for_importer;
+
+    -- 2. the year's own rows that the flows no longer give go, those whose
+    -- share or note changed are updated, and the others are inserted, in
+    -- that order (after each step every sum the share rule checks is at
+    -- most what it is at the end); rows as they should be are not written
+    IF own_rows THEN
+        EXECUTE pg_catalog.format($q$
+            DELETE FROM @extschema@.dependency d
+            WHERE d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.as_of OPERATOR(pg_catalog.=) $1 %s
+              -- (NOT IN: one hash of the rows wanted, no NULLs in either)
+              AND (d.kind, d.stage, d.country, d.supplier, d.item) NOT IN (
+                  SELECT 'supply', w.stage, w.country, w.supplier, w.item
+                  FROM ROWS FROM (pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6),
+                                  pg_catalog.unnest($7), pg_catalog.unnest($8)) w (stage, country, supplier, item, as_of)
+                  WHERE w.as_of OPERATOR(pg_catalog.=) $1)
+        $q$, pg_catalog.format(only_importer, 'd.country'))
+        USING as_of, for_year, for_importer, want.stages, want.countries, want.suppliers, want.items, want.as_ofs;
+        IF want.stages IS NOT NULL THEN
+            UPDATE @extschema@.dependency d SET share = w.share, note = w.note
+            FROM ROWS FROM (pg_catalog.unnest(want.stages), pg_catalog.unnest(want.countries), pg_catalog.unnest(want.suppliers),
+                 pg_catalog.unnest(want.items), pg_catalog.unnest(want.shares), pg_catalog.unnest(want.as_ofs),
+                 pg_catalog.unnest(want.notes))
+                 w (stage, country, supplier, item, share, as_of, note)
+            WHERE d.country OPERATOR(pg_catalog.=) w.country AND d.stage OPERATOR(pg_catalog.=) w.stage
+              AND d.kind OPERATOR(pg_catalog.=) 'supply' AND d.item OPERATOR(pg_catalog.=) w.item
+              AND d.supplier OPERATOR(pg_catalog.=) w.supplier AND d.as_of OPERATOR(pg_catalog.=) w.as_of
+              AND d.source OPERATOR(pg_catalog.=) 'trade-flow'
+              AND (d.share, d.note) IS DISTINCT FROM (w.share, w.note);
+            GET DIAGNOSTICS n = ROW_COUNT;
+            written := written + n;
+        END IF;
+    END IF;
+    IF want.stages IS NOT NULL THEN
+        INSERT INTO @extschema@.dependency (stage, country, supplier, kind, item, share, as_of, note, source)
+        SELECT w.stage, w.country, w.supplier, 'supply', w.item, w.share, w.as_of, w.note, 'trade-flow'
+        FROM ROWS FROM (pg_catalog.unnest(want.stages), pg_catalog.unnest(want.countries), pg_catalog.unnest(want.suppliers),
+                 pg_catalog.unnest(want.items), pg_catalog.unnest(want.shares), pg_catalog.unnest(want.as_ofs),
+                 pg_catalog.unnest(want.notes))
+             w (stage, country, supplier, item, share, as_of, note)
+        WHERE NOT (own_rows AND EXISTS (
+                  SELECT FROM @extschema@.dependency d
+                  WHERE d.country OPERATOR(pg_catalog.=) w.country AND d.stage OPERATOR(pg_catalog.=) w.stage
+                    AND d.kind OPERATOR(pg_catalog.=) 'supply' AND d.item OPERATOR(pg_catalog.=) w.item
+                    AND d.supplier OPERATOR(pg_catalog.=) w.supplier AND d.as_of OPERATOR(pg_catalog.=) w.as_of
+                    AND d.source OPERATOR(pg_catalog.=) 'trade-flow'));
+        GET DIAGNOSTICS n = ROW_COUNT;
+        written := written + n;
+    END IF;
+    RETURN written;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.load_trade_dependencies(integer, text) IS
+    'writes the year''s trade flows as dependency rows (kind supply, share = the partner''s share of the importer''s imports of each product_stage item, as_of = the year''s last day, source trade-flow), replacing its own rows of that year and importer (NULL: all); returns the rows written';

@@ -12,7 +12,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS supplychain;
 SET search_path = public, supplychain;
 BEGIN;
-SELECT plan(211);
+SELECT plan(224);
 
 -- No statement here may hang: stage_closure must terminate on cycles.
 SET LOCAL statement_timeout = '60s';
@@ -146,11 +146,9 @@ CREATE TEMP VIEW t02_recount AS
           FROM supplychain.dependency
           ORDER BY stage, country, supplier, kind, item, as_of DESC) latest
     GROUP BY stage, country, kind, item;
--- share_total rows of keys whose rows were all deleted stay, at 0.
+-- (a key whose rows were all deleted has no row, since 0.15.0)
 CREATE TEMP VIEW t02_share_total AS
-    SELECT stage, country, kind, item, total, hhi FROM supplychain.share_total t
-    WHERE total <> 0 OR EXISTS (SELECT 1 FROM supplychain.dependency d
-                                WHERE (d.stage, d.country, d.kind, d.item) = (t.stage, t.country, t.kind, t.item));
+    SELECT stage, country, kind, item, total, hhi FROM supplychain.share_total t;
 SELECT set_eq($$SELECT * FROM share_total$$,
               $$SELECT * FROM t02_recount$$,
               'share_total has a row for every shipped dependency key, with its current known total (0 if none) and HHI');
@@ -441,6 +439,51 @@ SELECT lives_ok($$DELETE FROM dependency WHERE item = 'pack casings' AND supplie
                 'then deleting KR''s 2022 row is accepted: 0.3 + 0.7 = 1');
 SELECT is((SELECT total FROM share_total WHERE item = 'pack casings'), 1::numeric,
           'and the pack casings total is 0.3 + 0.7 = 1');
+
+-- Statements of more than 100 keys (the share check's statements planned for
+-- their keys, not kept plans): 30 items x 5 suppliers at 0.2, and 100 more.
+CREATE TEMP VIEW t02_bulk AS
+    SELECT 'batteries.packs'::text AS stage, 'US'::text AS country, s AS supplier, 'supply'::text AS kind,
+           'bulk ' || i AS item, 0.2 AS share, '2023-01-01'::date AS as_of
+    FROM generate_series(1, 30) i CROSS JOIN unnest('{CN,JP,KR,TW,DE}'::text[]) s;
+SELECT lives_ok($$INSERT INTO dependency (stage, country, supplier, kind, item, share, as_of)
+                  SELECT * FROM t02_bulk
+                  UNION ALL
+                  SELECT 'batteries.packs', 'US', 'KR', 'supply', 'bulk more ' || i, 0.5, '2023-01-01' FROM generate_series(1, 100) i$$,
+                'a 250-row INSERT of 130 items (30 of them 5 suppliers at 0.2 each, each item at 1) is accepted');
+SELECT set_eq($$SELECT * FROM t02_share_total$$, $$SELECT * FROM t02_recount$$,
+              'after it, share_total equals a recount of the current rows');
+SELECT throws_ok($$INSERT INTO dependency (stage, country, supplier, kind, item, share, as_of)
+                   SELECT stage, country, 'NL', kind, item, CASE WHEN item = 'bulk 7' THEN 0.01 ELSE NULL END, as_of
+                   FROM t02_bulk WHERE supplier = 'CN'
+                   UNION ALL
+                   SELECT 'batteries.packs', 'US', 'CN', 'supply', 'bulk new ' || i, 0.5, '2023-01-01' FROM generate_series(1, 100) i$$,
+                 '23514', 'known shares of a dependency sum to 1.01 (above 1)',
+                 'a 130-row INSERT (100 rows of new items) with one item pushed to 1.01 is rejected');
+SELECT is((SELECT count(*) FROM share_total WHERE item LIKE 'bulk new %'), 0::bigint,
+          'the rejected INSERT left no share_total row of its new items');
+SELECT lives_ok($$UPDATE dependency SET share = 0.1 WHERE item LIKE 'bulk %'$$,
+                'a 250-row UPDATE lowering every share to 0.1 is accepted');
+SELECT is((SELECT sum(total) FROM share_total WHERE item LIKE 'bulk %'), 25.0,
+          'the 30 items now total 5 x 0.1 = 0.5 each, the 100 others 0.1');
+SELECT throws_ok($$UPDATE dependency SET share = 0.25 WHERE item LIKE 'bulk %'$$,
+                 '23514', 'known shares of a dependency sum to 1.25 (above 1)',
+                 'a 250-row UPDATE raising every share to 0.25 (30 items at 1.25) is rejected');
+SELECT throws_ok($$DELETE FROM share_total WHERE item LIKE 'bulk %';
+                   INSERT INTO dependency (stage, country, supplier, kind, item, share, as_of)
+                   SELECT stage, country, 'NL', kind, item, 0.6, as_of FROM t02_bulk WHERE supplier = 'CN'
+                   UNION ALL
+                   SELECT 'batteries.packs', 'US', 'CN', 'supply', 'bulk new ' || i, 0.5, '2023-01-01' FROM generate_series(1, 100) i$$,
+                 '23514', 'known shares of a dependency sum to 1.1 (above 1)',
+                 'with the items'' share_total rows deleted, a 130-row INSERT pushing them to 1.1 is still rejected (the rows are summed, not share_total)');
+SELECT lives_ok($$DELETE FROM dependency WHERE item LIKE 'bulk %'$$, 'a 250-row DELETE of 130 items is accepted');
+SELECT is((SELECT count(*) FROM share_total WHERE item LIKE 'bulk %'), 0::bigint,
+          'the deleted items'' share_total rows are gone with their rows');
+SELECT lives_ok($$DELETE FROM dependency WHERE item = 'pack casings'$$, 'a 2-row DELETE of an item''s every row is accepted');
+SELECT is((SELECT count(*) FROM share_total WHERE item = 'pack casings'), 0::bigint,
+          'and its share_total row is gone (a key without rows has none)');
+SELECT set_eq($$SELECT * FROM t02_share_total$$, $$SELECT * FROM t02_recount$$,
+              'after the bulk statements, share_total equals a recount of the current rows');
 
 SELECT throws_ok($$INSERT INTO policy_impact (policy, country, horizon, score, as_of)
                    VALUES ('us-batteries-1', 'KR', 'medium', 'positive', '2022-01-01')$$,
