@@ -15,7 +15,8 @@
  *
  * The numbers are SQL's: numeric sums through numeric_add (exact, in any
  * order), and share = trim_scale(div(value * 10^10, total) / 10^10) through
- * the same functions, so that values and display scales are the ones the
+ * the same functions (the last division as a product by 10^-10, exact as
+ * the quotient is), so that values and display scales are the ones the
  * formula in SQL gives (sql/trade_shares.sql compares the two).
  */
 #include "supplychain.h"
@@ -71,17 +72,21 @@ shares_plan(Oid partners, Oid stages, bool one_importer)
 typedef struct Partner
 {
 	char	   *code;
+	int			len;
 	Datum		value;			/* numeric, the sum of its flows */
 	char	  **products;		/* as read (sorted and made distinct at the end) */
 	int			n;
 	int			size;
 } Partner;
 
-/* an item (the hash key: its stage and item, first) and its partners */
+/* an item (the hash key: its stage and item, first) and its partners; a
+ * key looked up points into the row, a key kept into the item's copies */
 typedef struct ShareKey
 {
 	const char *stage;
+	int			stage_len;
 	const char *item;
+	int			item_len;
 } ShareKey;
 
 typedef struct ShareItem
@@ -97,8 +102,8 @@ item_hash(const void *key, Size keysize)
 {
 	const ShareKey *k = key;
 
-	return hash_combine(hash_bytes((const unsigned char *) k->stage, strlen(k->stage)),
-						hash_bytes((const unsigned char *) k->item, strlen(k->item)));
+	return hash_combine(hash_bytes((const unsigned char *) k->stage, k->stage_len),
+						hash_bytes((const unsigned char *) k->item, k->item_len));
 }
 
 static int
@@ -107,10 +112,12 @@ item_match(const void *a, const void *b, Size keysize)
 	const ShareKey *x = a;
 	const ShareKey *y = b;
 
-	return strcmp(x->stage, y->stage) != 0 || strcmp(x->item, y->item) != 0;
+	return x->stage_len != y->stage_len || x->item_len != y->item_len ||
+		memcmp(x->stage, y->stage, x->stage_len) != 0 || memcmp(x->item, y->item, x->item_len) != 0;
 }
 
-/* qsort comparators: items by (stage, item), partners by code, strings */
+/* qsort comparators: items by (stage, item), partners by code, strings
+ * (the kept copies end in a NUL: strcmp is byte order) */
 static int
 item_cmp(const void *a, const void *b)
 {
@@ -137,17 +144,21 @@ string_cmp(const void *a, const void *b)
 typedef struct Importer
 {
 	char	   *code;			/* NULL: none yet */
+	int			len;
 	HTAB	   *items;
 	MemoryContext cxt;			/* reset for each importer */
 } Importer;
 
 static void
-importer_start(Importer *im, const char *code)
+importer_start(Importer *im, const char *code, int len)
 {
 	HASHCTL		ctl;
 
 	MemoryContextReset(im->cxt);
-	im->code = MemoryContextStrdup(im->cxt, code);
+	im->code = MemoryContextAlloc(im->cxt, len + 1);
+	memcpy(im->code, code, len);
+	im->code[len] = '\0';
+	im->len = len;
 	ctl.keysize = sizeof(ShareKey);
 	ctl.entrysize = sizeof(ShareItem);
 	ctl.hash = item_hash;
@@ -157,32 +168,51 @@ importer_start(Importer *im, const char *code)
 							HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
 }
 
+/* a text value's bytes, without a copy where it is inline */
+static const char *
+text_bytes(Datum d, int *len)
+{
+	text	   *t = (text *) PG_DETOAST_DATUM_PACKED(d);
+
+	*len = VARSIZE_ANY_EXHDR(t);
+	return VARDATA_ANY(t);
+}
+
 /* a flow of the importer: its item's partner gets its value and product */
 static void
-importer_add(Importer *im, const char *stage, const char *item, const char *partner,
-			 const char *product, Datum value)
+importer_add(Importer *im, Datum stage, Datum item, Datum partner, Datum product, Datum value)
 {
-	ShareKey	key = {stage, item};
+	ShareKey	key;
 	ShareItem  *it;
 	Partner    *pt = NULL;
 	bool		found;
+	const char *code;
+	const char *p;
+	int			len;
+	int			product_len;
 	int			i;
-	MemoryContext outer = MemoryContextSwitchTo(im->cxt);
+	MemoryContext outer;
 
+	/* (the row's values, read in the row's context) */
+	key.stage = text_bytes(stage, &key.stage_len);
+	key.item = text_bytes(item, &key.item_len);
+	code = text_bytes(partner, &len);
+	p = text_bytes(product, &product_len);
+	outer = MemoryContextSwitchTo(im->cxt);
 	it = hash_search(im->items, &key, HASH_ENTER, &found);
 	if (!found)
 	{
-		/* (the key pointed at the row's strings: the entry keeps copies) */
-		it->key.stage = pstrdup(stage);
-		it->key.item = pstrdup(item);
-		it->size = 16;
+		/* (the key pointed into the row: the entry keeps copies) */
+		it->key.stage = pnstrdup(key.stage, key.stage_len);
+		it->key.item = pnstrdup(key.item, key.item_len);
+		it->size = 8;
 		it->n = 0;
 		it->partners = palloc(sizeof(Partner) * it->size);
 	}
-	/* (an item has a few partners, the last one most often the same) */
+	/* (an item has a few partners) */
 	for (i = it->n - 1; i >= 0; i--)
 	{
-		if (strcmp(it->partners[i].code, partner) == 0)
+		if (it->partners[i].len == len && memcmp(it->partners[i].code, code, len) == 0)
 		{
 			pt = &it->partners[i];
 			break;
@@ -196,7 +226,8 @@ importer_add(Importer *im, const char *stage, const char *item, const char *part
 			it->partners = repalloc(it->partners, sizeof(Partner) * it->size);
 		}
 		pt = &it->partners[it->n++];
-		pt->code = pstrdup(partner);
+		pt->code = pnstrdup(code, len);
+		pt->len = len;
 		pt->value = datumCopy(value, false, -1);
 		pt->size = 4;
 		pt->n = 0;
@@ -209,15 +240,26 @@ importer_add(Importer *im, const char *stage, const char *item, const char *part
 		pt->size *= 2;
 		pt->products = repalloc(pt->products, sizeof(char *) * pt->size);
 	}
-	pt->products[pt->n++] = pstrdup(product);
+	pt->products[pt->n++] = pnstrdup(p, product_len);
 	MemoryContextSwitchTo(outer);
 }
+
+/* what every row of a call shares: the note's start, and the numerics that
+ * scale a share to 10 decimals and back */
+typedef struct ShareCall
+{
+	char	   *prefix;			/* "trade_flow YEAR: " */
+	Datum		scale;			/* 10^10 */
+	Datum		unscale;		/* 10^-10 (exact: a product, not a quotient) */
+	Tuplestorestate *ts;
+	TupleDesc	desc;
+} ShareCall;
 
 /* the importer's rows, once all its flows are read: items and partners in
  * byte order, each partner's products sorted and listed once (as
  * string_agg(DISTINCT ...) lists them) */
 static void
-importer_emit(Importer *im, int32 year, Datum scale, Tuplestorestate *ts, TupleDesc desc)
+importer_emit(Importer *im, const ShareCall *call)
 {
 	ShareItem **items;
 	ShareItem  *it;
@@ -226,6 +268,9 @@ importer_emit(Importer *im, int32 year, Datum scale, Tuplestorestate *ts, TupleD
 	long		k = 0;
 	MemoryContext row_cxt;
 	MemoryContext outer;
+	Datum		importer;
+	char	   *by;				/* " imported by IMPORTER (products " */
+	StringInfoData note;
 
 	if (n_items == 0)
 		return;
@@ -235,14 +280,17 @@ importer_emit(Importer *im, int32 year, Datum scale, Tuplestorestate *ts, TupleD
 	while ((it = hash_seq_search(&seq)) != NULL)
 		items[k++] = it;
 	qsort(items, n_items, sizeof(ShareItem *), item_cmp);
+	importer = CStringGetTextDatum(im->code);
+	by = psprintf(" imported by %s (products ", im->code);
+	initStringInfo(&note);
 	row_cxt = AllocSetContextCreate(im->cxt, "trade_shares item", ALLOCSET_DEFAULT_SIZES);
 
 	for (k = 0; k < n_items; k++)
 	{
+		Datum		values[6];
+		bool		nulls[6] = {false, false, false, false, false, false};
 		Datum		total;
 		char	   *total_text;
-		StringInfoData note;
-		StringInfoData products;
 		int			i;
 
 		it = items[k];
@@ -252,46 +300,45 @@ importer_emit(Importer *im, int32 year, Datum scale, Tuplestorestate *ts, TupleD
 		for (i = 1; i < it->n; i++)
 			total = DirectFunctionCall2(numeric_add, total, it->partners[i].value);
 		total_text = DatumGetCString(DirectFunctionCall1(numeric_out, total));
-		initStringInfo(&note);
-		initStringInfo(&products);
+		values[0] = CStringGetTextDatum(it->key.stage);
+		values[1] = importer;
+		values[3] = CStringGetTextDatum(it->key.item);
 
 		for (i = 0; i < it->n; i++)
 		{
 			Partner    *pt = &it->partners[i];
-			Datum		values[6];
-			bool		nulls[6] = {false, false, false, false, false, false};
 			Datum		share;
 			int			j;
 
 			CHECK_FOR_INTERRUPTS();
+			/* share = trim_scale(div(value * 10^10, total) / 10^10) */
+			share = DirectFunctionCall2(numeric_mul, pt->value, call->scale);
+			share = DirectFunctionCall2(numeric_div_trunc, share, total);
+			share = DirectFunctionCall2(numeric_mul, share, call->unscale);
+			share = DirectFunctionCall1(numeric_trim_scale, share);
+
+			/* "trade_flow YEAR: VALUE of TOTAL imported by IMPORTER (products P1 P2)" */
+			resetStringInfo(&note);
+			appendStringInfoString(&note, call->prefix);
+			appendStringInfoString(&note, DatumGetCString(DirectFunctionCall1(numeric_out, pt->value)));
+			appendStringInfoString(&note, " of ");
+			appendStringInfoString(&note, total_text);
+			appendStringInfoString(&note, by);
 			qsort(pt->products, pt->n, sizeof(char *), string_cmp);
-			resetStringInfo(&products);
 			for (j = 0; j < pt->n; j++)
 			{
 				if (j > 0 && strcmp(pt->products[j], pt->products[j - 1]) == 0)
 					continue;
-				if (products.len > 0)
-					appendStringInfoChar(&products, ' ');
-				appendStringInfoString(&products, pt->products[j]);
+				if (j > 0)
+					appendStringInfoChar(&note, ' ');
+				appendStringInfoString(&note, pt->products[j]);
 			}
+			appendStringInfoChar(&note, ')');
 
-			share = DirectFunctionCall2(numeric_mul, pt->value, scale);
-			share = DirectFunctionCall2(numeric_div_trunc, share, total);
-			share = DirectFunctionCall2(numeric_div, share, scale);
-			share = DirectFunctionCall1(numeric_trim_scale, share);
-
-			resetStringInfo(&note);
-			appendStringInfo(&note, "trade_flow %d: %s of %s imported by %s (products %s)",
-							 year, DatumGetCString(DirectFunctionCall1(numeric_out, pt->value)),
-							 total_text, im->code, products.data);
-
-			values[0] = CStringGetTextDatum(it->key.stage);
-			values[1] = CStringGetTextDatum(im->code);
-			values[2] = CStringGetTextDatum(pt->code);
-			values[3] = CStringGetTextDatum(it->key.item);
+			values[2] = PointerGetDatum(cstring_to_text_with_len(pt->code, pt->len));
 			values[4] = share;
-			values[5] = CStringGetTextDatum(note.data);
-			tuplestore_putvalues(ts, desc, values, nulls);
+			values[5] = PointerGetDatum(cstring_to_text_with_len(note.data, note.len));
+			tuplestore_putvalues(call->ts, call->desc, values, nulls);
 		}
 		MemoryContextReset(row_cxt);
 	}
@@ -322,8 +369,8 @@ sc_trade_shares(PG_FUNCTION_ARGS)
 	Portal		portal;
 	MemoryContext row_cxt;
 	MemoryContext outer;
-	Datum		scale;			/* 10^10, numeric */
-	Importer	im = {NULL, NULL, NULL};
+	ShareCall	call;
+	Importer	im = {NULL, 0, NULL, NULL};
 	bool		checked = false;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -346,8 +393,13 @@ sc_trade_shares(PG_FUNCTION_ARGS)
 	portal = SPI_cursor_open(NULL, shares_plan(partners, stages, one_importer), args, NULL, true);
 	im.cxt = AllocSetContextCreate(CurrentMemoryContext, "trade_shares importer", ALLOCSET_DEFAULT_SIZES);
 	row_cxt = AllocSetContextCreate(CurrentMemoryContext, "trade_shares row", ALLOCSET_SMALL_SIZES);
-	scale = DirectFunctionCall3(numeric_in, CStringGetDatum("10000000000"),
-								ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	call.prefix = psprintf("trade_flow %d: ", year);
+	call.scale = DirectFunctionCall3(numeric_in, CStringGetDatum("10000000000"),
+									 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	call.unscale = DirectFunctionCall3(numeric_in, CStringGetDatum("0.0000000001"),
+									   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	call.ts = rsinfo->setResult;
+	call.desc = rsinfo->setDesc;
 
 	for (;;)
 	{
@@ -375,7 +427,8 @@ sc_trade_shares(PG_FUNCTION_ARGS)
 		{
 			Datum		d[6];
 			bool		isnull[6];
-			char	   *importer;
+			const char *importer;
+			int			len;
 			int			k;
 
 			/* (the row's six columns at once: the query has no others) */
@@ -386,25 +439,24 @@ sc_trade_shares(PG_FUNCTION_ARGS)
 				if (isnull[k])
 					elog(ERROR, "trade_shares: a flow with a NULL key or value");
 			}
-			/* this row's strings live until the next row */
+			/* (what detoasting allocates lives until the next row) */
 			MemoryContextReset(row_cxt);
 			outer = MemoryContextSwitchTo(row_cxt);
-			importer = TextDatumGetCString(d[0]);
-			if (im.code == NULL || strcmp(importer, im.code) != 0)
+			importer = text_bytes(d[0], &len);
+			if (im.code == NULL || len != im.len || memcmp(importer, im.code, len) != 0)
 			{
 				/* a new importer: the last one's rows, then a fresh one */
 				if (im.code != NULL)
-					importer_emit(&im, year, scale, rsinfo->setResult, rsinfo->setDesc);
-				importer_start(&im, importer);
+					importer_emit(&im, &call);
+				importer_start(&im, importer, len);
 			}
-			importer_add(&im, TextDatumGetCString(d[1]), TextDatumGetCString(d[2]),
-						 TextDatumGetCString(d[3]), TextDatumGetCString(d[4]), d[5]);
+			importer_add(&im, d[1], d[2], d[3], d[4], d[5]);
 			MemoryContextSwitchTo(outer);
 		}
 		SPI_freetuptable(SPI_tuptable);
 	}
 	if (im.code != NULL)
-		importer_emit(&im, year, scale, rsinfo->setResult, rsinfo->setDesc);
+		importer_emit(&im, &call);
 	SPI_cursor_close(portal);
 	MemoryContextDelete(im.cxt);
 	MemoryContextDelete(row_cxt);

@@ -21,7 +21,7 @@ CREATE TABLE @extschema@.share_total (
     PRIMARY KEY (stage, country, kind, item)
 );
 COMMENT ON TABLE @extschema@.share_total IS
-    'internal: one row per dependency key (stage, country, kind, item), locked by writers of the key; total = its current known share';
+    'internal: one row per dependency key (stage, country, kind, item) that has rows, locked by writers of the key; total = its current known share';
 
 -- exec_cached(): the triggers' statements name their tables at run time (on
 -- a Citus worker, the shards beside the one a trigger fires on); EXECUTE

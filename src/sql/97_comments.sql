@@ -119,7 +119,7 @@ COMMENT ON COLUMN @extschema@.share_total.stage IS 'the dependency key''s stage,
 COMMENT ON COLUMN @extschema@.share_total.country IS 'the dependency key''s depending country, as in dependency.country';
 COMMENT ON COLUMN @extschema@.share_total.kind IS 'the dependency key''s kind, as in dependency.kind';
 COMMENT ON COLUMN @extschema@.share_total.item IS 'the dependency key''s item, as in dependency.item';
-COMMENT ON COLUMN @extschema@.share_total.total IS 'sum of the known shares of each supplier''s latest row of the key (unknown = 0), 0..1; 0 once the key has no rows; written by the share check, which recomputes it from dependency rather than trust it';
+COMMENT ON COLUMN @extschema@.share_total.total IS 'sum of the known shares of each supplier''s latest row of the key (unknown = 0), 0..1; written by the share check (a key without rows has no row, since 0.15.0), which recomputes it from dependency rather than trust it';
 COMMENT ON COLUMN @extschema@.share_total.hhi IS 'the HHI of the known shares of each supplier''s latest row of the key; NULL when none is known; written by the share check (the maintained state sums a stage''s most concentrated item from it)';
 
 -- stage_state, supplier_state, country_state, country_total_state (42_state.sql)

@@ -812,3 +812,8 @@ END
 $fn$;
 COMMENT ON FUNCTION @extschema@.load_trade_dependencies(integer, text) IS
     'writes the year''s trade flows as dependency rows (kind supply, share = the partner''s share of the importer''s imports of each product_stage item, as_of = the year''s last day, source trade-flow), replacing its own rows of that year and importer (NULL: all); returns the rows written';
+
+-- a key without rows has no share_total row
+COMMENT ON TABLE @extschema@.share_total IS
+    'internal: one row per dependency key (stage, country, kind, item) that has rows, locked by writers of the key; total = its current known share';
+COMMENT ON COLUMN @extschema@.share_total.total IS 'sum of the known shares of each supplier''s latest row of the key (unknown = 0), 0..1; written by the share check (a key without rows has no row, since 0.15.0), which recomputes it from dependency rather than trust it';
