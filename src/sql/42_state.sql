@@ -212,7 +212,6 @@ DECLARE
     ct constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.country_total_state', beside) ELSE '@extschema@.country_total_state' END;
     al constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.alignment', beside) ELSE '@extschema@.alignment' END;
     wt constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.weight', beside) ELSE '@extschema@.weight' END;
-    sums constant text := @extschema@.country_sums(sup, al, wt);
     rest record;
     before @extschema@.watch_snapshot;
 BEGIN
@@ -312,7 +311,7 @@ BEGIN
             DELETE FROM %2$s t USING sums r
             WHERE r.sector IS NULL AND r.stages OPERATOR(pg_catalog.=) 0
               AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
-        $q$, cs, ct, sums), rest.r1, rest.r2, rest.r3);
+        $q$, cs, ct, @extschema@.country_sums(sup, al, wt)), rest.r1, rest.r2, rest.r3);
     END IF;
     IF before.measures IS NOT NULL THEN
         PERFORM @extschema@.watch_after(before, countries, sectors, suppliers);

@@ -89,7 +89,6 @@ DECLARE
     ct constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.country_total_state', beside) ELSE '@extschema@.country_total_state' END;
     al constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.alignment', beside) ELSE '@extschema@.alignment' END;
     wt constant regclass := CASE WHEN citus THEN @extschema@.shard_of('@extschema@.weight', beside) ELSE '@extschema@.weight' END;
-    sums constant text := @extschema@.country_sums(sup, al, wt);
     rest record;
     before @extschema@.watch_snapshot;
 BEGIN
@@ -189,7 +188,7 @@ BEGIN
             DELETE FROM %2$s t USING sums r
             WHERE r.sector IS NULL AND r.stages OPERATOR(pg_catalog.=) 0
               AND t.country OPERATOR(pg_catalog.=) r.country AND t.supplier OPERATOR(pg_catalog.=) r.supplier
-        $q$, cs, ct, sums), rest.r1, rest.r2, rest.r3);
+        $q$, cs, ct, @extschema@.country_sums(sup, al, wt)), rest.r1, rest.r2, rest.r3);
     END IF;
     IF before.measures IS NOT NULL THEN
         PERFORM @extschema@.watch_after(before, countries, sectors, suppliers);
@@ -678,67 +677,65 @@ BEGIN
                        WHERE d.country OPERATOR(pg_catalog.=) for_importer AND d.source OPERATOR(pg_catalog.=) 'trade-flow'
                          AND d.as_of OPERATOR(pg_catalog.<>) pg_catalog.make_date(for_year, 12, 31)) INTO other_years;
     END IF;
-    -- (no flows: no rows; no own rows of other years: no zeros)
-    IF NOT other_years THEN
-        wanted := $q$
-            WITH w (stage, country, supplier, item, share, as_of, note) AS (
-                SELECT t.stage, t.country, t.supplier, t.item, t.share, $1, t.note
-                FROM @extschema@.trade_shares('@extschema@.import_partner', '@extschema@.product_stage', $2, $3) t
-            )
-        $q$;
-    ELSE
-        wanted := $q$
-            WITH new AS (
-                -- (codes in the default collation, dependency's: its index
-                -- serves the probes below)
-                SELECT t.stage, t.country, t.supplier, t.item, t.share, t.note
-                FROM @extschema@.trade_shares('@extschema@.import_partner', '@extschema@.product_stage', $2, $3) t
-            ), other AS MATERIALIZED (
-                -- each item's own rows of other years, through its index range
-                -- (OFFSET 0: a probe per item, never a scan of dependency)
-                SELECT d.stage, d.country, d.item, d.supplier, d.as_of
-                FROM (SELECT DISTINCT n.stage, n.country, n.item FROM new n) k
-                CROSS JOIN LATERAL (
-                    SELECT d.stage, d.country, d.item, d.supplier, d.as_of FROM @extschema@.dependency d
-                    WHERE d.country OPERATOR(pg_catalog.=) k.country AND d.stage OPERATOR(pg_catalog.=) k.stage
-                      AND d.kind OPERATOR(pg_catalog.=) 'supply' AND d.item OPERATOR(pg_catalog.=) k.item
-                      AND d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.as_of OPERATOR(pg_catalog.<>) $1
-                    OFFSET 0) d
-            ), own AS (
-                -- an item's own rows: of other years, and the year's as wanted
-                SELECT * FROM other
-                UNION ALL
-                SELECT n.stage, n.country, n.item, n.supplier, $1 FROM new n
-            ), zero AS (
-                -- (only an item with rows of other years can get a zero: a
-                -- first load of a single year computes none)
-                SELECT DISTINCT t.stage, t.country, t.item, o.supplier, t.as_of
-                FROM (SELECT DISTINCT o.stage, o.country, o.item, o.as_of
-                      FROM (SELECT DISTINCT stage, country, item FROM other) i
-                      JOIN own o ON o.stage OPERATOR(pg_catalog.=) i.stage AND o.country OPERATOR(pg_catalog.=) i.country
-                                AND o.item OPERATOR(pg_catalog.=) i.item) t
-                JOIN own o ON o.stage OPERATOR(pg_catalog.=) t.stage AND o.country OPERATOR(pg_catalog.=) t.country
-                          AND o.item OPERATOR(pg_catalog.=) t.item AND o.as_of OPERATOR(pg_catalog.<) t.as_of
-                WHERE NOT EXISTS (SELECT FROM own x
-                                  WHERE x.stage OPERATOR(pg_catalog.=) t.stage AND x.country OPERATOR(pg_catalog.=) t.country
-                                    AND x.item OPERATOR(pg_catalog.=) t.item AND x.supplier OPERATOR(pg_catalog.=) o.supplier
-                                    AND x.as_of OPERATOR(pg_catalog.=) t.as_of)
-                  AND NOT EXISTS (SELECT FROM @extschema@.dependency h
-                                  WHERE h.stage OPERATOR(pg_catalog.=) t.stage AND h.country OPERATOR(pg_catalog.=) t.country
-                                    AND h.kind OPERATOR(pg_catalog.=) 'supply' AND h.item OPERATOR(pg_catalog.=) t.item
-                                    AND h.supplier OPERATOR(pg_catalog.=) o.supplier AND h.as_of OPERATOR(pg_catalog.=) t.as_of
-                                    AND NOT (h.source OPERATOR(pg_catalog.=) 'trade-flow' AND h.as_of OPERATOR(pg_catalog.=) $1))
-            ), w (stage, country, supplier, item, share, as_of, note) AS (
-                -- (the zeros first: computed before a row is inserted, their
-                -- probes of dependency do not read the statement's new rows)
-                SELECT z.stage, z.country, z.supplier, z.item, 0, z.as_of,
-                       pg_catalog.format('trade_flow %s: no imports from %s', pg_catalog.date_part('year', z.as_of), z.supplier)
-                FROM zero z
-                UNION ALL
-                SELECT n.stage, n.country, n.supplier, n.item, n.share, $1 AS as_of, n.note FROM new n
-            )
-        $q$;
-    END IF;
+    -- (no flows: no rows)
+    wanted := $q$
+        WITH new AS (
+            -- (codes in the default collation, dependency's: its index
+            -- serves the probes below)
+            SELECT t.stage, t.country, t.supplier, t.item, t.share, t.note
+            FROM @extschema@.trade_shares('@extschema@.import_partner', '@extschema@.product_stage', $2, $3) t
+        )
+    $q$ || CASE WHEN NOT other_years THEN $q$
+        -- (no own rows of other years: no zeros; new is read once, as it comes)
+        , w (stage, country, supplier, item, share, as_of, note) AS (
+            SELECT n.stage, n.country, n.supplier, n.item, n.share, $1, n.note FROM new n
+        )
+    $q$ ELSE $q$
+        , other AS MATERIALIZED (
+            -- each item's own rows of other years, through its index range
+            -- (OFFSET 0: a probe per item, never a scan of dependency)
+            SELECT d.stage, d.country, d.item, d.supplier, d.as_of
+            FROM (SELECT DISTINCT n.stage, n.country, n.item FROM new n) k
+            CROSS JOIN LATERAL (
+                SELECT d.stage, d.country, d.item, d.supplier, d.as_of FROM @extschema@.dependency d
+                WHERE d.country OPERATOR(pg_catalog.=) k.country AND d.stage OPERATOR(pg_catalog.=) k.stage
+                  AND d.kind OPERATOR(pg_catalog.=) 'supply' AND d.item OPERATOR(pg_catalog.=) k.item
+                  AND d.source OPERATOR(pg_catalog.=) 'trade-flow' AND d.as_of OPERATOR(pg_catalog.<>) $1
+                OFFSET 0) d
+        ), own AS (
+            -- an item's own rows: of other years, and the year's as wanted
+            SELECT * FROM other
+            UNION ALL
+            SELECT n.stage, n.country, n.item, n.supplier, $1 FROM new n
+        ), zero AS (
+            -- (only an item with rows of other years can get a zero: a
+            -- first load of a single year computes none)
+            SELECT DISTINCT t.stage, t.country, t.item, o.supplier, t.as_of
+            FROM (SELECT DISTINCT o.stage, o.country, o.item, o.as_of
+                  FROM (SELECT DISTINCT stage, country, item FROM other) i
+                  JOIN own o ON o.stage OPERATOR(pg_catalog.=) i.stage AND o.country OPERATOR(pg_catalog.=) i.country
+                            AND o.item OPERATOR(pg_catalog.=) i.item) t
+            JOIN own o ON o.stage OPERATOR(pg_catalog.=) t.stage AND o.country OPERATOR(pg_catalog.=) t.country
+                      AND o.item OPERATOR(pg_catalog.=) t.item AND o.as_of OPERATOR(pg_catalog.<) t.as_of
+            WHERE NOT EXISTS (SELECT FROM own x
+                              WHERE x.stage OPERATOR(pg_catalog.=) t.stage AND x.country OPERATOR(pg_catalog.=) t.country
+                                AND x.item OPERATOR(pg_catalog.=) t.item AND x.supplier OPERATOR(pg_catalog.=) o.supplier
+                                AND x.as_of OPERATOR(pg_catalog.=) t.as_of)
+              AND NOT EXISTS (SELECT FROM @extschema@.dependency h
+                              WHERE h.stage OPERATOR(pg_catalog.=) t.stage AND h.country OPERATOR(pg_catalog.=) t.country
+                                AND h.kind OPERATOR(pg_catalog.=) 'supply' AND h.item OPERATOR(pg_catalog.=) t.item
+                                AND h.supplier OPERATOR(pg_catalog.=) o.supplier AND h.as_of OPERATOR(pg_catalog.=) t.as_of
+                                AND NOT (h.source OPERATOR(pg_catalog.=) 'trade-flow' AND h.as_of OPERATOR(pg_catalog.=) $1))
+        ), w (stage, country, supplier, item, share, as_of, note) AS (
+            -- (the zeros first: computed before a row is inserted, their
+            -- probes of dependency do not read the statement's new rows)
+            SELECT z.stage, z.country, z.supplier, z.item, 0, z.as_of,
+                   pg_catalog.format('trade_flow %s: no imports from %s', pg_catalog.date_part('year', z.as_of), z.supplier)
+            FROM zero z
+            UNION ALL
+            SELECT n.stage, n.country, n.supplier, n.item, n.share, $1 AS as_of, n.note FROM new n
+        )
+    $q$ END;
     IF NOT own_rows AND pg_catalog.has_table_privilege('@extschema@.dependency', 'INSERT')
        AND NOT pg_catalog.current_setting('transaction_read_only')::boolean THEN
         -- a first load of the year (and importer): the rows inserted as
